@@ -1,0 +1,1 @@
+"""Accounts: the custom user model (email log-in), sign-up, log-in, password reset."""

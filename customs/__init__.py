@@ -1,0 +1,1 @@
+"""Customs: duty & tax engine, product records, declarations, customs messages, gateway client."""

@@ -1,0 +1,1 @@
+"""Logistics: warehouses, carriers, rates, shipments, consolidation, tracking."""

@@ -1,0 +1,2 @@
+"""Marketing: coupons, spend-and-save, gifts, points, distribution (affiliates), flash sales,
+rebates."""

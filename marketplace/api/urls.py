@@ -1,0 +1,13 @@
+"""/api/v1/: every app's API routes are collected here."""
+
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("currencies/", views.CurrencyListView.as_view(), name="api-currencies"),
+    path("currencies/convert/", views.ConvertView.as_view(), name="api-convert"),
+    path("", include("merchants.api.urls")),
+]

@@ -1,0 +1,70 @@
+"""Kernel tables: currencies and the operator's FX rates."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Currency(models.Model):
+    """An ISO 4217 currency the platform lists, shows or settles in."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=3,
+        primary_key=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO 4217 code."))],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    minor_unit = models.PositiveSmallIntegerField(_("minor unit digits"), default=2)
+    is_active = models.BooleanField(_("offered to shoppers"), default=True)
+
+    class Meta:
+        verbose_name = _("currency")
+        verbose_name_plural = _("currencies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ExchangeRate(models.Model):
+    """How many base-currency units one unit of ``currency`` is worth, from ``valid_from``.
+
+    Rows are never edited in place: a new rate is a new row, so orders that froze an old
+    rate can always show which one they used.
+    """
+
+    currency = models.ForeignKey(
+        Currency, on_delete=models.PROTECT, related_name="rates", verbose_name=_("currency")
+    )
+    rate = models.DecimalField(
+        _("rate to base currency"),
+        max_digits=18,
+        decimal_places=8,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+    )
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("set by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency_id", "-valid_from"]
+        indexes = [models.Index(fields=["currency", "-valid_from"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="fx_rate_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency_id} = {self.rate} {settings.BASE_CURRENCY}"

@@ -1,0 +1,29 @@
+"""URLs. Pages carry the language (/zh-hans/…, /en/…); the API and probes do not."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import health, views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/switch/<str:code>/", views.switch_language, name="switch_language"),
+    path("api/v1/", include("marketplace.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns += i18n_patterns(
+    path("ops/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("seller/", include("merchants.urls")),
+    path("", include("catalog.urls")),
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Merchants: onboarding and review, staff and roles, commission, ledger, payouts."""

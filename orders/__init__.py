@@ -1,0 +1,1 @@
+"""Orders: cart, checkout, order split, the order state machine, payments, refunds, returns."""
