@@ -22,9 +22,9 @@ def fx_rates_current(*, at=None) -> dict[str, Decimal]:
         if cached is not None:
             return {code: Decimal(rate) for code, rate in cached.items()}
     moment = at or timezone.now()
-    latest = ExchangeRate.objects.filter(
-        currency=OuterRef("pk"), valid_from__lte=moment
-    ).order_by("-valid_from")
+    latest = ExchangeRate.objects.filter(currency=OuterRef("pk"), valid_from__lte=moment).order_by(
+        "-valid_from"
+    )
     rows = (
         Currency.objects.annotate(rate=Subquery(latest.values("rate")[:1]))
         .filter(rate__isnull=False)

@@ -12,7 +12,9 @@ from .selectors import FX_CACHE_KEY
 
 
 @transaction.atomic
-def exchange_rate_set(*, currency: str, rate: Decimal | str, by=None, valid_from=None) -> ExchangeRate:
+def exchange_rate_set(
+    *, currency: str, rate: Decimal | str, by=None, valid_from=None
+) -> ExchangeRate:
     """Record a new rate for ``currency`` (base units per unit), effective from ``valid_from``."""
     value = to_decimal(rate)
     if value <= 0:

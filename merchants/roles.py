@@ -20,9 +20,7 @@ class Capability(models.TextChoices):
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(Capability.values),
-    Role.MANAGER: frozenset(
-        {Capability.VIEW, Capability.MANAGE_CATALOG, Capability.MANAGE_ORDERS}
-    ),
+    Role.MANAGER: frozenset({Capability.VIEW, Capability.MANAGE_CATALOG, Capability.MANAGE_ORDERS}),
     Role.STAFF: frozenset({Capability.VIEW, Capability.MANAGE_CATALOG, Capability.MANAGE_ORDERS}),
 }
 

@@ -67,4 +67,6 @@ def exception_handler(exc, context):
 
 
 def error_response(code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST):
-    return Response({"error": {"status": http_status, "code": code, "message": message}}, http_status)
+    return Response(
+        {"error": {"status": http_status, "code": code, "message": message}}, http_status
+    )

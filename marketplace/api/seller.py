@@ -12,9 +12,7 @@ from marketplace.tenancy import current_membership
 
 
 class IsMerchantMember(permissions.BasePermission):
-    message = _(
-        "Pick a merchant you work for: send the X-Merchant header with its id."
-    )
+    message = _("Pick a merchant you work for: send the X-Merchant header with its id.")
 
     def has_permission(self, request, view) -> bool:
         membership = current_membership(request)

@@ -2,9 +2,9 @@
 variable (see README's configuration table); with nothing set the embedded default applies:
 SQLite, tasks run in process, local-memory cache."""
 
-from .base import *  # noqa: F403
-from .i18n import *  # noqa: F403
 from .api import *  # noqa: F403
+from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
-from .security import *  # noqa: F403
+from .i18n import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .security import *  # noqa: F403

@@ -1,5 +1,6 @@
 """Core Django settings: apps, middleware, database, cache, templates, static files."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -89,12 +90,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# pytest-xdist workers share one Redis: each gets its own key space (cache and broker).
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "silkway"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "silkway") + TEST_WORKER,
             "TIMEOUT": 300,
         }
     }

@@ -25,15 +25,21 @@ class SellerMerchantView(SellerAPIMixin, RetrieveAPIView):
 
 @extend_schema(tags=["seller"])
 class SellerTeamViewSet(
-    SellerAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin, viewsets.GenericViewSet,
+    SellerAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """The current merchant's staff. Owners may change roles."""
 
     model = Membership
     serializer_class = MembershipSerializer
-    capabilities = {"*": Capability.VIEW, "update": Capability.MANAGE_TEAM,
-                    "partial_update": Capability.MANAGE_TEAM}
+    capabilities = {
+        "*": Capability.VIEW,
+        "update": Capability.MANAGE_TEAM,
+        "partial_update": Capability.MANAGE_TEAM,
+    }
 
     def queryset_for_merchant(self, merchant):
         return selectors.team_for_merchant(merchant)

@@ -1,0 +1,85 @@
+# Silkway: `make run` (demo marketplace on the embedded default) and `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+PYTEST_WORKERS ?= 2
+
+.PHONY: help run setup install install-dev messages migrate seed test test-fast lint format worker beat bench clean
+
+help:
+	@echo "make run      set up and serve the demo marketplace on http://$(HOST):$(PORT)"
+	@echo "make test     run the whole test suite (PostgreSQL, Redis, a real worker, a real browser)"
+	@echo "make lint     ruff check + format check"
+	@echo "make worker   start a Celery worker (all queues); make beat for the scheduler"
+	@echo "make bench    run the benchmarks in bench/ and print ratios"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+setup: install messages migrate seed
+
+run: setup
+	@echo ""
+	@echo "  Storefront     http://$(HOST):$(PORT)/en/   (中文: http://$(HOST):$(PORT)/zh-hans/)"
+	@echo "  Seller portal  http://$(HOST):$(PORT)/en/seller/"
+	@echo "  Back office    http://$(HOST):$(PORT)/en/ops/"
+	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
+	@scripts/ensure_browser.sh
+	@$(PY) scripts/compile_messages.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
+		$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A marketplace worker -Q default,customs,notifications -l info
+
+beat: $(VENV)/.installed
+	$(VENV)/bin/celery -A marketplace beat -l info
+
+bench: $(VENV)/.installed-dev
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	find locale -name '*.mo' -delete

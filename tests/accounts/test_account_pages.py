@@ -1,0 +1,71 @@
+"""Sign-up, log-in, log-out and password reset, in both languages."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_creates_a_shopper_and_logs_them_in(client):
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "email": "New.Shopper@Example.com",
+            "display_name": "Mei",
+            "preferred_language": "zh-hans",
+            "password1": "a-Strong-passphrase-42",
+            "password2": "a-Strong-passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.shopper@example.com")
+    assert not user.is_staff and user.preferred_language == "zh-hans"
+    assert "Mei" in client.get("/en/").content.decode() or client.session["_auth_user_id"]
+
+
+def test_sign_up_errors_are_translated(client):
+    response = client.post(
+        "/zh-hans/accounts/signup/",
+        {"email": "x@example.com", "password1": "abc", "password2": "abd"},
+    )
+    assert response.status_code == 200
+    assert "输入的两个密码不一致" in response.content.decode()
+
+
+def test_log_in_with_email_and_log_out(client):
+    user = UserFactory()
+    response = client.post("/en/accounts/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/en/").context["user"] == user
+    client.post("/en/accounts/logout/")
+    assert not client.get("/en/").context["user"].is_authenticated
+
+
+def test_wrong_password_is_refused_in_chinese(client):
+    user = UserFactory()
+    response = client.post("/zh-hans/accounts/login/", {"username": user.email, "password": "x"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_password_reset_round_trip(client, lang):
+    user = UserFactory()
+    client.post(f"/{lang}/accounts/password-reset/", {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    assert link.startswith(f"/{lang}/accounts/reset/")
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Another-strong-pass-77", "new_password2": "Another-strong-pass-77"},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Another-strong-pass-77")

@@ -1,0 +1,64 @@
+"""Project-wide fixtures. Tests run against the real PostgreSQL and Redis (see Makefile)."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
+
+from tests.tenancy import tenants  # noqa: F401 - re-exported fixture
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache (only this xdist worker's key space)."""
+    _clear_own_keys()
+    yield
+    _clear_own_keys()
+
+
+def _clear_own_keys() -> None:
+    backend = cache._cache if hasattr(cache, "_cache") else None
+    if backend is not None and hasattr(backend, "get_client"):
+        client = backend.get_client(write=True)
+        prefix = cache.key_prefix
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in page/API client for ``user`` (session auth, CSRF as in a browser)."""
+
+    def make(user, **kwargs) -> Client:
+        client = Client(**kwargs)
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def operator(db):
+    from tests.factories import OperatorFactory
+
+    return OperatorFactory()
+
+
+from tests.workers import celery_worker  # noqa: E402,F401 - re-exported fixture

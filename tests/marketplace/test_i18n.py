@@ -1,0 +1,115 @@
+"""Languages: prefixed URLs, the switcher keeps the page, no English on a zh-hans page."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from marketplace.demo import seed_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Words allowed in Latin script on a Chinese page: language names in the switcher, codes.
+ALLOWED_LATIN = {"English", "CN", "JP", "NZ", "X-Merchant", "ISO"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.skip = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style"}:
+            self.skip += 1
+        for name, value in attrs:
+            if name in {"placeholder", "title", "aria-label", "alt"} and value:
+                self.chunks.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style"}:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.chunks.append(data)
+
+
+def english_words(html: str) -> set[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    words = set(re.findall(r"[A-Za-z][A-Za-z'-]+", " ".join(parser.chunks)))
+    return words - ALLOWED_LATIN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zh-hans/",
+        "/zh-hans/accounts/login/",
+        "/zh-hans/accounts/signup/",
+        "/zh-hans/accounts/password-reset/",
+    ],
+)
+def test_zh_hans_pages_have_no_english_ui_text(client, path):
+    seed_demo()
+    html = client.get(path).content.decode()
+    assert english_words(html) == set(), path
+
+
+@pytest.mark.django_db
+def test_seller_portal_in_chinese_has_no_english(client_for):
+    seed_demo()
+    from accounts.models import User
+
+    client = client_for(User.objects.get(email="store@silkway.local"))
+    for path in ("/zh-hans/seller/", "/zh-hans/seller/team/"):
+        html = client.get(path).content.decode()
+        # the staff emails on the team page are data, not UI text
+        html = re.sub(r"[\w.+-]+@[\w.-]+", "", html)
+        assert english_words(html) == set(), path
+
+
+@pytest.mark.django_db
+def test_unprefixed_url_redirects_by_browser_language(client):
+    response = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert response.status_code == 302 and response.url == "/zh-hans/"
+
+
+@pytest.mark.django_db
+def test_switcher_links_keep_you_on_the_same_page(client):
+    html = client.get("/en/accounts/login/").content.decode()
+    assert "/i18n/switch/zh-hans/?next=%2Fen%2Faccounts%2Flogin%2F" in html
+    response = client.get("/i18n/switch/zh-hans/?next=/en/accounts/login/")
+    assert response.url == "/zh-hans/accounts/login/"
+    assert response.cookies["django_language"].value == "zh-hans"
+
+
+def test_switcher_refuses_to_redirect_off_site(client):
+    response = client.get("/i18n/switch/en/?next=https://evil.example/")
+    assert response.url == "/"
+
+
+@pytest.mark.django_db
+def test_translated_content_falls_back_to_the_other_language():
+    from django.utils import translation
+
+    from catalog.models import Category
+
+    category = Category.objects.create(slug="tea", name_en="Tea", name_zh_hans="")
+    with translation.override("zh-hans"):
+        assert category.name == "Tea"
+    category.name_zh_hans = "茶叶"
+    category.save()
+    with translation.override("zh-hans"):
+        assert Category.objects.get(pk=category.pk).name == "茶叶"
+
+
+def test_every_message_is_translated_into_chinese():
+    with open(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po", "rb") as handle:
+        catalog = read_po(handle)
+    missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert missing == []
