@@ -1,7 +1,26 @@
-"""Catalog tables."""
+"""Catalog tables: categories, brands, products, SKUs, images, wholesale tiers, moderation
+events and shopper reports; stock per SKU per warehouse (warehouses live in logistics).
 
+Every merchant-owned table carries ``merchant`` (``MerchantOwned``) so seller access is scoped
+by one mechanism and the tables can later be distributed by merchant (docs/SCALING.md).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.tenancy import MerchantOwned
+from marketplace.transitions import TransitionEvent
+
+HS_CODE_VALIDATOR = RegexValidator(
+    r"^\d{6}(\d{2}){0,2}$",
+    _("An HS code has 6, 8 or 10 digits, without dots or spaces."),
+)
+COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code."))
 
 
 class Category(models.Model):
@@ -27,3 +46,346 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Brand(models.Model):
+    """A brand (name translated). Operator-maintained; merchants pick from the list."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    country = models.CharField(
+        _("country of the brand"), max_length=2, blank=True, validators=[COUNTRY_VALIDATOR]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(MerchantOwned):
+    """A listing. Name and description are translated; description is sanitised HTML.
+
+    Only ``approved`` products of approved merchants are visible to shoppers.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_REVIEW = "pending_review", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        DELISTED = "delisted", _("Delisted")
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    brand = models.ForeignKey(
+        Brand,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("brand"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    listing_currency = models.CharField(_("listing currency"), max_length=3, default="CNY")
+    min_order_quantity = models.PositiveIntegerField(
+        _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "slug"], name="product_slug_per_merchant")
+        ]
+        indexes = [
+            models.Index(fields=["status", "category", "-published_at"]),
+            models.Index(fields=["merchant", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductEvent(TransitionEvent):
+    """Moderation history of a product (submit, approve, reject, delist…)."""
+
+    subject = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("product event")
+        verbose_name_plural = _("product events")
+
+
+class ProductImage(MerchantOwned):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/%Y/%m/", blank=True)
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["position", "id"]
+
+
+class TradeMode(models.TextChoices):
+    """How goods cross the border (customs supervision modes)."""
+
+    BONDED = "bonded", _("Bonded import (1210)")
+    DIRECT = "direct", _("Direct purchase import (9610)")
+    PERSONAL_PARCEL = "personal_parcel", _("Personal parcel")
+    GENERAL_TRADE = "general_trade", _("General trade (0110)")
+
+
+class PostalTaxCategory(models.TextChoices):
+    """Personal-parcel (postal) tax bands; the rates themselves are data in customs/."""
+
+    RATE_13 = "13", _("13% band (books, food, IT products, toys, furniture…)")
+    RATE_20 = "20", _("20% band (textiles, sports goods, appliances, other)")
+    RATE_50 = "50", _("50% band (tobacco, alcohol, jewellery, high-end watches and cosmetics)")
+
+
+class ProductRecordStatus(models.TextChoices):
+    """Customs product record (备案) state of a SKU."""
+
+    NONE = "none", _("No record")
+    SUBMITTED = "submitted", _("Submitted")
+    RECORDED = "recorded", _("Recorded")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SKU(MerchantOwned):
+    """A sellable variant with its price and the cross-border data customs needs."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    code = models.CharField(_("SKU code"), max_length=64)
+    barcode = models.CharField(_("barcode"), max_length=32, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    min_order_quantity = models.PositiveIntegerField(
+        _("minimum order quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=5)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    # Cross-border data
+    hs_code = models.CharField(_("HS code"), max_length=10, validators=[HS_CODE_VALIDATOR])
+    origin_country = models.CharField(
+        _("country of origin"), max_length=2, validators=[COUNTRY_VALIDATOR]
+    )
+    net_weight_kg = models.DecimalField(
+        _("net weight (kg)"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    gross_weight_kg = models.DecimalField(
+        _("gross weight (kg)"),
+        max_digits=10,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    length_cm = models.DecimalField(_("length (cm)"), max_digits=8, decimal_places=1, default=0)
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=8, decimal_places=1, default=0)
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=8, decimal_places=1, default=0)
+    customs_unit = models.CharField(
+        _("customs unit code"),
+        max_length=3,
+        default="011",
+        help_text=_("Customs measurement unit code, e.g. 011 piece, 035 kilogram."),
+    )
+    allow_bonded = models.BooleanField(_("bonded import (1210)"), default=False)
+    allow_direct = models.BooleanField(_("direct purchase (9610)"), default=True)
+    allow_personal_parcel = models.BooleanField(_("personal parcel"), default=False)
+    allow_general_trade = models.BooleanField(_("general trade"), default=False)
+    postal_tax_category = models.CharField(
+        _("postal-tax band"), max_length=2, choices=PostalTaxCategory.choices, default="20"
+    )
+    excise_category = models.CharField(
+        _("consumption-tax category"),
+        max_length=40,
+        blank=True,
+        help_text=_("Blank for ordinary goods; e.g. high_end_cosmetics, alcohol, high_end_watch."),
+    )
+    product_record_number = models.CharField(_("product record number"), max_length=64, blank=True)
+    product_record_status = models.CharField(
+        _("product record status"),
+        max_length=12,
+        choices=ProductRecordStatus.choices,
+        default=ProductRecordStatus.NONE,
+    )
+
+    class Meta:
+        verbose_name = _("SKU")
+        verbose_name_plural = _("SKUs")
+        ordering = ["product_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "code"], name="sku_code_per_merchant"),
+            # The customs rule: no bonded (1210) sales without a recorded product record.
+            models.CheckConstraint(
+                condition=Q(allow_bonded=False) | Q(product_record_status="recorded"),
+                name="sku_bonded_needs_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(gross_weight_kg__gte=F("net_weight_kg")),
+                name="sku_gross_weight_at_least_net",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def trade_modes(self) -> list[str]:
+        flags = {
+            TradeMode.BONDED: self.allow_bonded,
+            TradeMode.DIRECT: self.allow_direct,
+            TradeMode.PERSONAL_PARCEL: self.allow_personal_parcel,
+            TradeMode.GENERAL_TRADE: self.allow_general_trade,
+        }
+        return [str(mode) for mode, on in flags.items() if on]
+
+
+class WholesaleTier(MerchantOwned):
+    """Business-buyer price break: from ``min_quantity`` units, ``unit_price`` each."""
+
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="tiers")
+    min_quantity = models.PositiveIntegerField(
+        _("from quantity"), validators=[MinValueValidator(2)]
+    )
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("wholesale tier")
+        verbose_name_plural = _("wholesale tiers")
+        ordering = ["sku_id", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "min_quantity"], name="one_tier_per_quantity")
+        ]
+
+
+class ListingReport(MerchantOwned):
+    """A shopper's report about a listing (counterfeit, wrong description…), for operators."""
+
+    class Reason(models.TextChoices):
+        COUNTERFEIT = "counterfeit", _("Counterfeit")
+        WRONG_DESCRIPTION = "wrong_description", _("Wrong or misleading description")
+        PROHIBITED = "prohibited", _("Prohibited or restricted goods")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listing report")
+        verbose_name_plural = _("listing reports")
+        ordering = ["-created_at"]
+
+
+class Stock(MerchantOwned):
+    """Quantity of one SKU in one warehouse. ``available`` = on hand − reserved."""
+
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="stock")
+    warehouse = models.ForeignKey(
+        "logistics.Warehouse", on_delete=models.PROTECT, related_name="stock"
+    )
+    on_hand = models.PositiveIntegerField(_("on hand"), default=0)
+    reserved = models.PositiveIntegerField(_("reserved"), default=0)
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        ordering = ["sku_id", "warehouse_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sku", "warehouse"], name="one_stock_row_per_place"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+        ]
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockAdjustment(MerchantOwned):
+    """Every change of a stock row, with its reason: the stock ledger."""
+
+    class Reason(models.TextChoices):
+        RECEIPT = "receipt", _("Goods received")
+        CORRECTION = "correction", _("Stock count correction")
+        DAMAGE = "damage", _("Damaged or lost")
+        IMPORT = "import", _("CSV import")
+        RESERVATION = "reservation", _("Reserved for an order")
+        RELEASE = "release", _("Reservation released")
+        SALE = "sale", _("Shipped to a customer")
+        RETURN = "return", _("Customer return")
+
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="adjustments")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    on_hand_delta = models.IntegerField(_("on-hand change"), default=0)
+    reserved_delta = models.IntegerField(_("reserved change"), default=0)
+    on_hand_after = models.PositiveIntegerField(_("on hand after"))
+    reserved_after = models.PositiveIntegerField(_("reserved after"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock adjustments")
+        ordering = ["-created_at", "-id"]

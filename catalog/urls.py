@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import storefront
 
 app_name = "storefront"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", storefront.home, name="home"),
 ]

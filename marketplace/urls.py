@@ -22,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("ops/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("seller/", include("merchants.urls")),
+    path("seller/catalog/", include("catalog.seller_urls")),
+    path("seller/stock/", include("catalog.stock_urls")),
+    path("apply/", include("merchants.apply_urls")),
     path("", include("catalog.urls")),
 )
 

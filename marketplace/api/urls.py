@@ -10,4 +10,5 @@ urlpatterns = [
     path("currencies/", views.CurrencyListView.as_view(), name="api-currencies"),
     path("currencies/convert/", views.ConvertView.as_view(), name="api-convert"),
     path("", include("merchants.api.urls")),
+    path("", include("catalog.api.urls")),
 ]

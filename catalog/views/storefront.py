@@ -2,9 +2,8 @@
 
 from django.shortcuts import render
 
+from catalog.selectors import categories_top
 from merchants.selectors import merchants_public
-
-from .selectors import categories_top
 
 
 def home(request):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Category
+from catalog.models import Category
 
 
 @admin.register(Category)

@@ -1,0 +1,3 @@
+"""Seller-portal routes for listings."""
+
+urlpatterns: list = []

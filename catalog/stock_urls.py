@@ -1,0 +1,3 @@
+"""Seller-portal routes for stock and CSV import/export."""
+
+urlpatterns: list = []

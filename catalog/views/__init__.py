@@ -1,0 +1,1 @@
+"""Catalog pages: ``storefront`` (shoppers), ``seller`` (listings), ``stock`` (inventory)."""

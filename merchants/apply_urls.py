@@ -1,0 +1,3 @@
+"""Public merchant application routes."""
+
+urlpatterns: list = []
