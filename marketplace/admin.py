@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Currency, ExchangeRate
+from .models import Currency, ExchangeRate, PersonalDataAccess
 from .services import exchange_rate_set
 
 admin.site.site_header = _("Silkway back office")
@@ -41,3 +41,21 @@ class ExchangeRateAdmin(admin.ModelAdmin):
             valid_from=obj.valid_from,
         )
         obj.pk = created.pk
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only audit trail of personal-data reads."""
+
+    list_display = ("created_at", "actor", "subject_type", "subject_id", "field", "purpose")
+    list_filter = ("subject_type", "field")
+    search_fields = ("subject_id", "actor__email", "purpose")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

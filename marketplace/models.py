@@ -68,3 +68,25 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.currency_id} = {self.rate} {settings.BASE_CURRENCY}"
+
+
+class PersonalDataAccess(models.Model):
+    """Audit row: who saw which piece of personal data, when and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    subject_type = models.CharField(_("record type"), max_length=60)
+    subject_id = models.CharField(_("record id"), max_length=40)
+    field = models.CharField(_("field"), max_length=60)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-created_at"]

@@ -27,3 +27,17 @@ def exchange_rate_set(
     )
     transaction.on_commit(lambda: cache.delete(FX_CACHE_KEY))
     return row
+
+
+def personal_data_reveal(*, obj, field: str, by, purpose: str) -> str:
+    """Return the plain value of an encrypted ``field`` of ``obj`` and audit who saw it."""
+    from .models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        subject_type=obj._meta.label,
+        subject_id=str(obj.pk),
+        field=field,
+        purpose=purpose[:200],
+    )
+    return getattr(obj, field)

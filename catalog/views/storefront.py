@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from catalog.selectors import categories_top
+from catalog.selectors.storefront import categories_top
 from merchants.selectors import merchants_public
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Category
+from catalog.models import Category
 
 
 def categories_top() -> QuerySet[Category]:
