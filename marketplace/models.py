@@ -90,3 +90,6 @@ class PersonalDataAccess(models.Model):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} read {self.subject_type}#{self.subject_id}.{self.field}"
