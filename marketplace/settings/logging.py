@@ -1,9 +1,11 @@
 """Structured (JSON) logs carrying the request id."""
 
+from .base import DEBUG
 from .env import env_str
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOG_FORMAT = env_str("LOG_FORMAT", "json")
+# JSON for machines in production; readable lines while developing (override either way).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 
 LOGGING = {
     "version": 1,
