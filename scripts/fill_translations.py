@@ -34,7 +34,10 @@ def main() -> int:
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        if key in translations and (args.overwrite or not message.string or message.fuzzy):
+        empty = not message.string or (
+            isinstance(message.string, tuple) and not all(message.string)
+        )
+        if key in translations and (args.overwrite or empty or message.fuzzy):
             value = translations[key]
             message.string = value if isinstance(message.id, str) else tuple(value)
             message.flags.discard("fuzzy")

@@ -13,24 +13,43 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Words allowed in Latin script on a Chinese page: language names in the switcher, codes.
 ALLOWED_LATIN = {"English", "CN", "JP", "NZ", "X-Merchant", "ISO"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "source", "track", "wbr"}
 
 
 class _VisibleText(HTMLParser):
+    """Visible UI text of a page. Content that people wrote (product and brand names,
+    merchant names, emails) is marked ``translate="no"`` in the templates, the HTML
+    standard's way of saying "this is not to be translated"; it is skipped here."""
+
     def __init__(self):
         super().__init__()
         self.skip = 0
+        self.stack: list[tuple[str, bool]] = []
         self.chunks: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style"}:
-            self.skip += 1
-        for name, value in attrs:
-            if name in {"placeholder", "title", "aria-label", "alt"} and value:
-                self.chunks.append(value)
+        attrs = dict(attrs)
+        skipping = tag in {"script", "style"} or attrs.get("translate") == "no"
+        if tag not in VOID_TAGS:
+            self.stack.append((tag, skipping))
+            if skipping:
+                self.skip += 1
+        if self.skip or skipping:
+            return
+        for name in ("placeholder", "title", "aria-label", "alt"):
+            if attrs.get(name):
+                self.chunks.append(attrs[name])
 
     def handle_endtag(self, tag):
-        if tag in {"script", "style"}:
-            self.skip -= 1
+        # pop up to the matching open tag (tolerates unclosed <p>, <li>…)
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                for _tag, skipping in self.stack[index:]:
+                    if skipping:
+                        self.skip -= 1
+                del self.stack[index:]
+                break
 
     def handle_data(self, data):
         if not self.skip:
@@ -71,6 +90,14 @@ def test_seller_portal_in_chinese_has_no_english(client_for):
         # the staff emails on the team page are data, not UI text
         html = re.sub(r"[\w.+-]+@[\w.-]+", "", html)
         assert english_words(html) == set(), path
+
+
+def test_content_marked_translate_no_is_not_ui_text():
+    html = (
+        '<p>商品</p><li translate="no">Tim Tam <b>G-SHOCK</b></li><br><img alt="图片">'
+        "<p>Buy now</p>"
+    )
+    assert english_words(html) == {"Buy", "now"}
 
 
 @pytest.mark.django_db
