@@ -28,6 +28,27 @@ def _clear_own_keys() -> None:
         cache.clear()
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the reference data the migrations seed (currencies and FX rates, duty rate
+    tables) when a transactional test before this one flushed the database."""
+    if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
+        return
+    from django.apps import apps
+
+    from marketplace.models import Currency
+
+    if not Currency.objects.exists():
+        from customs.seeding import seed_rate_tables
+        from marketplace.reference_data import seed_currencies
+
+        seed_currencies(apps.get_model)
+        seed_rate_tables(apps.get_model)
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default():
     translation.activate("en")
