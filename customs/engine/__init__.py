@@ -44,7 +44,12 @@ from .types import (
     validate_hs_code,
 )
 
+# Stored duty assessments record the engine version that computed them: bump it whenever a
+# change to this package can change a figure, so old and new results can be told apart.
+ENGINE_VERSION = "1.0.0"
+
 __all__ = [
+    "ENGINE_VERSION",
     "FLAG_CHILDRENS_CLOTHING",
     "FLAG_EXCISE",
     "FLAG_HIGH_END_COSMETIC",

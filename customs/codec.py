@@ -1,0 +1,165 @@
+"""The engine's requests and results as JSON-ready dicts (money as strings), and back.
+
+Stored duty assessments keep their request and result in this form; the API and the
+back office read the same shape. Money is a string of the Decimal (``"29.12"``), never a
+float; dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from customs.engine import (
+    TAX_KIND_NAMES,
+    LineItem,
+    Message,
+    QuoteRequest,
+    QuoteResult,
+    TaxKind,
+)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def request_to_json(request: QuoteRequest) -> dict:
+    """A QuoteRequest as a dict; ``buyer_year_to_date`` is kept apart by the caller."""
+    return {
+        "destination": request.destination,
+        "mode": str(request.mode),
+        "order_date": request.order_date.isoformat(),
+        "currency": request.currency,
+        "freight": str(request.freight),
+        "insurance": str(request.insurance),
+        "order_discount": str(request.order_discount),
+        "non_cash_deductions": str(request.non_cash_deductions),
+        "fx_rates": {code: str(rate) for code, rate in sorted(request.fx_rates.items())},
+        "lines": [
+            {
+                "sku": line.sku,
+                "hs_code": line.hs_code,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "currency": line.currency,
+                "discount": str(line.discount),
+                "postal_category": line.postal_category,
+                "attributes": sorted(line.attributes),
+                "has_product_record": line.has_product_record,
+            }
+            for line in request.lines
+        ],
+    }
+
+
+def request_from_json(data: Mapping, *, buyer_year_to_date: Decimal = Decimal(0)) -> QuoteRequest:
+    """Rebuild the QuoteRequest stored by ``request_to_json``."""
+    return QuoteRequest(
+        destination=data["destination"],
+        mode=data["mode"],
+        order_date=date.fromisoformat(data["order_date"]),
+        currency=data["currency"],
+        lines=tuple(
+            LineItem(
+                sku=line["sku"],
+                hs_code=line["hs_code"],
+                quantity=line["quantity"],
+                unit_price=Decimal(line["unit_price"]),
+                currency=line["currency"],
+                discount=Decimal(line["discount"]),
+                postal_category=line.get("postal_category", ""),
+                attributes=frozenset(line.get("attributes", ())),
+                has_product_record=line.get("has_product_record", True),
+            )
+            for line in data["lines"]
+        ),
+        freight=Decimal(data["freight"]),
+        insurance=Decimal(data["insurance"]),
+        order_discount=Decimal(data["order_discount"]),
+        non_cash_deductions=Decimal(data["non_cash_deductions"]),
+        buyer_year_to_date=buyer_year_to_date,
+        fx_rates={code: Decimal(rate) for code, rate in data.get("fx_rates", {}).items()},
+    )
+
+
+def message_to_json(message: Message) -> dict:
+    """A blocking reason or notice with both texts."""
+    return {
+        "code": message.code,
+        "en": message.en,
+        "zh_hans": message.zh_hans,
+        "params": dict(message.params),
+    }
+
+
+def result_to_json(result: QuoteResult) -> dict:
+    """A QuoteResult as a dict: the per-line, per-tax breakdown with every amount a string."""
+    return {
+        "regime": {
+            "code": result.regime.code,
+            "en": result.regime.en,
+            "zh_hans": result.regime.zh_hans,
+            "effective_from": result.regime.effective_from.isoformat(),
+            "calculator": str(result.regime.calculator),
+        },
+        "currency": result.currency,
+        "blocked": result.blocked,
+        "collected_at_checkout": result.collected_at_checkout,
+        "goods_value": str(result.goods_value),
+        "freight": str(result.freight),
+        "insurance": str(result.insurance),
+        "dutiable_value": str(result.dutiable_value),
+        "non_cash_deductions": str(result.non_cash_deductions),
+        "tax_total": str(result.tax_total),
+        "waived_total": str(result.waived_total),
+        "totals": {str(kind): str(amount) for kind, amount in result.totals.items()},
+        "yearly_remaining": _money(result.yearly_remaining),
+        "yearly_counted": str(result.yearly_counted),
+        "switched_from": result.switched_from,
+        "blocking": [message_to_json(m) for m in result.blocking],
+        "notices": [message_to_json(m) for m in result.notices],
+        "lines": [
+            {
+                "sku": line.sku,
+                "hs_code": line.hs_code,
+                "hs_prefix": line.hs_prefix,
+                "rate_flag": line.rate_flag,
+                "goods_value": str(line.goods_value),
+                "freight": str(line.freight),
+                "insurance": str(line.insurance),
+                "dutiable_value": str(line.dutiable_value),
+                "tax_total": str(line.tax_total),
+                "taxes": [
+                    {
+                        "kind": str(tax.kind),
+                        "base": str(tax.base),
+                        "rate": str(tax.rate),
+                        "factor": str(tax.factor),
+                        "amount": str(tax.amount),
+                        "waived": tax.waived,
+                        "due": str(tax.due),
+                    }
+                    for tax in line.taxes
+                ],
+            }
+            for line in result.lines
+        ],
+    }
+
+
+def tax_kind_name(kind: str | TaxKind, language: str) -> str:
+    """The name of a tax kind in ``language`` ("en" or "zh-hans")."""
+    names = TAX_KIND_NAMES.get(TaxKind(kind))
+    if names is None:
+        return str(kind)
+    return names["zh-hans"] if language.lower().replace("_", "-") == "zh-hans" else names["en"]
+
+
+def message_text(message: Mapping | Message, language: str) -> str:
+    """A stored or live message's text in ``language``."""
+    if isinstance(message, Message):
+        return message.text(language)
+    zh = language.lower().replace("_", "-") == "zh-hans"
+    return message["zh_hans"] if zh else message["en"]
