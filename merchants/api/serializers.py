@@ -1,14 +1,47 @@
 from rest_framework import serializers
 
-from merchants.models import Membership, Merchant
+from merchants.models import Invitation, Membership, Merchant, MerchantEvent
 from merchants.roles import Role
+from merchants.validators import (
+    SWIFT_VALIDATOR,
+    normalise_account_number,
+    validate_account_number,
+)
 
 
 class MerchantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Merchant
-        fields = ["id", "slug", "name", "kind", "status", "country"]
+        fields = ["id", "slug", "name", "kind", "status", "country", "trade_modes"]
         read_only_fields = fields
+
+
+class MerchantEventSerializer(serializers.ModelSerializer):
+    """One row of the merchant's history. Operators are not named to merchants."""
+
+    label = serializers.CharField(source="get_transition_display", read_only=True)
+    summary = serializers.CharField(read_only=True)
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MerchantEvent
+        fields = [
+            "id",
+            "transition",
+            "label",
+            "from_state",
+            "to_state",
+            "reason",
+            "summary",
+            "by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_by(self, obj) -> str | None:
+        if obj.actor is None:
+            return None
+        return "operator" if obj.actor.is_staff else obj.actor.email
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -19,3 +52,81 @@ class MembershipSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "email", "role", "is_active", "created_at"]
         read_only_fields = ["id", "email", "is_active", "created_at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.STAFF)
+    status = serializers.CharField(read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+
+
+class PayoutSerializer(serializers.Serializer):
+    """Payout details. The account number is write-only; reads get it masked."""
+
+    bank_name = serializers.CharField(source="payout_bank_name", max_length=120)
+    account_holder = serializers.CharField(source="payout_account_holder", max_length=120)
+    account_number = serializers.CharField(
+        source="payout_account_number",
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Account number or IBAN. Omit to keep the stored one.",
+    )
+    account_number_masked = serializers.CharField(source="payout_account_masked", read_only=True)
+    swift = serializers.CharField(source="payout_swift", max_length=14)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def validate_account_number(self, value: str) -> str:
+        if value:
+            validate_account_number(value)
+        return normalise_account_number(value)
+
+    def validate_swift(self, value: str) -> str:
+        value = value.replace(" ", "").upper()
+        SWIFT_VALIDATOR(value)
+        return value
+
+
+class CommissionLineSerializer(serializers.Serializer):
+    category = serializers.IntegerField(source="category.pk")
+    slug = serializers.CharField(source="category.slug")
+    name = serializers.CharField(source="category.name")
+    parent = serializers.IntegerField(source="category.parent_id", allow_null=True)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    source = serializers.ChoiceField(choices=["category", "parent", "merchant", "platform"])
+
+
+class CommissionSerializer(serializers.Serializer):
+    """Rates in percent, as strings (money rule: Decimal, never float)."""
+
+    default_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    default_source = serializers.ChoiceField(choices=["merchant", "platform"])
+    merchant_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, coerce_to_string=True, allow_null=True
+    )
+    platform_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    categories = CommissionLineSerializer(source="lines", many=True)

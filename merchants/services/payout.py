@@ -1,0 +1,50 @@
+"""Payout details: where the merchant's money goes. Owners only (``MANAGE_PAYOUT``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from merchants.models import Merchant, PayoutDetails
+from merchants.roles import Capability
+from merchants.validators import normalise_account_number
+
+from ._common import merchant_note, require_capability
+
+
+@transaction.atomic
+def payout_details_set(
+    *,
+    by,
+    merchant: Merchant,
+    bank_name: str,
+    account_holder: str,
+    swift: str,
+    account_number: str = "",
+) -> PayoutDetails:
+    """Change the merchant's payout account. An empty ``account_number`` keeps the stored one
+    (it is only ever shown masked). The change is written to the merchant's history with
+    the masked number, never the number itself."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_PAYOUT)
+    details = PayoutDetails.objects.for_merchant(merchant).select_for_update().first()
+    if details is None:
+        details = PayoutDetails(merchant=merchant)
+        if not account_number:
+            raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
+    before = str(details) if details.pk else None
+    details.payout_bank_name = (bank_name or "").strip()
+    details.payout_account_holder = (account_holder or "").strip()
+    details.payout_swift = (swift or "").replace(" ", "").upper()
+    if account_number:
+        details.payout_account_number = normalise_account_number(account_number)
+    details.updated_by = by
+    details.full_clean()
+    details.save()
+    merchant_note(
+        merchant=merchant,
+        action="payout_change",
+        by=by,
+        details={"old": before, "new": str(details)},
+    )
+    return details
