@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from catalog.selectors.storefront import connect_cache_invalidation
+
+        connect_cache_invalidation()

@@ -144,6 +144,89 @@ class ProductImage(MerchantOwned):
         ordering = ["position", "id"]
 
 
+class ProductAwaitingReview(Product):
+    """The operators' review queue: new listings and edits to live listings (proxy)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("product awaiting review")
+        verbose_name_plural = _("products awaiting review")
+
+
+class ProductRevision(MerchantOwned):
+    """Pending edits to a live (approved) product, waiting for an operator.
+
+    Only the fields that matter to shoppers and customs wait here (names, descriptions,
+    brand, images, HS codes, new variants); the live version keeps showing until the revision
+    is approved. ``changes`` holds the proposed values (docs/CATALOG.md, "Live-edit review").
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        MERGED = "merged", _("Merged into the product")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("product")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("product revision")
+        verbose_name_plural = _("product revisions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status="pending"),
+                name="one_pending_revision_per_product",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.pk}"
+
+
+class ProductRevisionEvent(TransitionEvent):
+    """History of a revision (proposed edits approved, rejected, withdrawn, merged)."""
+
+    subject = models.ForeignKey(ProductRevision, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("product revision event")
+        verbose_name_plural = _("product revision events")
+
+
+class ProductRevisionImage(MerchantOwned):
+    """An image proposed for a live product; it becomes a ``ProductImage`` on approval."""
+
+    revision = models.ForeignKey(ProductRevision, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/%Y/%m/", blank=True)
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("proposed image")
+        verbose_name_plural = _("proposed images")
+        ordering = ["position", "id"]
+
+
 class TradeMode(models.TextChoices):
     """How goods cross the border (customs supervision modes)."""
 
@@ -323,11 +406,33 @@ class ListingReport(MerchantOwned):
         related_name="+",
     )
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("listing report")
         verbose_name_plural = _("listing reports")
         ordering = ["-created_at"]
+        constraints = [
+            # One open report per shopper and listing: a second click adds nothing to the queue.
+            models.UniqueConstraint(
+                fields=["product", "reporter"],
+                condition=Q(status="open"),
+                name="one_open_report_per_reporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.product}"
+
+
+class ListingReportEvent(TransitionEvent):
+    """History of a report (upheld or dismissed, by whom, with the resolution)."""
+
+    subject = models.ForeignKey(ListingReport, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("listing report event")
+        verbose_name_plural = _("listing report events")
 
 
 class Stock(MerchantOwned):
@@ -389,3 +494,64 @@ class StockAdjustment(MerchantOwned):
         verbose_name = _("stock adjustment")
         verbose_name_plural = _("stock adjustments")
         ordering = ["-created_at", "-id"]
+
+
+class ImportJob(MerchantOwned):
+    """One CSV upload (products or stock) and its outcome: the progress a seller watches and
+    the row-by-row error report. The file's text is kept so a worker can run the job and an
+    operator can see exactly what was sent."""
+
+    class Kind(models.TextChoices):
+        PRODUCTS = "products", _("Products")
+        STOCK = "stock", _("Stock")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.TextField(_("file content"), blank=True)
+    language = models.CharField(_("language of the report"), max_length=10, default="en")
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["merchant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}

@@ -1,3 +1,7 @@
+"""Storefront pages (under the language prefix: /en/…, /zh-hans/…)."""
+
+import os
+
 from django.urls import path
 
 from .views import storefront
@@ -6,4 +10,13 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", storefront.home, name="home"),
+    path("c/<slug:slug>/", storefront.category, name="category"),
+    path("p/<int:pk>/", storefront.product, name="product_short"),
+    path("p/<int:pk>/<slug:slug>/", storefront.product, name="product"),
+    path("store/<slug:slug>/", storefront.merchant, name="merchant"),
+    path("search/", storefront.search, name="search"),
 ]
+
+# The HTTP benchmark's baseline view exists only when the benchmark starts the server.
+if os.environ.get("SILKWAY_BENCH_VIEWS") == "1":
+    urlpatterns.append(path("bench/minimal/", storefront.bench_minimal, name="bench_minimal"))

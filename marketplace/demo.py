@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from catalog.demo import seed_catalog_demo
 from catalog.models import Category
+from customs.demo import seed_customs_demo
+from logistics.demo import seed_logistics_demo
+from merchants.demo import seed_merchants_demo
 from merchants.models import Merchant
 from merchants.roles import Role
 from merchants.services import membership_add, merchant_create
@@ -93,4 +97,10 @@ def seed_demo() -> list[DemoLogin]:
         Category.objects.get_or_create(
             slug=slug, defaults={"name_en": en, "name_zh_hans": zh, "position": position}
         )
+    logins += seed_merchants_demo(
+        make_user=_user, operator=_user(OPERATOR_EMAIL, operator=True), login_factory=DemoLogin
+    )
+    seed_customs_demo()  # duty & tax rate tables, a quota ledger, assessments
+    seed_catalog_demo(operator=_user(OPERATOR_EMAIL, operator=True))  # brands, 63 products
+    seed_logistics_demo()  # warehouses, then stock for the approved SKUs: keep it last
     return logins

@@ -7,12 +7,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import health, views
+from . import currency, health, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/switch/<str:code>/", views.switch_language, name="switch_language"),
+    path("currency/switch/<str:code>/", currency.switch_currency, name="switch_currency"),
     path("api/v1/", include("marketplace.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("seller/", include("merchants.urls")),
     path("seller/catalog/", include("catalog.seller_urls")),
+    path("report/", include("catalog.report_urls")),
     path("seller/stock/", include("catalog.stock_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("", include("catalog.urls")),

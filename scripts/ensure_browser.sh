@@ -4,7 +4,11 @@
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+if command -v dpkg-query >/dev/null; then
+  dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || missing+=(fonts-noto-cjk)
+else
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fi
 [ ${#missing[@]} -eq 0 ] && { echo "browser: chromium and CJK fonts present"; exit 0; }
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "browser: installing ${missing[*]} (Debian packages)"

@@ -35,7 +35,9 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequenc
 def _reference_data(request):
     """Put back the reference data the migrations seed (currencies and FX rates, duty rate
     tables) when a transactional test before this one flushed the database."""
-    if not (request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)):
+    if not (
+        request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    ):
         return
     from django.apps import apps
 
@@ -47,6 +49,12 @@ def _reference_data(request):
 
         seed_currencies(apps.get_model)
         seed_rate_tables(apps.get_model)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    """Uploads and demo files written by tests land in a temporary folder, not the repo."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)

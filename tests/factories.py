@@ -120,6 +120,7 @@ class WarehouseFactory(factory.django.DjangoModelFactory):
     name_zh_hans = factory.Sequence(lambda n: f"仓库{n}")
     kind = Warehouse.Kind.BONDED
     country = "CN"
+    customs_area_code = factory.LazyAttribute(lambda w: "3105" if w.kind == "bonded" else "")
     merchant = None
 
 

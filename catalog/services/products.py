@@ -1,20 +1,83 @@
-"""Listing writes: creating and editing products and their SKUs.
+"""Listing writes: creating and editing products, their SKUs, wholesale tiers and images.
 
-Moderation (submit, approve, reject, review of edits to live products) builds on these.
-Every function validates with the models' own rules (``full_clean``) so the portal, the API
-and the CSV import refuse the same bad input with the same field-named messages.
+Every function validates with the models' own rules (``full_clean``) plus the trade's rules
+below, so the portal, the API and the CSV import refuse the same bad input with the same
+field-named messages:
+
+- HS codes have 6, 8 or 10 digits (dots and spaces are dropped) in a real chapter (01–97,
+  chapter 77 is reserved);
+- a SKU offered in bonded mode (1210) needs a *recorded* customs product record, and a
+  recorded record needs its number (the DB constraint ``sku_bonded_needs_record`` is the
+  last line of defence);
+- prices fit the listing currency's minor unit (no fractions of a yen);
+- wholesale tiers start at 2 units and get cheaper as the quantity grows.
+
+Edits to a live (approved) product are split: names, descriptions, brand, images, HS codes
+and new variants go into the product's pending ``ProductRevision`` for an operator
+(see ``catalog.services.moderation``); everything else applies immediately.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from babel.numbers import is_currency
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from catalog.models import SKU, Product, WholesaleTier
+from catalog.images import prepare_image
+from catalog.models import (
+    SKU,
+    Product,
+    ProductImage,
+    ProductRecordStatus,
+    ProductRevision,
+    ProductRevisionImage,
+    WholesaleTier,
+)
 from catalog.sanitize import sanitize_html
+from catalog.services.moderation import (
+    REVIEWED_BRAND,
+    REVIEWED_PRODUCT_FIELDS,
+    REVISION_FLOW,
+    pending_revision,
+)
+from marketplace.money import MoneyError, minor_unit
+
+MAX_IMAGES = 12
+
+# Consumption-tax (excise) categories a SKU may carry; the customs engine reads them as flags.
+EXCISE_CATEGORIES = [
+    ("", gettext_lazy("None (ordinary goods)")),
+    ("high_end_cosmetic", gettext_lazy("High-end cosmetics")),
+    ("alcohol", gettext_lazy("Alcohol")),
+    ("tobacco", gettext_lazy("Tobacco")),
+    ("high_end_watch", gettext_lazy("High-end watches")),
+    ("jewellery", gettext_lazy("Jewellery and precious stones")),
+]
+
+# Fields that say how a SKU may cross the border; the form and the API show them as one
+# "trade_modes" list, so errors about them are reported under that name too.
+TRADE_MODE_FIELDS = ("allow_bonded", "allow_direct", "allow_personal_parcel", "allow_general_trade")
+
+_HS_SEPARATORS = re.compile(r"[\s.\-]")
+_HS_FORMAT = re.compile(r"^\d{6}(\d{2}){0,2}$")
+
+
+class _Keep:
+    """Marker for "leave this field as it is" in ``product_update``."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
 
 
 @dataclass
@@ -42,6 +105,118 @@ class SkuInput:
     product_record_number: str = ""
     product_record_status: str = "none"
     tiers: list[tuple[int, Decimal]] = field(default_factory=list)
+    is_active: bool = True
+
+
+# --- validation helpers --------------------------------------------------------------------
+
+
+def normalize_hs_code(value: str) -> str:
+    """``"3304.99.00 00"`` -> ``"3304990000"``: merchants copy codes with separators."""
+    return _HS_SEPARATORS.sub("", value or "")
+
+
+def hs_code_error(code: str) -> str | None:
+    """Why ``code`` (normalised) is not a valid HS code, or ``None``."""
+    if not _HS_FORMAT.match(code):
+        return _("An HS code has 6, 8 or 10 digits, without dots or spaces.")
+    chapter = int(code[:2])
+    if not 1 <= chapter <= 97 or chapter == 77:
+        return _("%(chapter)s is not an HS chapter: chapters run from 01 to 97 (77 is unused).") % {
+            "chapter": code[:2]
+        }
+    return None
+
+
+def _currency_error(code: str) -> str | None:
+    """A listing currency is one the operators keep active in ``marketplace.Currency``."""
+    from marketplace.models import Currency
+
+    refused = _("%(code)s is not a currency the marketplace lists in.") % {"code": code or "—"}
+    if not is_currency(code):
+        return refused
+    active = Currency.objects.filter(code=code).values_list("is_active", flat=True).first()
+    if active is None and not Currency.objects.exists():
+        # The table is seeded by a migration; only a database emptied by a test flush lacks
+        # it, and listings (and the demo data) must still load there.
+        return None
+    return None if active else refused
+
+
+def _decimals_error(amount: Decimal, currency: str) -> str | None:
+    try:
+        digits = minor_unit(currency)
+    except MoneyError:
+        return None
+    if amount != amount.quantize(Decimal(1).scaleb(-digits)):
+        return _("%(currency)s prices have at most %(digits)s decimal places.") % {
+            "currency": currency,
+            "digits": digits,
+        }
+    return None
+
+
+def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if sku.hs_code and (problem := hs_code_error(sku.hs_code)):
+        add("hs_code", problem)
+    if not any(getattr(sku, name) for name in TRADE_MODE_FIELDS):
+        add("trade_modes", _("Allow at least one trade mode."))
+    if sku.allow_bonded and sku.product_record_status != ProductRecordStatus.RECORDED:
+        add(
+            "allow_bonded",
+            _(
+                "Bonded import (1210) needs a recorded customs product record: set the "
+                "product record status to Recorded with its number, or untick bonded import."
+            ),
+        )
+    if (
+        sku.product_record_status == ProductRecordStatus.RECORDED
+        and not sku.product_record_number.strip()
+    ):
+        add("product_record_number", _("A recorded product record needs its record number."))
+    if sku.excise_category not in {value for value, _label in EXCISE_CATEGORIES}:
+        add("excise_category", _("Pick one of the listed consumption-tax categories."))
+    if not re.fullmatch(r"\d{3}", sku.customs_unit or ""):
+        add("customs_unit", _("A customs unit code has 3 digits, e.g. 011 for pieces."))
+    if (
+        sku.net_weight_kg is not None
+        and sku.gross_weight_kg is not None
+        and sku.gross_weight_kg < sku.net_weight_kg
+    ):
+        add("gross_weight_kg", _("The gross weight includes packaging: it cannot be below net."))
+    if sku.price is not None and (problem := _decimals_error(sku.price, product.listing_currency)):
+        add("price", problem)
+    if not isinstance(sku.attributes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in sku.attributes.items()
+    ):
+        add("attributes", _("Attributes are pairs of a name and a value, e.g. colour: red."))
+    seen: set[int] = set()
+    previous = None
+    for min_quantity, unit_price in sorted(tiers or []):
+        if min_quantity in seen:
+            add("tiers", _("Two tiers start at %(n)s units.") % {"n": min_quantity})
+        seen.add(min_quantity)
+        if min_quantity < 2:
+            add("tiers", _("A wholesale tier starts at 2 units or more."))
+        if unit_price < 0:
+            add("tiers", _("A wholesale unit price cannot be negative."))
+        elif sku.price is not None and unit_price >= sku.price:
+            add(
+                "tiers",
+                _("The tier from %(n)s units must be cheaper than the regular price.")
+                % {"n": min_quantity},
+            )
+        elif previous is not None and unit_price > previous:
+            add("tiers", _("Larger quantities cannot have a higher unit price."))
+        if (problem := _decimals_error(unit_price, product.listing_currency)) is not None:
+            add("tiers", problem)
+        previous = unit_price
+    return errors
 
 
 def _unique_slug(merchant, base: str, *, exclude_pk=None) -> str:
@@ -56,32 +231,159 @@ def _unique_slug(merchant, base: str, *, exclude_pk=None) -> str:
     return candidate
 
 
-@transaction.atomic
-def sku_upsert(*, product: Product, data: SkuInput) -> SKU:
-    """Create or update (by merchant + code) one SKU of ``product`` with its wholesale tiers."""
-    values = {k: v for k, v in data.__dict__.items() if k not in {"code", "tiers"}}
-    sku = SKU.objects.for_merchant(product.merchant).filter(code=data.code).first()
-    if sku is None:
-        sku = SKU(merchant=product.merchant, product=product, code=data.code)
-    elif sku.product_id != product.pk:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
+# --- revisions (edits to live products) ----------------------------------------------------
 
+
+def _revision_is_empty(changes: dict, revision: ProductRevision | None) -> bool:
+    has_images = bool(revision and revision.pk and revision.images.exists())
+    return not (
+        changes.get("fields")
+        or changes.get("hs_codes")
+        or changes.get("new_skus")
+        or changes.get("remove_images")
+        or has_images
+    )
+
+
+def _propose(product: Product, by, mutate) -> ProductRevision | None:
+    """Apply ``mutate(changes)`` to the product's pending revision (created when needed).
+
+    A revision left with nothing in it is withdrawn; none is created for nothing.
+    """
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    revision = pending_revision(product, lock=True)
+    changes = {
+        "fields": {},
+        "hs_codes": {},
+        "new_skus": [],
+        "remove_images": [],
+        **((revision.changes if revision else None) or {}),
+    }
+    changes = {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in changes.items()}
+    mutate(changes)
+    if _revision_is_empty(changes, revision):
+        if revision is not None:
+            revision.changes = changes
+            revision.save(update_fields=["changes", "updated_at"])
+            REVISION_FLOW.apply(
+                revision,
+                "withdraw",
+                by=by,
+                event_model=_revision_event_model(),
+                reason=_("Nothing left to review: the proposed values match the live ones."),
+            )
+        return None
+    if revision is None:
+        revision = ProductRevision(
+            merchant_id=product.merchant_id,
+            product=product,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+    revision.changes = changes
+    revision.save()
+    return revision
+
+
+def _revision_event_model():
+    from catalog.models import ProductRevisionEvent
+
+    return ProductRevisionEvent
+
+
+def _is_live(product: Product) -> bool:
+    return product.status == Product.Status.APPROVED
+
+
+# --- SKUs ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool = False) -> SKU:
+    """Create or update (by merchant + code) one SKU of ``product`` with its wholesale tiers.
+
+    Tiers are replaced when ``data.tiers`` is not empty, or always with ``replace_tiers``
+    (so an empty list clears them). On a live product, a changed HS code of a variant on
+    sale waits in the pending revision (the live code stays until an operator approves), and
+    putting a variant on sale (a new one, or one switched off) waits for review too: it stays
+    inactive until the revision is approved. Switching a variant off applies at once.
+    """
+    values = {k: v for k, v in data.__dict__.items() if k not in {"code", "tiers"}}
+    code = (data.code or "").strip()
+    if not code:
+        raise ValidationError({"code": _("Give the variant a SKU code.")})
+    sku = SKU.objects.for_merchant(product.merchant).select_for_update().filter(code=code).first()
+    creating = sku is None
+    if creating:
+        sku = SKU(merchant=product.merchant, product=product, code=code)
+    elif sku.product_id != product.pk:
         raise ValidationError({"code": _("This SKU code is already used by another product.")})
+    live_hs_code = None if creating else sku.hs_code
+    was_active = False if creating else sku.is_active
     for key, value in values.items():
         setattr(sku, key, value)
-    sku.origin_country = sku.origin_country.upper()
-    sku.full_clean(exclude=["merchant", "product"])
+    sku.origin_country = (sku.origin_country or "").strip().upper()
+    sku.hs_code = normalize_hs_code(sku.hs_code)
+    sku.barcode = (sku.barcode or "").strip()
+    sku.product_record_number = (sku.product_record_number or "").strip()
+    sku.attributes = {
+        str(k).strip(): str(v).strip() for k, v in (sku.attributes or {}).items() if str(k).strip()
+    }
+
+    try:
+        tiers = [(int(quantity), Decimal(str(price))) for quantity, price in data.tiers or []]
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise ValidationError(
+            {"tiers": _("Each tier is a whole quantity and a unit price.")}
+        ) from exc
+    errors = _sku_rule_errors(sku, product, tiers)
+    try:
+        sku.full_clean(exclude=["merchant", "product"], validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
+
+    live = _is_live(product)
+    revision = pending_revision(product) if live else None
+    queued = bool(revision and not creating and sku.pk in (revision.changes.get("new_skus") or []))
+    # A variant that is not on sale (new, queued, or switched off) may change freely: putting
+    # it on sale is what gets reviewed, with its data as it is then.
+    off_sale = creating or queued or not was_active
+    proposed_hs = None
+    if live and not off_sale and sku.hs_code != live_hs_code:
+        proposed_hs, sku.hs_code = sku.hs_code, live_hs_code
+    if live and off_sale:
+        sku.is_active = False
     sku.save()
-    if data.tiers:
+
+    if tiers or replace_tiers:
         WholesaleTier.objects.filter(sku=sku).delete()
-        for min_quantity, unit_price in sorted(data.tiers):
-            tier = WholesaleTier(
-                merchant=product.merchant, sku=sku, min_quantity=min_quantity, unit_price=unit_price
+        WholesaleTier.objects.bulk_create(
+            WholesaleTier(
+                merchant=product.merchant, sku=sku, min_quantity=quantity, unit_price=price
             )
-            tier.full_clean(exclude=["merchant", "sku"])
-            tier.save()
+            for quantity, price in sorted(tiers)
+        )
+
+    if not live:
+        return sku
+    if off_sale and data.is_active and not queued:
+        _propose(product, by, lambda c: c["new_skus"].append(sku.pk))
+    elif off_sale and queued and not data.is_active:
+        _propose(product, by, lambda c: c["new_skus"].remove(sku.pk))
+    elif not off_sale:
+        key = str(sku.pk)
+        current = (revision.changes.get("hs_codes") or {}).get(key) if revision else None
+        if proposed_hs is not None and proposed_hs != current:
+            _propose(product, by, lambda c: c["hs_codes"].__setitem__(key, proposed_hs))
+        elif proposed_hs is None and current is not None:
+            # Set back to the live code: nothing to review for this SKU any more.
+            _propose(product, by, lambda c: c["hs_codes"].pop(key, None))
     return sku
+
+
+# --- products ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -97,19 +399,32 @@ def product_create(
     listing_currency: str = "CNY",
     min_order_quantity: int = 1,
     skus: list[SkuInput] | None = None,
+    slug: str = "",
 ) -> Product:
-    """Create a draft product (and its SKUs). Descriptions are sanitised on the way in."""
+    """Create a draft product (and its SKUs). Descriptions are sanitised on the way in.
+
+    ``slug`` (optional, must be free) lets a caller that names products by slug keep its
+    name (the CSV import); otherwise one is made from the name."""
+    name_en, name_zh_hans = (name_en or "").strip(), (name_zh_hans or "").strip()
+    listing_currency = (listing_currency or "").strip().upper()
+    errors: dict[str, list[str]] = {}
+    if not name_en and not name_zh_hans:
+        errors["name_en"] = [_("Give the product a name in at least one language.")]
+    if problem := _currency_error(listing_currency):
+        errors["listing_currency"] = [problem]
+    if errors:
+        raise ValidationError(errors)
     product = Product(
         merchant=merchant,
         category=category,
         brand=brand,
-        name_en=name_en.strip(),
-        name_zh_hans=name_zh_hans.strip(),
+        name_en=name_en,
+        name_zh_hans=name_zh_hans,
         description_en=sanitize_html(description_en),
         description_zh_hans=sanitize_html(description_zh_hans),
-        listing_currency=listing_currency.upper(),
+        listing_currency=listing_currency,
         min_order_quantity=min_order_quantity,
-        slug=_unique_slug(merchant, name_en or name_zh_hans),
+        slug=slug or _unique_slug(merchant, name_en or name_zh_hans),
         status=Product.Status.DRAFT,
     )
     product.full_clean(exclude=["merchant"])
@@ -117,3 +432,216 @@ def product_create(
     for sku in skus or []:
         sku_upsert(product=product, data=sku)
     return product
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    by,
+    name_en=KEEP,
+    name_zh_hans=KEEP,
+    description_en=KEEP,
+    description_zh_hans=KEEP,
+    brand=KEEP,
+    category=KEEP,
+    listing_currency=KEEP,
+    min_order_quantity=KEEP,
+) -> ProductRevision | None:
+    """Edit a product's own fields; returns the pending revision when some edits must wait.
+
+    On a live product, names, descriptions and brand go to the pending revision (values equal
+    to the live ones are dropped from it); category, currency and minimum order apply now.
+    Descriptions are sanitised; slugs never change (links keep working).
+    """
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    given = {
+        name: value
+        for name, value in {
+            "name_en": name_en,
+            "name_zh_hans": name_zh_hans,
+            "description_en": description_en,
+            "description_zh_hans": description_zh_hans,
+            "brand": brand,
+            "category": category,
+            "listing_currency": listing_currency,
+            "min_order_quantity": min_order_quantity,
+        }.items()
+        if value is not KEEP
+    }
+    for name in ("name_en", "name_zh_hans"):
+        if name in given:
+            given[name] = (given[name] or "").strip()
+    for name in ("description_en", "description_zh_hans"):
+        if name in given:
+            given[name] = sanitize_html(given[name] or "")
+    if "listing_currency" in given:
+        given["listing_currency"] = (given["listing_currency"] or "").strip().upper()
+
+    # Validate everything on a candidate copy, so a refused edit changes nothing.
+    candidate = Product.objects.get(pk=locked.pk)
+    for name, value in given.items():
+        setattr(candidate, name, value)
+    errors: dict[str, list[str]] = {}
+    if not candidate.name_en and not candidate.name_zh_hans:
+        errors["name_en"] = [_("Give the product a name in at least one language.")]
+    if "listing_currency" in given and given["listing_currency"] != locked.listing_currency:
+        if problem := _currency_error(given["listing_currency"]):
+            errors["listing_currency"] = [problem]
+        else:
+            prices = SKU.objects.filter(product=locked).values_list("price", flat=True)
+            if any(_decimals_error(p, given["listing_currency"]) for p in prices):
+                errors["listing_currency"] = [
+                    _("Some variant prices have more decimals than %(currency)s allows.")
+                    % {"currency": given["listing_currency"]}
+                ]
+    try:
+        candidate.full_clean(exclude=["merchant"], validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+    reviewed = set(REVIEWED_PRODUCT_FIELDS) | {REVIEWED_BRAND}
+    live = _is_live(locked)
+    direct = {k: v for k, v in given.items() if not (live and k in reviewed)}
+    for name, value in direct.items():
+        setattr(locked, name, value)
+    if direct:
+        locked.save()
+    for name, value in direct.items():
+        setattr(product, name, value)
+
+    if not live:
+        return None
+    proposals = {k: v for k, v in given.items() if k in reviewed}
+    if not proposals:
+        return pending_revision(locked)
+
+    def mutate(changes: dict) -> None:
+        fields = changes["fields"]
+        for name, value in proposals.items():
+            if name == REVIEWED_BRAND:
+                value, live_value = (value.pk if value else None), locked.brand_id
+            else:
+                live_value = getattr(locked, name) or ""
+            if value == live_value:
+                fields.pop(name, None)
+            else:
+                fields[name] = value
+
+    revision = _propose(locked, by, mutate)
+    return revision
+
+
+# --- images --------------------------------------------------------------------------------
+
+
+def _image_count(product: Product) -> int:
+    live = ProductImage.objects.filter(product=product).count()
+    revision = pending_revision(product)
+    if revision is None:
+        return live
+    leaving = len(revision.changes.get("remove_images") or [])
+    return live - leaving + revision.images.count()
+
+
+@transaction.atomic
+def product_image_add(
+    *, product: Product, by, upload, alt: str = ""
+) -> ProductImage | ProductRevisionImage:
+    """Add an image (checked by content, re-encoded, thumbnail generated).
+
+    On a live product the image is proposed in the pending revision and appears on approval.
+    """
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    if _image_count(locked) >= MAX_IMAGES:
+        raise ValidationError(
+            {"image": _("A product has at most %(n)s images.") % {"n": MAX_IMAGES}}
+        )
+    prepared = prepare_image(upload)
+    alt = (alt or "").strip()[:200]
+    if _is_live(locked):
+        revision = pending_revision(locked, lock=True) or ProductRevision.objects.create(
+            merchant_id=locked.merchant_id,
+            product=locked,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+            changes={"fields": {}, "hs_codes": {}, "new_skus": [], "remove_images": []},
+        )
+        position = (revision.images.aggregate(m=Max("position"))["m"] or 0) + 1
+        return ProductRevisionImage.objects.create(
+            merchant_id=locked.merchant_id,
+            revision=revision,
+            image=prepared.display,
+            thumbnail=prepared.thumbnail,
+            alt=alt,
+            position=position,
+        )
+    last = ProductImage.objects.filter(product=locked).aggregate(m=Max("position"))["m"]
+    return ProductImage.objects.create(
+        merchant_id=locked.merchant_id,
+        product=locked,
+        image=prepared.display,
+        thumbnail=prepared.thumbnail,
+        alt=alt,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def product_image_delete(*, product: Product, by, image: ProductImage) -> ProductRevision | None:
+    """Remove an image; on a live product the removal waits for review (returns the revision)."""
+    if image.product_id != product.pk:
+        raise ValidationError({"image": _("This image belongs to another product.")})
+    if _is_live(product):
+
+        def mutate(changes):
+            if image.pk not in changes["remove_images"]:
+                changes["remove_images"].append(image.pk)
+
+        return _propose(product, by, mutate)
+    from catalog.services.moderation import _delete_files_on_commit
+
+    _delete_files_on_commit(image.image, image.thumbnail)
+    image.delete()
+    return None
+
+
+@transaction.atomic
+def product_image_keep(*, product: Product, by, image: ProductImage) -> ProductRevision | None:
+    """Take back a proposed removal of a live image."""
+
+    def mutate(changes):
+        if image.pk in changes["remove_images"]:
+            changes["remove_images"].remove(image.pk)
+
+    return _propose(product, by, mutate)
+
+
+@transaction.atomic
+def product_image_move(*, product: Product, image: ProductImage, offset: int) -> None:
+    """Move an image ``offset`` places (−1 earlier, +1 later). Applies at once, also when
+    live: the order only picks which approved image comes first."""
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
+    index = next((i for i, img in enumerate(images) if img.pk == image.pk), None)
+    if index is None:
+        raise ValidationError({"image": _("This image belongs to another product.")})
+    target = max(0, min(len(images) - 1, index + offset))
+    images.insert(target, images.pop(index))
+    for position, img in enumerate(images):
+        img.position = position
+    ProductImage.objects.bulk_update(images, ["position"])
+
+
+@transaction.atomic
+def revision_image_delete(*, product: Product, by, image: ProductRevisionImage) -> None:
+    """Drop an image proposed for a live product before it is reviewed."""
+    from catalog.services.moderation import _delete_files_on_commit
+
+    if image.revision.product_id != product.pk:
+        raise ValidationError({"image": _("This image belongs to another product.")})
+    _delete_files_on_commit(image.image, image.thumbnail)
+    image.delete()
+    _propose(product, by, lambda c: None)

@@ -1,15 +1,437 @@
-"""Storefront pages."""
+"""Storefront pages: home, category listing, product, merchant, search.
 
+Thin: each view reads through ``catalog.selectors.storefront`` and renders. Prices are shown
+in the shopper's display currency by the ``{% price %}`` tag (marketplace.templatetags.money).
+"""
+
+from functools import lru_cache, wraps
+
+from babel import Locale
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from catalog.selectors.storefront import categories_top
+from catalog.models import TradeMode
+from catalog.selectors import storefront as sf
+from catalog.storefront_forms import ListingFilterForm
+from marketplace import pagecache
+from marketplace.currency import display_currency, display_rates_fingerprint
+from merchants.models import Merchant
 from merchants.selectors import merchants_public
 
+AVAILABILITY_LABELS = {
+    sf.Availability.IN_STOCK: _("In stock"),
+    sf.Availability.LOW_STOCK: _("Low stock"),
+    sf.Availability.OUT_OF_STOCK: _("Out of stock"),
+}
+# Attribute names merchants commonly use; others are shown as written (they are data).
+ATTRIBUTE_LABELS = {
+    "size": _("Size"),
+    "colour": _("Colour"),
+    "color": _("Colour"),
+    "weight": _("Weight"),
+    "volume": _("Volume"),
+    "flavour": _("Flavour"),
+    "flavor": _("Flavour"),
+    "material": _("Material"),
+    "model": _("Model"),
+    "style": _("Style"),
+    "capacity": _("Capacity"),
+    "stage": _("Stage"),
+    "pack": _("Pack"),
+}
+WAREHOUSE_KIND_LABELS = {
+    "bonded": _("Bonded warehouse in China"),
+    "overseas": _("Overseas warehouse"),
+    "domestic": _("Warehouse in China"),
+}
 
+
+@lru_cache(maxsize=512)
+def country_name(code: str, language: str) -> str:
+    """A country's name in the page language (CLDR via Babel), else the code."""
+    locale = Locale.parse("zh_Hans_CN" if language == "zh-hans" else "en_US")
+    return locale.territories.get(code.upper(), code) if code else ""
+
+
+def report_url(product_id: int) -> str | None:
+    """The "report this listing" page, when the reports area is installed (its URL name is
+    ``catalog_report:create``); None otherwise, and the link is left out."""
+    try:
+        return reverse("catalog_report:create", args=[product_id])
+    except NoReverseMatch:
+        return None
+
+
+def _pagination(id_page: sf.IdPage) -> dict:
+    return {
+        "page": id_page.page,
+        "pages": id_page.pages,
+        "total": id_page.total,
+        "previous": id_page.page - 1 if id_page.page > 1 else None,
+        "next": id_page.page + 1 if id_page.page < id_page.pages else None,
+    }
+
+
+FRAGMENT_TTL = 300
+
+
+class Fragments:
+    """Rendered pieces of a page kept in the cache (the Django cache framework, Redis in
+    production), read together in one round trip with whatever else the page needs.
+
+    Keys carry the storefront version (so any catalog change retires them), the language,
+    the display currency and the FX table's digest; ``render`` runs only on a miss. Partials are rendered without the
+    request (no context processors): everything they show is passed in.
+    """
+
+    def __init__(self, request, version: int, wanted: dict[str, tuple], extra_keys=()):
+        self.language = _language()
+        self.currency = display_currency(request)
+        rates = display_rates_fingerprint()
+        self.keys = {
+            name: sf.fragment_cache_key(version, name, self.language, self.currency, rates, *parts)
+            for name, parts in wanted.items()
+        }
+        self.found = cache.get_many([*self.keys.values(), *extra_keys])
+
+    def get(self, name: str, template: str, context) -> str:
+        key = self.keys[name]
+        html = self.found.get(key)
+        if html is None:
+            context = context() if callable(context) else context
+            html = get_template(template).render(
+                {**context, "display_currency": self.currency, "LANGUAGE_CODE": self.language}
+            )
+            cache.set(key, html, FRAGMENT_TTL)
+        return mark_safe(html)  # noqa: S308 - our own template output
+
+
+# Whole pages for anonymous shoppers (marketplace.pagecache). A page lives as long as the
+# data it shows from the cache: listings as long as their cached ids, and so on.
+HOME_TTL = sf.LIST_TTL
+LISTING_TTL = sf.LIST_TTL
+SEARCH_TTL = sf.SEARCH_TTL
+PRODUCT_TTL = sf.DETAIL_TTL
+
+
+def storefront_page(namespace: str, timeout: int, *, live=None):
+    """Serve a storefront page to anonymous shoppers from the page cache; render it for
+    everyone else (and on a miss, storing it when nothing in it is personal).
+
+    The key holds the path and query, language, display currency, the FX table's digest and
+    the storefront version: a catalog change, a new rate or another currency is a new key.
+    The version and the page come in one cache round trip (``sf.read_versioned``).
+    ``live(meta)`` returns the HTML of the page's live slots; it runs on every request,
+    cached page or not, with the ``live_meta`` the view left on its response.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            key = None
+            if pagecache.anonymous_request(request):
+                parts = (display_currency(request), display_rates_fingerprint())
+
+                def keys(version: int) -> list[str]:
+                    return [pagecache.page_key(namespace, request, version, *parts)]
+
+                version, found = sf.read_versioned(keys)
+                key = keys(version)[0]
+                entry = found.get(key)
+                if entry is not None:
+                    return entry.response(live(entry.meta) if live and entry.has_slots else None)
+            else:
+                version = sf.storefront_cache_version()
+            with sf.version_pinned(version):
+                response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            store = key is not None and pagecache.storable(request, response)
+            if store or live:
+                entry = pagecache.CachedPage.of(response, getattr(response, "live_meta", None))
+                if store:
+                    cache.set(key, entry, timeout)
+                if entry.has_slots:
+                    response.content = entry.body(live(entry.meta))
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _grid_context(ids: list[int], **extra):
+    return lambda: {"products": sf.product_cards(ids), **extra}
+
+
+def _filters_context(form, query=""):
+    return {"form": form, "query": query, "display_currency_label": form.currency_label}
+
+
+def _language() -> str:
+    return "zh-hans" if (get_language() or "").startswith("zh") else "en"
+
+
+@require_GET
+@storefront_page("home", HOME_TTL)
 def home(request):
-    """The storefront home: categories and the merchants selling here."""
+    """Home: the category tree's top (with a few subcategories), new products, merchants."""
+    version = sf.storefront_cache_version()
+    newest = sf.ListingFilters()
+    list_key = sf.listing_cache_key(newest, 1, 12)
+    parts = Fragments(
+        request, version, {"categories": (), "grid": ("home",)}, extra_keys=[list_key]
+    )
+
+    def categories():
+        tree = sf.category_tree()
+        return {"featured": [(node, tree.children(node.id)[:6]) for node in tree.roots]}
+
+    def grid():
+        ids = sf.listing_product_ids(newest, per_page=12, prefetched=parts.found).ids
+        return {"products": sf.product_cards(ids)}
+
     return render(
         request,
         "storefront/home.html",
-        {"categories": list(categories_top()), "merchants": list(merchants_public())},
+        {
+            "merchants": list(merchants_public()[:12]),
+            "fragments": {
+                "categories": parts.get(
+                    "categories", "storefront/_home_categories.html", categories
+                ),
+                "grid": parts.get("grid", "storefront/_grid.html", grid),
+            },
+        },
     )
+
+
+@require_GET
+@storefront_page("category", LISTING_TTL)
+def category(request, slug: str):
+    """A category with everything below it: subcategories, filters, sorted pages."""
+    tree = sf.category_tree()
+    node = tree.by_slug(slug)
+    if node is None:
+        raise Http404
+    subtree = tuple(tree.subtree_ids(node.id))
+    facets = sf.listing_facets(sf.ListingFilters(category_ids=subtree))
+    form = ListingFilterForm(request.GET, brands=facets["brands"], merchants=facets["merchants"])
+    filters = form.filters(currency=display_currency(request), category_ids=subtree)
+    list_key = sf.listing_cache_key(filters, form.page_number)
+    parts = Fragments(
+        request,
+        sf.storefront_cache_version(),
+        {"filters": (request.get_full_path(),), "grid": (list_key,)},
+        extra_keys=[list_key],
+    )
+    id_page = sf.listing_product_ids(filters, page=form.page_number, prefetched=parts.found)
+    return render(
+        request,
+        "storefront/category.html",
+        {
+            "category": node,
+            "breadcrumbs": tree.ancestors(node.id),
+            "subcategories": tree.children(node.id),
+            "pagination": _pagination(id_page),
+            "fragments": {
+                "filters": parts.get("filters", "storefront/_filters.html", _filters_context(form)),
+                "grid": parts.get("grid", "storefront/_grid.html", _grid_context(id_page.ids)),
+            },
+        },
+    )
+
+
+def product_live(meta: dict) -> dict[str, str]:
+    """The product page's live slots, from stock read now: the availability line with the
+    warehouses it ships from (``stock``) and each variant's availability cell
+    (``sku-<id>``). ``meta["skus"]``: ``(sku id, low-stock threshold)`` pairs."""
+    stock = sf.sku_stock(meta["skus"])
+    language = _language()
+    places = tuple((w["kind"], w["country"]) for w in stock.warehouses)
+    live = {"stock": _availability_html(stock.state, places, language)}
+    for sku_id, state in stock.state_by_sku.items():
+        live[f"sku-{sku_id}"] = _availability_cell(state, language)
+    return live
+
+
+# The few distinct pieces of live HTML, rendered once per process and language.
+@lru_cache(maxsize=1024)
+def _availability_html(state: str, places: tuple[tuple[str, str], ...], language: str) -> str:
+    html = format_html(
+        '<p class="availability {0}" data-availability="{0}">{1}</p>',
+        state,
+        AVAILABILITY_LABELS[state],
+    )
+    if places:
+        html += format_html(
+            '\n    <p class="ships-from">{}: {}</p>',
+            gettext("Ships from"),
+            format_html_join(
+                "; ",
+                "{} · {}",
+                (
+                    (WAREHOUSE_KIND_LABELS.get(kind, kind), country_name(country, language))
+                    for kind, country in places
+                ),
+            ),
+        )
+    return html
+
+
+@lru_cache(maxsize=16)
+def _availability_cell(state: str, language: str) -> str:
+    return format_html('<td class="availability {}">{}</td>', state, AVAILABILITY_LABELS[state])
+
+
+@require_GET
+@storefront_page("product", PRODUCT_TTL, live=product_live)
+def product(request, pk: int, slug: str | None = None):
+    """The product page: gallery, variants with prices and wholesale tiers, live stock,
+    merchant, customs clearance, report link. Stock is a live slot (``product_live``): it
+    is read on every request, even when the rest of the page comes from the page cache."""
+    version = sf.storefront_cache_version()
+    detail_key = sf.detail_cache_key(pk)
+    parts = Fragments(request, version, {"top": (pk,), "bottom": (pk,)}, extra_keys=[detail_key])
+    detail = sf.product_detail(pk, prefetched=parts.found)
+    if detail is None:
+        raise Http404
+    if slug != detail.slug:
+        return HttpResponsePermanentRedirect(
+            reverse("storefront:product", args=[detail.id, detail.slug])
+        )
+    language = parts.language
+    variants = [
+        {
+            "sku": sku,
+            # (label, value, whether the label is the merchant's own word, not ours)
+            "options": [
+                (
+                    ATTRIBUTE_LABELS.get(str(key).lower(), key),
+                    value,
+                    str(key).lower() not in ATTRIBUTE_LABELS,
+                )
+                for key, value in sku.attributes.items()
+            ],
+            "stock_slot": pagecache.live_slot(f"sku-{sku.id}"),
+            "trade_modes": [TradeMode(m).label for m in sku.trade_modes],
+            "origin": country_name(sku.origin_country, language),
+        }
+        for sku in detail.skus
+    ]
+
+    def static_context():
+        tree = sf.category_tree()
+        node = tree.nodes.get(detail.category_id)
+        return {
+            "product": detail,
+            "breadcrumbs": (tree.ancestors(node.id) + [node]) if node else [],
+            "variants": variants,
+            "trade_modes": [TradeMode(m).label for m in detail.trade_modes],
+            "bonded": TradeMode.BONDED in detail.trade_modes,
+        }
+
+    response = render(
+        request,
+        "storefront/product.html",
+        {
+            "product": detail,
+            "variants": variants,
+            "stock_slot": pagecache.live_slot("stock"),
+            "report_url": report_url(detail.id),
+            "fragments": {
+                "top": parts.get("top", "storefront/_product_top.html", static_context),
+                "bottom": parts.get("bottom", "storefront/_product_bottom.html", static_context),
+            },
+        },
+    )
+    response.live_meta = {"skus": [(sku.id, sku.low_stock_threshold) for sku in detail.skus]}
+    return response
+
+
+@require_GET
+@storefront_page("merchant", LISTING_TTL)
+def merchant(request, slug: str):
+    """A merchant's shop: their visible products, newest first or by price."""
+    shop = sf.merchant_public(slug)
+    if shop is None:
+        raise Http404
+    form = ListingFilterForm(request.GET)
+    filters = form.filters(currency=display_currency(request), merchant_id=shop.id)
+    list_key = sf.listing_cache_key(filters, form.page_number)
+    parts = Fragments(
+        request,
+        sf.storefront_cache_version(),
+        {"filters": (request.get_full_path(),), "grid": (list_key,)},
+        extra_keys=[list_key],
+    )
+    id_page = sf.listing_product_ids(filters, page=form.page_number, prefetched=parts.found)
+    return render(
+        request,
+        "storefront/merchant.html",
+        {
+            "shop": shop,
+            "self_operated": shop.kind == Merchant.Kind.SELF_OPERATED,
+            "country": country_name(shop.country, _language()),
+            "pagination": _pagination(id_page),
+            "fragments": {
+                "filters": parts.get("filters", "storefront/_filters.html", _filters_context(form)),
+                "grid": parts.get("grid", "storefront/_grid.html", _grid_context(id_page.ids)),
+            },
+        },
+    )
+
+
+@require_GET
+@storefront_page("search", SEARCH_TTL)
+def search(request):
+    """Search results in either language, with filters and sorting."""
+    form = ListingFilterForm(request.GET, brands=list(sf.brands_active().values()), search=True)
+    filters = form.filters(currency=display_currency(request))
+    query = form.query
+    if not query:
+        return render(request, "storefront/search.html", {"query": "", "form": form})
+    search_key = sf.search_cache_key(query, filters)
+    page = form.page_number
+    parts = Fragments(
+        request,
+        sf.storefront_cache_version(),
+        {"filters": (request.get_full_path(),), "grid": (search_key, page)},
+        extra_keys=[search_key],
+    )
+    id_page = sf.search_product_ids(query, filters, page=page, prefetched=parts.found)
+    empty = _("Nothing matches your search. Try fewer or other words.")
+    return render(
+        request,
+        "storefront/search.html",
+        {
+            "query": query,
+            # what the shopper typed is theirs, not UI text to translate
+            "query_html": format_html('<span translate="no">{}</span>', query),
+            "pagination": _pagination(id_page),
+            "fragments": {
+                "filters": parts.get(
+                    "filters", "storefront/_filters.html", _filters_context(form, query)
+                ),
+                "grid": parts.get(
+                    "grid", "storefront/_grid.html", _grid_context(id_page.ids, empty_text=empty)
+                ),
+            },
+        },
+    )
+
+
+def bench_minimal(request):
+    """The benchmark's baseline: the whole middleware stack, no work. Routed only when
+    SILKWAY_BENCH_VIEWS=1 (bench/bench_catalog_http.py), never in production."""
+    return HttpResponse(b"ok", content_type="text/plain")

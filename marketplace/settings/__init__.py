@@ -6,5 +6,6 @@ from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .i18n import *  # noqa: F403
+from .imports import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .security import *  # noqa: F403

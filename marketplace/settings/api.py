@@ -39,4 +39,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind", "status" or "reason"; name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "MerchantKindEnum": "merchants.models.Merchant.Kind",
+        "ApplicationKindEnum": "merchants.models.MerchantApplication.Kind",
+        "WarehouseKindEnum": "logistics.models.Warehouse.Kind",
+        "ImportJobKindEnum": "catalog.models.ImportJob.Kind",
+        "QuotaEntryKindEnum": "customs.models.QuotaEntry.Kind",
+        "StockAdjustmentReasonEnum": "catalog.models.StockAdjustment.Reason",
+        "ListingReportReasonEnum": "catalog.models.ListingReport.Reason",
+        "ManualStockReasonEnum": "catalog.services.stock.MANUAL_REASON_CHOICES",
+    },
 }

@@ -95,7 +95,8 @@ TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing one client per process (marketplace/cache.py)
+            "BACKEND": "marketplace.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "silkway") + TEST_WORKER,
             "TIMEOUT": 300,
@@ -133,6 +134,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Silkway <no-reply@silkway.lo
 
 # Money: the operator's base currency for FX tables and the platform's accounts.
 BASE_CURRENCY = env_str("BASE_CURRENCY", "CNY")
+# Commission (percent of the sale) when the operator set none for the merchant or category.
+PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "5.00")
 DEFAULT_DISPLAY_CURRENCY = {"zh-hans": "CNY", "en": "USD"}
 
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

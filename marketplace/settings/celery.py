@@ -32,5 +32,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Sweepers re-enqueue work whose task was lost (the database row is the record of intent).
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-duty-assessments": {
+        "task": "customs.tasks.sweep_duty_assessments",
+        "schedule": 300.0,
+        "kwargs": {"older_than_seconds": 300},
+    },
+    "sweep-import-jobs": {
+        "task": "catalog.tasks.import_jobs_sweep",
+        "schedule": 300.0,
+    },
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{TEST_WORKER}:"} if TEST_WORKER else {}

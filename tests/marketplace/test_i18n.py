@@ -13,8 +13,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Words allowed in Latin script on a Chinese page: language names in the switcher, codes.
 ALLOWED_LATIN = {"English", "CN", "JP", "NZ", "X-Merchant", "ISO"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-             "source", "track", "wbr"}
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class _VisibleText(HTMLParser):

@@ -23,3 +23,12 @@ def test_tasks_are_routed_to_queues_by_kind():
     route = app.amqp.router.route({}, "customs.tasks.push_order")
     assert route["queue"].name == "customs"
     assert app.amqp.router.route({}, "marketplace.tasks.ping")["queue"].name == "default"
+
+
+def test_every_scheduled_task_exists():
+    """beat must never schedule a task name no worker knows."""
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]

@@ -1,0 +1,470 @@
+"""Stock writes: every change of a stock row, and its line in the stock ledger.
+
+The habits (Saleor's): rows are locked in primary-key order by one helper (``lock_stock``),
+so two checkouts touching the same rows can never deadlock; counters change with ``F()``
+expressions on the locked rows; and every change writes one ``StockAdjustment`` with its
+reason, the deltas and the values after the change. Nothing else writes ``Stock``.
+
+``available`` = on hand − reserved. A reservation (checkout) holds units without moving
+them; shipping a sale takes them out of both counters; a release hands them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
+from logistics.models import Warehouse
+
+Reason = StockAdjustment.Reason
+
+# What a person may pick in the "adjust stock" form (portal and API); the other reasons
+# belong to checkout (reservation, release, sale) and the CSV import.
+MANUAL_REASONS = (Reason.RECEIPT, Reason.RETURN, Reason.CORRECTION, Reason.DAMAGE)
+MANUAL_REASON_CHOICES = [(r.value, r.label) for r in MANUAL_REASONS]
+
+
+class InsufficientStock(ValidationError):
+    """A reservation, sale or write-off asked for more units than the row can give."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="insufficient_stock")
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """``quantity`` units of the stock row ``stock_id`` (what checkout reserves and ships)."""
+
+    stock_id: int
+    quantity: int
+
+
+def lock_stock(stock_ids: Iterable[int]) -> dict[int, Stock]:
+    """Lock the stock rows ``stock_ids`` (FOR UPDATE, primary-key order) for this transaction.
+
+    The one place stock rows are locked: always the same order, so concurrent writers queue
+    instead of deadlocking. Call inside ``transaction.atomic``.
+    """
+    ids = sorted({int(pk) for pk in stock_ids})
+    rows = (
+        Stock.objects.select_for_update(of=("self",))
+        .select_related("sku", "warehouse")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    locked = {row.pk: row for row in rows}
+    missing = [pk for pk in ids if pk not in locked]
+    if missing:
+        raise Stock.DoesNotExist(f"stock rows {missing} do not exist")
+    return locked
+
+
+def _record(
+    stock: Stock,
+    *,
+    reason: str,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    actor=None,
+    note: str = "",
+) -> StockAdjustment:
+    """Apply the deltas to a row locked by ``lock_stock`` and write its ledger line."""
+    on_hand = stock.on_hand + on_hand_delta
+    reserved = stock.reserved + reserved_delta
+    if on_hand < 0 or reserved < 0 or reserved > on_hand:
+        # Callers check first and raise a message for the person; this is the last guard.
+        raise InsufficientStock(
+            _("This change would leave %(sku)s in %(warehouse)s with a negative quantity.")
+            % {"sku": stock.sku.code, "warehouse": stock.warehouse.name}
+        )
+    Stock.objects.filter(pk=stock.pk).update(
+        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
+    )
+    stock.on_hand, stock.reserved = on_hand, reserved
+    return StockAdjustment.objects.create(
+        merchant_id=stock.merchant_id,
+        stock=stock,
+        reason=reason,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        on_hand_after=on_hand,
+        reserved_after=reserved,
+        actor=actor,
+        note=(note or "").strip()[:255],
+    )
+
+
+def _check_place(*, merchant, sku: SKU, warehouse: Warehouse) -> None:
+    """The rules for where a merchant's SKU may be stocked."""
+    if sku.merchant_id != merchant.pk:
+        raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+    if warehouse.merchant_id is not None and warehouse.merchant_id != merchant.pk:
+        # Same words as an unknown code: another merchant's warehouse must not be confirmed.
+        raise ValidationError({"warehouse": _("Unknown warehouse.")})
+    if not warehouse.is_active:
+        raise ValidationError({"warehouse": _("This warehouse is closed: it takes no new stock.")})
+    if (
+        warehouse.kind == Warehouse.Kind.BONDED
+        and sku.product_record_status != ProductRecordStatus.RECORDED
+    ):
+        raise ValidationError(
+            {
+                "warehouse": _(
+                    "Goods enter a bonded warehouse only with a recorded customs product "
+                    "record; SKU %(sku)s has none."
+                )
+                % {"sku": sku.code}
+            }
+        )
+
+
+def _row_for(*, merchant, sku: SKU, warehouse: Warehouse, receiving: bool = False) -> Stock:
+    """The locked stock row of ``sku`` in ``warehouse``, created (empty) when missing.
+
+    Goods coming in (``receiving``) meet the placement rules every time; counts and
+    write-offs on an existing row do not, so a closed warehouse can still be emptied.
+    """
+    existing = Stock.objects.filter(sku=sku, warehouse=warehouse).values_list("pk", flat=True)
+    pk = next(iter(existing), None)
+    if pk is None or receiving:
+        _check_place(merchant=merchant, sku=sku, warehouse=warehouse)
+    if pk is None:
+        try:
+            with transaction.atomic():
+                pk = Stock.objects.create(merchant=merchant, sku=sku, warehouse=warehouse).pk
+        except IntegrityError:
+            # Another transaction created the row between our read and insert: use theirs.
+            pk = Stock.objects.get(sku=sku, warehouse=warehouse).pk
+    elif sku.merchant_id != merchant.pk:
+        raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+    return lock_stock([pk])[pk]
+
+
+def _positive(quantity, field: str = "quantity") -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise ValidationError({field: _("Enter a whole number greater than zero.")})
+    return quantity
+
+
+@transaction.atomic
+def stock_receive(
+    *,
+    merchant,
+    sku: SKU,
+    warehouse: Warehouse,
+    quantity: int,
+    actor=None,
+    note: str = "",
+    reason: str = Reason.RECEIPT,
+) -> StockAdjustment:
+    """Goods arrived (``receipt``) or came back from a customer (``return``): on hand grows."""
+    if reason not in (Reason.RECEIPT, Reason.RETURN):
+        raise ValidationError({"reason": _("Receiving stock is a receipt or a return.")})
+    quantity = _positive(quantity)
+    stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse, receiving=True)
+    return _record(stock, reason=reason, on_hand_delta=quantity, actor=actor, note=note)
+
+
+@transaction.atomic
+def stock_count_set(
+    *,
+    merchant,
+    sku: SKU,
+    warehouse: Warehouse,
+    on_hand: int,
+    actor=None,
+    note: str = "",
+    reason: str = Reason.CORRECTION,
+) -> StockAdjustment | None:
+    """Set the counted quantity on hand (a stock take, or the CSV import). Returns ``None``
+    and writes nothing when the count already matches. Reserved units cannot be counted
+    away: a count below what is reserved is refused."""
+    if reason not in (Reason.CORRECTION, Reason.IMPORT):
+        raise ValidationError({"reason": _("Setting a count is a correction or an import.")})
+    if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
+        raise ValidationError({"quantity": _("Enter a whole number, zero or more.")})
+    stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse)
+    if on_hand < stock.reserved:
+        raise InsufficientStock(
+            _(
+                "%(reserved)d units of %(sku)s in %(warehouse)s are reserved for orders; "
+                "the count cannot be lower."
+            )
+            % {"reserved": stock.reserved, "sku": sku.code, "warehouse": warehouse.name}
+        )
+    delta = on_hand - stock.on_hand
+    if delta == 0:
+        return None
+    return _record(stock, reason=reason, on_hand_delta=delta, actor=actor, note=note)
+
+
+@dataclass(frozen=True)
+class StockCount:
+    """A counted quantity on hand of ``sku`` in ``warehouse`` (one line of a stock file)."""
+
+    sku: SKU
+    warehouse: Warehouse
+    on_hand: int
+
+
+class StockCountErrors(ValidationError):
+    """Some counts of a batch were refused; ``by_index`` maps each to its error. The batch
+    changed nothing."""
+
+    def __init__(self, by_index: dict[int, ValidationError]):
+        self.by_index = by_index
+        super().__init__([message for e in by_index.values() for message in e.messages])
+
+
+@transaction.atomic
+def stock_counts_set(
+    *,
+    merchant,
+    counts: list[StockCount],
+    actor=None,
+    note: str = "",
+    reason: str = Reason.IMPORT,
+) -> list[StockAdjustment]:
+    """Set many counted quantities at once (the CSV import): the same rules as
+    ``stock_count_set`` for each count, all or nothing, in a constant number of queries.
+
+    Missing rows are created, then every row is locked in one ``lock_stock`` call, checked
+    against its locked values, and changed; equal counts write nothing. Raises
+    ``StockCountErrors`` (naming each refused count by its index) and changes nothing when
+    any count is refused. Each (SKU, warehouse) may appear once.
+    """
+    if reason not in (Reason.CORRECTION, Reason.IMPORT):
+        raise ValidationError({"reason": _("Setting a count is a correction or an import.")})
+    errors: dict[int, ValidationError] = {}
+    pairs = {(c.sku.pk, c.warehouse.pk): i for i, c in enumerate(counts)}
+    if len(pairs) != len(counts):
+        raise ValidationError(_("Each SKU and warehouse may be counted once per batch."))
+    existing = {
+        (row.sku_id, row.warehouse_id): row.pk
+        for row in Stock.objects.filter(
+            sku_id__in={c.sku.pk for c in counts},
+            warehouse_id__in={c.warehouse.pk for c in counts},
+        ).only("pk", "sku_id", "warehouse_id")
+        if (row.sku_id, row.warehouse_id) in pairs
+    }
+    missing = []
+    for index, count in enumerate(counts):
+        on_hand = count.on_hand
+        if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
+            errors[index] = ValidationError({"quantity": _("Enter a whole number, zero or more.")})
+            continue
+        try:
+            if (count.sku.pk, count.warehouse.pk) not in existing:
+                _check_place(merchant=merchant, sku=count.sku, warehouse=count.warehouse)
+                missing.append(count)
+            elif count.sku.merchant_id != merchant.pk:
+                raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+        except ValidationError as exc:
+            errors[index] = exc
+    # Carry on with the valid counts so one call reports every refused count.
+    if missing:
+        Stock.objects.bulk_create(
+            [Stock(merchant=merchant, sku=c.sku, warehouse=c.warehouse) for c in missing],
+            ignore_conflicts=True,  # created meanwhile by someone else: theirs is as good
+        )
+        existing.update(
+            {
+                (row.sku_id, row.warehouse_id): row.pk
+                for row in Stock.objects.filter(
+                    sku_id__in={c.sku.pk for c in missing},
+                    warehouse_id__in={c.warehouse.pk for c in missing},
+                ).only("pk", "sku_id", "warehouse_id")
+            }
+        )
+    locked = lock_stock(existing.values())
+    changed: list[Stock] = []
+    adjustments: list[StockAdjustment] = []
+    for index, count in enumerate(counts):
+        if index in errors:
+            continue
+        stock = locked[existing[(count.sku.pk, count.warehouse.pk)]]
+        if count.on_hand < stock.reserved:
+            errors[index] = InsufficientStock(
+                _(
+                    "%(reserved)d units of %(sku)s in %(warehouse)s are reserved for orders; "
+                    "the count cannot be lower."
+                )
+                % {
+                    "reserved": stock.reserved,
+                    "sku": count.sku.code,
+                    "warehouse": stock.warehouse.name,
+                }
+            )
+            continue
+        delta = count.on_hand - stock.on_hand
+        if delta == 0:
+            continue
+        # Absolute values are safe here: the rows are locked until this transaction ends.
+        stock.on_hand = count.on_hand
+        changed.append(stock)
+        adjustments.append(
+            StockAdjustment(
+                merchant_id=stock.merchant_id,
+                stock=stock,
+                reason=reason,
+                on_hand_delta=delta,
+                reserved_delta=0,
+                on_hand_after=stock.on_hand,
+                reserved_after=stock.reserved,
+                actor=actor,
+                note=(note or "").strip()[:255],
+            )
+        )
+    if errors:
+        raise StockCountErrors(errors)
+    Stock.objects.bulk_update(changed, ["on_hand"], batch_size=500)
+    return StockAdjustment.objects.bulk_create(adjustments, batch_size=500)
+
+
+@transaction.atomic
+def stock_write_off(
+    *, merchant, sku: SKU, warehouse: Warehouse, quantity: int, actor=None, note: str = ""
+) -> StockAdjustment:
+    """Damaged or lost goods leave the books. Only available units can be written off;
+    reserved ones belong to orders (release them first)."""
+    quantity = _positive(quantity)
+    stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse)
+    if quantity > stock.available:
+        raise InsufficientStock(
+            _("Only %(available)d units of %(sku)s in %(warehouse)s can be written off.")
+            % {"available": stock.available, "sku": sku.code, "warehouse": warehouse.name}
+        )
+    return _record(stock, reason=Reason.DAMAGE, on_hand_delta=-quantity, actor=actor, note=note)
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    merchant,
+    sku: SKU,
+    warehouse: Warehouse,
+    reason: str,
+    quantity: int,
+    actor=None,
+    note: str = "",
+) -> StockAdjustment | None:
+    """A person's stock adjustment (portal form, seller API): the reason decides the move.
+
+    ``receipt`` / ``return``: ``quantity`` units arrive; ``damage``: ``quantity`` units are
+    written off; ``correction``: ``quantity`` is the new counted quantity on hand.
+    """
+    if reason in (Reason.RECEIPT, Reason.RETURN):
+        return stock_receive(
+            merchant=merchant,
+            sku=sku,
+            warehouse=warehouse,
+            quantity=quantity,
+            actor=actor,
+            note=note,
+            reason=reason,
+        )
+    if reason == Reason.DAMAGE:
+        return stock_write_off(
+            merchant=merchant,
+            sku=sku,
+            warehouse=warehouse,
+            quantity=quantity,
+            actor=actor,
+            note=note,
+        )
+    if reason == Reason.CORRECTION:
+        return stock_count_set(
+            merchant=merchant,
+            sku=sku,
+            warehouse=warehouse,
+            on_hand=quantity,
+            actor=actor,
+            note=note,
+        )
+    raise ValidationError({"reason": _("Choose a reason for the adjustment.")})
+
+
+def _lines(lines: Iterable[StockLine]) -> dict[int, int]:
+    """Merge lines naming the same row (one lock, one ledger line per row)."""
+    merged: dict[int, int] = {}
+    for line in lines:
+        merged[line.stock_id] = merged.get(line.stock_id, 0) + _positive(line.quantity)
+    if not merged:
+        raise ValidationError({"lines": _("Nothing to do: no stock lines given.")})
+    return merged
+
+
+@transaction.atomic
+def stock_reserve(
+    *, lines: Iterable[StockLine], actor=None, note: str = ""
+) -> list[StockAdjustment]:
+    """Hold units for an order (checkout). All lines or none: if any row has fewer units
+    available than asked, nothing is reserved and ``InsufficientStock`` names the row."""
+    wanted = _lines(lines)
+    locked = lock_stock(wanted)
+    for pk, quantity in wanted.items():
+        stock = locked[pk]
+        if quantity > stock.available:
+            raise InsufficientStock(
+                _("Only %(available)d of %(sku)s left in %(warehouse)s; %(requested)d requested.")
+                % {
+                    "available": stock.available,
+                    "sku": stock.sku.code,
+                    "warehouse": stock.warehouse.name,
+                    "requested": quantity,
+                }
+            )
+    return [
+        _record(locked[pk], reason=Reason.RESERVATION, reserved_delta=q, actor=actor, note=note)
+        for pk, q in wanted.items()
+    ]
+
+
+def _check_reserved(stock: Stock, quantity: int) -> None:
+    if quantity > stock.reserved:
+        raise InsufficientStock(
+            _("Only %(reserved)d units of %(sku)s are reserved in %(warehouse)s.")
+            % {"reserved": stock.reserved, "sku": stock.sku.code, "warehouse": stock.warehouse.name}
+        )
+
+
+@transaction.atomic
+def stock_release(
+    *, lines: Iterable[StockLine], actor=None, note: str = ""
+) -> list[StockAdjustment]:
+    """Give reserved units back (order cancelled, payment failed or expired). All or none."""
+    wanted = _lines(lines)
+    locked = lock_stock(wanted)
+    for pk, quantity in wanted.items():
+        _check_reserved(locked[pk], quantity)
+    return [
+        _record(locked[pk], reason=Reason.RELEASE, reserved_delta=-q, actor=actor, note=note)
+        for pk, q in wanted.items()
+    ]
+
+
+@transaction.atomic
+def stock_ship(*, lines: Iterable[StockLine], actor=None, note: str = "") -> list[StockAdjustment]:
+    """Reserved units leave the warehouse for a customer (a sale): on hand and reserved both
+    go down. Only reserved units can ship. All lines or none."""
+    wanted = _lines(lines)
+    locked = lock_stock(wanted)
+    for pk, quantity in wanted.items():
+        _check_reserved(locked[pk], quantity)
+    return [
+        _record(
+            locked[pk],
+            reason=Reason.SALE,
+            on_hand_delta=-q,
+            reserved_delta=-q,
+            actor=actor,
+            note=note,
+        )
+        for pk, q in wanted.items()
+    ]

@@ -1,0 +1,102 @@
+"""Warehouse writes.
+
+Who may register what (the issue was silent; decided here, documented in docs/STOCK.md):
+
+- Operators create and edit any warehouse in the back office: platform warehouses (no owner,
+  usable by every merchant) and, on a merchant's behalf, merchant-owned ones of any kind.
+- Merchants register their own *overseas* and *domestic* warehouses in the seller portal or
+  API. A *bonded* warehouse sits in a customs-supervised zone and is declared against its
+  customs office, so only operators register those.
+- A warehouse's ``code`` never changes once created: stock files and integrations name
+  warehouses by code.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Warehouse
+
+MERCHANT_EDITABLE = ("name_en", "name_zh_hans", "country", "address", "is_active")
+OPERATOR_EDITABLE = (*MERCHANT_EDITABLE, "kind", "customs_area_code", "merchant")
+
+
+def _clean_and_save(warehouse: Warehouse) -> Warehouse:
+    warehouse.country = (warehouse.country or "").upper()
+    warehouse.code = (warehouse.code or "").strip().lower()
+    warehouse.name_en = (warehouse.name_en or "").strip()
+    warehouse.name_zh_hans = (warehouse.name_zh_hans or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not (warehouse.name_en or warehouse.name_zh_hans):
+        errors["name_en"] = [_("Give the warehouse a name in at least one language.")]
+    try:
+        warehouse.full_clean(exclude=["name"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    warehouse.save()
+    return warehouse
+
+
+@transaction.atomic
+def warehouse_create(
+    *,
+    code: str,
+    kind: str,
+    country: str,
+    name_en: str = "",
+    name_zh_hans: str = "",
+    customs_area_code: str = "",
+    address: str = "",
+    merchant=None,
+    by_operator: bool = False,
+    is_active: bool = True,
+) -> Warehouse:
+    """Register a warehouse. ``merchant=None`` makes it a platform warehouse (operators only);
+    a merchant may register its own overseas or domestic warehouses."""
+    if not by_operator:
+        if merchant is None:
+            raise ValidationError(
+                {"merchant": _("Only operators may register platform warehouses.")}
+            )
+        if kind == Warehouse.Kind.BONDED:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Bonded warehouses are registered by the platform's operators. "
+                        "Choose overseas or domestic, or ask the operator."
+                    )
+                }
+            )
+    warehouse = Warehouse(
+        merchant=merchant,
+        code=code,
+        kind=kind,
+        country=country,
+        name_en=name_en,
+        name_zh_hans=name_zh_hans,
+        customs_area_code=customs_area_code.strip(),
+        address=address.strip(),
+        is_active=is_active,
+    )
+    return _clean_and_save(warehouse)
+
+
+@transaction.atomic
+def warehouse_update(*, warehouse: Warehouse, by_operator: bool = False, **changes) -> Warehouse:
+    """Edit a warehouse. Merchants edit names, country, address and the active flag of their
+    own warehouses; operators may also change kind, customs area and owner. Never the code."""
+    allowed = OPERATOR_EDITABLE if by_operator else MERCHANT_EDITABLE
+    refused = sorted(set(changes) - set(allowed))
+    if refused:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in refused})
+    locked = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    if not by_operator and locked.merchant_id is None:
+        raise ValidationError(_("Only operators may edit platform warehouses."))
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    return _clean_and_save(locked)
