@@ -139,13 +139,14 @@ def read_versioned(make_keys: Callable[[int], list[str]]) -> tuple[int, dict]:
     served under a version other than the current one: there is no staleness here.
     """
     guess = _pinned.get() or _last_seen["version"]
+    version = None
     if guess is not None:
-        keys = make_keys(guess)
-        found = cache.get_many([VERSION_KEY, *keys])
+        found = cache.get_many([VERSION_KEY, *make_keys(guess)])
         version = found.pop(VERSION_KEY, None)
         if version == guess:
             return version, found
-    version = storefront_cache_version()
+    if version is None:  # first read in this process, or no version yet (starts one)
+        version = storefront_cache_version()
     _last_seen["version"] = version
     return version, cache.get_many(make_keys(version))
 

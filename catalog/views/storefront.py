@@ -140,12 +140,14 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
             key = None
             if pagecache.anonymous_request(request):
                 parts = (display_currency(request), display_rates_fingerprint())
+                made: dict[int, str] = {}
 
                 def keys(version: int) -> list[str]:
-                    return [pagecache.page_key(namespace, request, version, *parts)]
+                    made[version] = pagecache.page_key(namespace, request, version, *parts)
+                    return [made[version]]
 
                 version, found = sf.read_versioned(keys)
-                key = keys(version)[0]
+                key = made[version]
                 entry = found.get(key)
                 if entry is not None:
                     return entry.response(live(entry.meta) if live and entry.has_slots else None)
