@@ -41,6 +41,16 @@ def _require_operator(by) -> None:
         raise PermissionDenied(_("Only operators may do this."))
 
 
+def _storefront_changed() -> None:
+    """A merchant's status and names show on cached storefront pages: make those pages stale
+    once this transaction commits, so a suspended merchant's products vanish at once.
+
+    The one call from merchants into catalog; lazy, because catalog depends on merchants."""
+    from catalog.selectors.storefront import storefront_cache_bump
+
+    transaction.on_commit(storefront_cache_bump)
+
+
 def merchant_unique_slug(base: str, *, fallback: str = "merchant") -> str:
     """A free merchant slug made from ``base`` (``kiwi-nature``, ``kiwi-nature-2``…)."""
     root = slugify(base)[:70] or fallback
@@ -103,6 +113,7 @@ def merchant_update(
     locked.slug, locked.kind, locked.country = slug, kind, country.upper()
     locked.full_clean(exclude=["categories"])
     locked.save(update_fields=["name", "name_en", "name_zh_hans", "slug", "kind", "country"])
+    _storefront_changed()
     return locked
 
 
@@ -111,6 +122,7 @@ def merchant_suspend(*, merchant: Merchant, by, reason: str) -> MerchantEvent:
     """Suspend an approved merchant (reason required): its staff lose the portal and API and
     its products disappear from the storefront until it is reinstated."""
     _require_operator(by)
+    _storefront_changed()
     return MERCHANT_FLOW.apply(merchant, "suspend", by=by, event_model=MerchantEvent, reason=reason)
 
 
@@ -118,6 +130,7 @@ def merchant_suspend(*, merchant: Merchant, by, reason: str) -> MerchantEvent:
 def merchant_reinstate(*, merchant: Merchant, by, reason: str) -> MerchantEvent:
     """Lift a suspension (reason required)."""
     _require_operator(by)
+    _storefront_changed()
     return MERCHANT_FLOW.apply(
         merchant, "reinstate", by=by, event_model=MerchantEvent, reason=reason
     )

@@ -348,6 +348,23 @@ def test_suspending_a_merchant_hides_their_products_once_the_cache_is_bumped(cli
     assert client.get(product_url(shop.manuka)).status_code == 404
 
 
+def test_suspension_through_the_service_hides_cached_pages_at_once(
+    client, shop, operator, django_capture_on_commit_callbacks
+):
+    from merchants.services.merchants import merchant_reinstate, merchant_suspend
+
+    url = product_url(shop.manuka)
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # now served from the page cache
+    with django_capture_on_commit_callbacks(execute=True):
+        merchant_suspend(merchant=shop.kiwi, by=operator, reason="Counterfeit reports")
+    assert client.get(url).status_code == 404
+    assert "Manuka Honey" not in page(client, "/en/c/food/")
+    with django_capture_on_commit_callbacks(execute=True):
+        merchant_reinstate(merchant=shop.kiwi, by=operator, reason="Cleared")
+    assert client.get(url).status_code == 200
+
+
 # --- the page cache (anonymous shoppers) -----------------------------------------------------
 
 
