@@ -120,32 +120,38 @@ def result_to_json(result: QuoteResult) -> dict:
         "switched_from": result.switched_from,
         "blocking": [message_to_json(m) for m in result.blocking],
         "notices": [message_to_json(m) for m in result.notices],
-        "lines": [
-            {
-                "sku": line.sku,
-                "hs_code": line.hs_code,
-                "hs_prefix": line.hs_prefix,
-                "rate_flag": line.rate_flag,
-                "goods_value": str(line.goods_value),
-                "freight": str(line.freight),
-                "insurance": str(line.insurance),
-                "dutiable_value": str(line.dutiable_value),
-                "tax_total": str(line.tax_total),
-                "taxes": [
-                    {
-                        "kind": str(tax.kind),
-                        "base": str(tax.base),
-                        "rate": str(tax.rate),
-                        "factor": str(tax.factor),
-                        "amount": str(tax.amount),
-                        "waived": tax.waived,
-                        "due": str(tax.due),
-                    }
-                    for tax in line.taxes
-                ],
-            }
-            for line in result.lines
-        ],
+        "lines": [line_to_json(line) for line in result.lines],
+    }
+
+
+def line_to_json(line, language: str | None = None) -> dict:
+    """One line's breakdown as JSON (money as strings). With ``language``, each tax also
+    carries its name in that language (the API's shape; the stored shape has no names)."""
+    taxes = []
+    for tax in line.taxes:
+        row = {"kind": str(tax.kind)}
+        if language is not None:
+            row["name"] = tax_kind_name(tax.kind, language)
+        row.update(
+            base=str(tax.base),
+            rate=str(tax.rate),
+            factor=str(tax.factor),
+            amount=str(tax.amount),
+            waived=tax.waived,
+            due=str(tax.due),
+        )
+        taxes.append(row)
+    return {
+        "sku": line.sku,
+        "hs_code": line.hs_code,
+        "hs_prefix": line.hs_prefix,
+        "rate_flag": line.rate_flag,
+        "goods_value": str(line.goods_value),
+        "freight": str(line.freight),
+        "insurance": str(line.insurance),
+        "dutiable_value": str(line.dutiable_value),
+        "tax_total": str(line.tax_total),
+        "taxes": taxes,
     }
 
 

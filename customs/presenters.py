@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_lazy
 
-from customs.codec import tax_kind_name
+from customs.codec import line_to_json, tax_kind_name
 from customs.engine import InvalidRequestError, MissingFxRateError, NoRegimeError, QuoteResult
 
 
@@ -53,33 +53,7 @@ def quote_view(
             {"kind": str(kind), "name": tax_kind_name(kind, language), "amount": str(amount)}
             for kind, amount in result.totals.items()
         ],
-        "lines": [
-            {
-                "sku": line.sku,
-                "hs_code": line.hs_code,
-                "hs_prefix": line.hs_prefix,
-                "rate_flag": line.rate_flag,
-                "goods_value": str(line.goods_value),
-                "freight": str(line.freight),
-                "insurance": str(line.insurance),
-                "dutiable_value": str(line.dutiable_value),
-                "tax_total": str(line.tax_total),
-                "taxes": [
-                    {
-                        "kind": str(tax.kind),
-                        "name": tax_kind_name(tax.kind, language),
-                        "base": str(tax.base),
-                        "rate": str(tax.rate),
-                        "factor": str(tax.factor),
-                        "amount": str(tax.amount),
-                        "waived": tax.waived,
-                        "due": str(tax.due),
-                    }
-                    for tax in line.taxes
-                ],
-            }
-            for line in result.lines
-        ],
+        "lines": [line_to_json(line, language) for line in result.lines],
         "switched_from": result.switched_from,
         "yearly_limit": _money(yearly_limit) if show_yearly else None,
         "yearly_remaining": _money(result.yearly_remaining) if show_yearly else None,
