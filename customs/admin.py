@@ -26,6 +26,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from marketplace.admin import ReadOnlyAdminMixin
 from marketplace.services import personal_data_reveal
 from marketplace.transitions import IllegalTransition
 
@@ -304,7 +305,7 @@ class RevealForm(forms.Form):
 
 
 @admin.register(QuotaLedger)
-class QuotaLedgerAdmin(admin.ModelAdmin):
+class QuotaLedgerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: ledgers are written by the checkout through the quota services."""
 
     change_form_template = "admin/customs/quotaledger/change_form.html"
@@ -361,15 +362,6 @@ class QuotaLedgerAdmin(admin.ModelAdmin):
             # The number is only stored encrypted: look it up by its digest.
             return queryset.filter(id_digest=selectors.quota_digest(number)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -433,7 +425,7 @@ class DiffersFilter(admin.SimpleListFilter):
 
 
 @admin.register(DutyAssessment)
-class DutyAssessmentAdmin(admin.ModelAdmin):
+class DutyAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only figures; operators recompute or freeze them through the services."""
 
     change_form_template = "admin/customs/dutyassessment/change_form.html"
@@ -482,15 +474,6 @@ class DutyAssessmentAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:customs_dutyassessment_change", args=[obj.estimate_id])
         return format_html('<a href="{}">#{}</a>', url, obj.estimate_id)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

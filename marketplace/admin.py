@@ -6,6 +6,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Currency, ExchangeRate, PersonalDataAccess
 from .services import exchange_rate_set
 
+
+class ReadOnlyAdminMixin:
+    """Back-office screens that only show: the rows change through services (with their
+    events and reasons), never by editing them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.site_header = _("Silkway back office")
 admin.site.site_title = _("Silkway back office")
 admin.site.index_title = _("Operations")
@@ -44,18 +59,9 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only audit trail of personal-data reads."""
 
     list_display = ("created_at", "actor", "subject_type", "subject_id", "field", "purpose")
     list_filter = ("subject_type", "field")
     search_fields = ("subject_id", "actor__email", "purpose")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

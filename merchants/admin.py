@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
+from marketplace.admin import ReadOnlyAdminMixin
 from marketplace.transitions import IllegalTransition
 
 from . import selectors, services
@@ -53,7 +54,7 @@ def _report(request, exc: Exception) -> None:
 
 
 @admin.register(MerchantApplication)
-class MerchantApplicationAdmin(admin.ModelAdmin):
+class MerchantApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The review queue: operators read an application and approve it, reject it with a
     reason or ask for more information. Application data is the applicant's: not editable."""
 
@@ -130,16 +131,6 @@ class MerchantApplicationAdmin(admin.ModelAdmin):
         "payout_swift",
         "history",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # View-only screen: decisions go through the review form (see review_view).
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def can_review(self, request) -> bool:
         return request.user.has_perm("merchants.change_merchantapplication")
@@ -518,7 +509,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Invitations owners sent (read-only: owners send and revoke them in the portal)."""
 
     list_display = ("email", "merchant", "role", "status_display", "created_at", "expires_at")
@@ -529,12 +520,3 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_display(self, obj):
         return obj.get_status_display()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

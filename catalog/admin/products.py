@@ -29,6 +29,7 @@ from catalog.sanitize import sanitize_html
 from catalog.selectors import moderation as selectors
 from catalog.selectors.seller import detail_prefetches
 from catalog.services import moderation
+from marketplace.admin import ReadOnlyAdminMixin
 from marketplace.transitions import IllegalTransition
 
 REFUSALS = (IllegalTransition, ValidationError, PermissionDenied)
@@ -227,7 +228,7 @@ def _pending_exists():
     )
 
 
-class ReadOnlyProductAdmin(ProductDisplayMixin):
+class ReadOnlyProductAdmin(ReadOnlyAdminMixin, ProductDisplayMixin):
     """Shared setup: read-only rows with the review panels, decisions through actions.
 
     Mixed into a ``TranslationAdmin`` for products and a plain ``ModelAdmin`` for the queue
@@ -290,15 +291,6 @@ class ReadOnlyProductAdmin(ProductDisplayMixin):
         "skus_table",
         "history_table",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         rows = super().get_queryset(request).annotate(has_pending_revision=_pending_exists())

@@ -17,6 +17,7 @@ from catalog.forms import ReportResolutionForm, ResolutionForm
 from catalog.models import ListingReport
 from catalog.selectors.moderation import reports_queue
 from catalog.services import moderation
+from marketplace.admin import ReadOnlyAdminMixin
 
 DECISIONS = {"uphold": gettext_lazy("Upheld"), "dismiss": gettext_lazy("Dismissed")}
 
@@ -47,7 +48,7 @@ class OpenFirstFilter(admin.SimpleListFilter):
 
 
 @admin.register(ListingReport)
-class ListingReportAdmin(admin.ModelAdmin):
+class ListingReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "product_link",
@@ -77,15 +78,6 @@ class ListingReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return reports_queue().prefetch_related("events__actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("product"))
     def product_link(self, report):

@@ -6,17 +6,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ImportJob, Stock, StockAdjustment
+from marketplace.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Stock changes only through the stock services, with a reason."""
 
 
 class AdjustmentInline(admin.TabularInline):
