@@ -7,6 +7,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from catalog.selectors.storefront import connect_cache_invalidation
+        from catalog import signals  # models are loaded only now
 
-        connect_cache_invalidation()
+        signals.connect()

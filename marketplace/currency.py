@@ -8,7 +8,6 @@ session lookup. A missing, unknown or rate-less choice falls back to the languag
 from __future__ import annotations
 
 import hashlib
-import time
 from decimal import Decimal
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from .localcache import LocalCache
 from .models import Currency
 from .money import Money, MoneyError, convert, format_money, round_money
 from .selectors import fx_rates_current
@@ -32,15 +32,17 @@ OFFERED_TTL = 300
 
 # Read on every page: a copy in process memory for a few seconds saves the round trip.
 LOCAL_TTL = 10.0
-_local: dict = {"codes": None, "until": 0.0}
+_offered: LocalCache[list[str]] = LocalCache(ttl=LOCAL_TTL)
+_display_rates: LocalCache[tuple[dict[str, Decimal], str]] = LocalCache(ttl=LOCAL_TTL)
 
 
 def currencies_displayable() -> list[str]:
     """Codes a shopper may pick: active currencies that have a rate in force (cached 5 min,
     and for ``LOCAL_TTL`` seconds in process memory)."""
-    now = time.monotonic()
-    if _local["codes"] is not None and now < _local["until"]:
-        return _local["codes"]
+    return _offered.get("codes", _load_offered)
+
+
+def _load_offered() -> list[str]:
     codes = cache.get(OFFERED_CACHE_KEY)
     if codes is None:
         rates = fx_rates_current()
@@ -52,20 +54,19 @@ def currencies_displayable() -> list[str]:
             if code in rates
         ]
         cache.set(OFFERED_CACHE_KEY, codes, OFFERED_TTL)
-    _local.update(codes=codes, until=now + LOCAL_TTL)
     return codes
+
+
+def _load_display_rates() -> tuple[dict[str, Decimal], str]:
+    rates = fx_rates_current()
+    fingerprint = hashlib.blake2b(repr(sorted(rates.items())).encode(), digest_size=6).hexdigest()
+    return rates, fingerprint
 
 
 def rates_for_display() -> dict[str, Decimal]:
     """``fx_rates_current()`` with a copy kept in process memory for ``LOCAL_TTL`` seconds:
     prices on pages may lag a new rate by that much. Orders freeze their own rates."""
-    now = time.monotonic()
-    if _local.get("rates") is not None and now < _local["rates_until"]:
-        return _local["rates"]
-    rates = fx_rates_current()
-    fingerprint = hashlib.blake2b(repr(sorted(rates.items())).encode(), digest_size=6).hexdigest()
-    _local.update(rates=rates, rates_until=now + LOCAL_TTL, rates_fingerprint=fingerprint)
-    return rates
+    return _display_rates.get("rates", _load_display_rates)[0]
 
 
 def display_rates_fingerprint() -> str:
@@ -74,8 +75,8 @@ def display_rates_fingerprint() -> str:
     Cached pages and page fragments carry it in their keys, so a new rate or a newly offered
     currency shows everywhere within ``LOCAL_TTL`` seconds, whatever the pages' own TTLs.
     """
-    rates_for_display()
-    return f"{_local['rates_fingerprint']}.{'-'.join(currencies_displayable())}"
+    fingerprint = _display_rates.get("rates", _load_display_rates)[1]
+    return f"{fingerprint}.{'-'.join(currencies_displayable())}"
 
 
 def default_display_currency(language: str | None = None) -> str:

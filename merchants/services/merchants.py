@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from marketplace.cacheversion import storefront_cache_bump
 from marketplace.transitions import Transition, Workflow
 from merchants.models import CategoryCommission, Merchant, MerchantEvent
 
@@ -45,9 +46,7 @@ def _storefront_changed() -> None:
     """A merchant's status and names show on cached storefront pages: make those pages stale
     once this transaction commits, so a suspended merchant's products vanish at once.
 
-    The one call from merchants into catalog; lazy, because catalog depends on merchants."""
-    from catalog.selectors.storefront import storefront_cache_bump
-
+    The storefront version is the kernel's, so this needs nothing from ``catalog``."""
     transaction.on_commit(storefront_cache_bump)
 
 

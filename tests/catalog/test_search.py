@@ -128,7 +128,9 @@ def test_deep_pages_beyond_the_cached_ids_query_live(shop, monkeypatch):
 
 def test_simple_matching_fallback_for_sqlite(shop, monkeypatch):
     """The embedded SQLite default has no full-text index: substring matching instead."""
-    monkeypatch.setattr(sf, "full_text_available", lambda: False)
+    from catalog.selectors.storefront import search as search_module
+
+    monkeypatch.setattr(search_module, "full_text_available", lambda: False)
     assert found(search("蜂蜜")) == {shop.manuka.pk, shop.clover.pk}
     assert found(search("honeys")) == {shop.manuka.pk, shop.clover.pk}
     assert found(search("蓝牙耳机")) == {shop.earbuds.pk}

@@ -429,7 +429,7 @@ def test_a_new_rate_reaches_cached_pages_within_the_local_ttl(
 ):
     import time
 
-    from marketplace import currency
+    from marketplace import currency, localcache
     from marketplace.services import exchange_rate_set
 
     url = product_url(shop.clover)
@@ -438,7 +438,7 @@ def test_a_new_rate_reaches_cached_pages_within_the_local_ttl(
     with django_capture_on_commit_callbacks(execute=True):
         exchange_rate_set(currency="USD", rate="8.00")
     later = time.monotonic() + currency.LOCAL_TTL + 1
-    monkeypatch.setattr(currency.time, "monotonic", lambda: later)
+    monkeypatch.setattr(localcache.time, "monotonic", lambda: later)
     assert "$11.00" in page(client, url)
     assert "$11.00" in page(client, "/en/c/food/")
 
@@ -448,6 +448,7 @@ def test_warehouse_changes_reach_the_product_page(client, shop, monkeypatch):
 
     from catalog.selectors import storefront as sf
     from logistics.models import Warehouse
+    from marketplace import localcache
 
     url = product_url(shop.clover)
     assert "Bonded warehouse in China · China" in page(client, url)
@@ -460,7 +461,7 @@ def test_warehouse_changes_reach_the_product_page(client, shop, monkeypatch):
     # a warehouse switched off stops counting once the page's copy of the list is renewed
     Warehouse.objects.filter(pk=shop.bonded_wh.pk).update(is_active=False)
     later = time.monotonic() + sf.WAREHOUSE_TTL + 1
-    monkeypatch.setattr(sf.time, "monotonic", lambda: later)
+    monkeypatch.setattr(localcache.time, "monotonic", lambda: later)
     html = page(client, url)
     assert "Bonded warehouse in China" not in html and "Overseas warehouse · Japan" in html
 
