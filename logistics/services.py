@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .lock_objects import lock_warehouse
 from .models import Warehouse
 
 MERCHANT_EDITABLE = ("name_en", "name_zh_hans", "country", "address", "is_active")
@@ -94,7 +95,7 @@ def warehouse_update(*, warehouse: Warehouse, by_operator: bool = False, **chang
     refused = sorted(set(changes) - set(allowed))
     if refused:
         raise ValidationError({name: _("This field cannot be changed here.") for name in refused})
-    locked = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    locked = lock_warehouse(warehouse.pk)
     if not by_operator and locked.merchant_id is None:
         raise ValidationError(_("Only operators may edit platform warehouses."))
     for name, value in changes.items():

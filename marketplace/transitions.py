@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.locking import for_update
+
 
 class IllegalTransition(Exception):
     """A move the lifecycle table does not allow from the row's current state."""
@@ -63,7 +65,9 @@ class Workflow:
             transition = self.transitions[name]
         except KeyError as exc:
             raise IllegalTransition(name, getattr(obj, self.field)) from exc
-        locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+        # Only the moved row is locked here; a service moving a child row (a revision, an
+        # order) takes its aggregate's locks first, in the lock order (docs/ARCHITECTURE.md).
+        locked = for_update(type(obj).objects).get(pk=obj.pk)
         current = getattr(locked, self.field)
         if current not in transition.sources:
             raise IllegalTransition(name, current)

@@ -96,9 +96,8 @@ def seller_product_detail(merchant, pk: int) -> Product:
     return get_object_or_404(seller_product_detail_queryset(merchant), pk=pk)
 
 
-def seller_product(merchant, pk: int, *, for_update: bool = False) -> Product:
-    """One of the merchant's products, bare (for writes); another merchant's is a 404."""
-    rows = Product.objects.for_merchant(merchant)
-    if for_update:
-        rows = rows.select_for_update()
-    return get_object_or_404(rows, pk=pk)
+def seller_product(merchant, pk: int) -> Product:
+    """One of the merchant's products, bare (for writes); another merchant's is a 404.
+
+    Not locked: the services lock it themselves (``catalog.lock_objects.lock_product``)."""
+    return get_object_or_404(Product.objects.for_merchant(merchant), pk=pk)

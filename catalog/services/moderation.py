@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.lock_objects import LockedProduct, lock_product
 from catalog.models import (
     SKU,
     Brand,
@@ -112,12 +113,10 @@ def product_is_visible(product: Product) -> bool:
     )
 
 
-def pending_revision(product: Product, *, lock: bool = False) -> ProductRevision | None:
-    """The product's open revision, if any (locked for update when ``lock``)."""
-    rows = ProductRevision.objects.filter(product=product, status=R.PENDING)
-    if lock:
-        rows = rows.select_for_update()
-    return rows.first()
+def pending_revision(product: Product) -> ProductRevision | None:
+    """The product's open revision, if any (to change it, lock it with
+    ``catalog.lock_objects.lock_product``)."""
+    return ProductRevision.objects.filter(product=product, status=R.PENDING).first()
 
 
 # --- product lifecycle ---------------------------------------------------------------------
@@ -149,7 +148,7 @@ def product_submit(*, product: Product, by) -> ProductEvent:
 
     Refuses products without names in both languages or without an active variant.
     """
-    current = Product.objects.select_for_update().get(pk=product.pk).status
+    current = lock_product(product.pk, revision=False).product.status
     name = "resubmit" if current in PRODUCT_FLOW.transitions["resubmit"].sources else "submit"
     if current not in PRODUCT_FLOW.transitions[name].sources:
         raise IllegalTransition(name, current)
@@ -162,6 +161,7 @@ def product_submit(*, product: Product, by) -> ProductEvent:
 def product_approve(*, product: Product, by) -> ProductEvent:
     """Operator approves a product awaiting review: it goes live now."""
     _require_operator(by)
+    lock_product(product.pk, revision=False)
     event = PRODUCT_FLOW.apply(product, "approve", by=by, event_model=ProductEvent)
     product.published_at = timezone.now()
     Product.objects.filter(pk=product.pk).update(published_at=product.published_at)
@@ -172,6 +172,7 @@ def product_approve(*, product: Product, by) -> ProductEvent:
 def product_reject(*, product: Product, by, reason: str) -> ProductEvent:
     """Operator rejects a product awaiting review; the reason is shown to the merchant."""
     _require_operator(by)
+    lock_product(product.pk, revision=False)
     return PRODUCT_FLOW.apply(
         product, "reject", by=by, event_model=ProductEvent, reason=reason.strip()
     )
@@ -185,12 +186,13 @@ def product_delist(*, product: Product, by, reason: str) -> ProductEvent:
     product is reviewed again when the merchant resubmits it.
     """
     _require_operator(by)
+    locks = lock_product(product.pk, all_skus=True)
     event = PRODUCT_FLOW.apply(
         product, "delist", by=by, event_model=ProductEvent, reason=reason.strip()
     )
-    revision = pending_revision(product, lock=True)
+    revision = locks.revision
     if revision is not None:
-        _revision_apply(revision)
+        _revision_apply(locks)
         REVISION_FLOW.apply(
             revision,
             "merge",
@@ -214,9 +216,11 @@ def _delete_files_on_commit(*fields) -> None:
     transaction.on_commit(remove)
 
 
-def _revision_apply(revision: ProductRevision) -> None:
-    """Write a revision's proposed values onto the product, its SKUs and images."""
-    product = Product.objects.select_for_update().get(pk=revision.product_id)
+def _revision_apply(locks: LockedProduct) -> None:
+    """Write the pending revision's proposed values onto the product, its SKUs and images.
+
+    ``locks`` holds the product, its pending revision and all its SKUs (``lock_product``)."""
+    product, revision = locks.product, locks.revision
     changes = revision.changes or {}
     fields = dict(changes.get("fields", {}))
     update_fields = []
@@ -267,10 +271,13 @@ def _revision_apply(revision: ProductRevision) -> None:
 def revision_approve(*, revision: ProductRevision, by) -> ProductRevisionEvent:
     """Operator approves a live product's pending edits: they are applied and shown."""
     _require_operator(by)
-    locked = ProductRevision.objects.select_for_update().get(pk=revision.pk)
-    if locked.status != R.PENDING:
-        raise IllegalTransition("approve", locked.status)
-    _revision_apply(locked)
+    # The product first, then the revision (lock order): a merchant editing the product at
+    # the same moment waits for this approval instead of deadlocking with it.
+    locks = lock_product(revision.product_id, all_skus=True)
+    if locks.revision is None or locks.revision.pk != revision.pk:
+        current = ProductRevision.objects.filter(pk=revision.pk).values_list("status", flat=True)
+        raise IllegalTransition("approve", current.first() or revision.status)
+    _revision_apply(locks)
     return REVISION_FLOW.apply(revision, "approve", by=by, event_model=ProductRevisionEvent)
 
 
@@ -281,6 +288,7 @@ def revision_reject(*, revision: ProductRevision, by, reason: str) -> ProductRev
     Variants proposed with the revision stay inactive, proposed images are discarded.
     """
     _require_operator(by)
+    lock_product(revision.product_id)
     event = REVISION_FLOW.apply(
         revision, "reject", by=by, event_model=ProductRevisionEvent, reason=reason.strip()
     )
@@ -291,6 +299,7 @@ def revision_reject(*, revision: ProductRevision, by, reason: str) -> ProductRev
 @transaction.atomic
 def revision_withdraw(*, revision: ProductRevision, by, reason: str = "") -> ProductRevisionEvent:
     """The merchant takes back pending edits; the live version stays as it is."""
+    lock_product(revision.product_id)
     event = REVISION_FLOW.apply(
         revision, "withdraw", by=by, event_model=ProductRevisionEvent, reason=reason
     )
@@ -358,11 +367,12 @@ def report_uphold(
 ) -> ListingReportEvent:
     """Operator agrees with a report; with ``delist`` the product is taken off sale through
     the product workflow (the resolution becomes the delisting reason)."""
+    _require_operator(by)
+    # A report belongs to its product: the product is locked first (lock order).
+    product = lock_product(report.product_id).product if delist else None
     event = _report_close(report, "uphold", by=by, resolution=resolution)
-    if delist:
-        product = Product.objects.get(pk=report.product_id)
-        if product.status == Product.Status.APPROVED:
-            product_delist(product=product, by=by, reason=resolution)
+    if product is not None and product.status == Product.Status.APPROVED:
+        product_delist(product=product, by=by, reason=resolution)
     return event
 
 

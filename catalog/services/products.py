@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.images import prepare_image
+from catalog.lock_objects import LockedProduct, lock_product
 from catalog.models import (
     SKU,
     Product,
@@ -46,7 +47,6 @@ from catalog.services.moderation import (
     REVIEWED_BRAND,
     REVIEWED_PRODUCT_FIELDS,
     REVISION_FLOW,
-    pending_revision,
 )
 from marketplace.money import MoneyError, minor_unit
 
@@ -245,13 +245,14 @@ def _revision_is_empty(changes: dict, revision: ProductRevision | None) -> bool:
     )
 
 
-def _propose(product: Product, by, mutate) -> ProductRevision | None:
+def _propose(locks: LockedProduct, by, mutate) -> ProductRevision | None:
     """Apply ``mutate(changes)`` to the product's pending revision (created when needed).
 
-    A revision left with nothing in it is withdrawn; none is created for nothing.
+    ``locks`` comes from ``lock_product`` (product, then pending revision): the product's
+    lock also serialises the creation of its one pending revision. A revision left with
+    nothing in it is withdrawn; none is created for nothing.
     """
-    Product.objects.select_for_update().filter(pk=product.pk).first()
-    revision = pending_revision(product, lock=True)
+    product, revision = locks.product, locks.revision
     changes = {
         "fields": {},
         "hs_codes": {},
@@ -272,6 +273,7 @@ def _propose(product: Product, by, mutate) -> ProductRevision | None:
                 event_model=_revision_event_model(),
                 reason=_("Nothing left to review: the proposed values match the live ones."),
             )
+            locks.revision = None
         return None
     if revision is None:
         revision = ProductRevision(
@@ -281,6 +283,7 @@ def _propose(product: Product, by, mutate) -> ProductRevision | None:
         )
     revision.changes = changes
     revision.save()
+    locks.revision = revision
     return revision
 
 
@@ -311,12 +314,16 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     code = (data.code or "").strip()
     if not code:
         raise ValidationError({"code": _("Give the variant a SKU code.")})
-    sku = SKU.objects.for_merchant(product.merchant).select_for_update().filter(code=code).first()
+    locks = lock_product(product.pk, sku_codes=[code])
+    product = locks.product
+    sku = locks.sku_by_code(code)
     creating = sku is None
     if creating:
+        if SKU.objects.for_merchant(product.merchant).filter(code=code).exists():
+            # Refused without locking the other product's rows (lock order: its product
+            # would have to come first).
+            raise ValidationError({"code": _("This SKU code is already used by another product.")})
         sku = SKU(merchant=product.merchant, product=product, code=code)
-    elif sku.product_id != product.pk:
-        raise ValidationError({"code": _("This SKU code is already used by another product.")})
     live_hs_code = None if creating else sku.hs_code
     was_active = False if creating else sku.is_active
     for key, value in values.items():
@@ -345,7 +352,7 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
         raise ValidationError(errors)
 
     live = _is_live(product)
-    revision = pending_revision(product) if live else None
+    revision = locks.revision if live else None
     queued = bool(revision and not creating and sku.pk in (revision.changes.get("new_skus") or []))
     # A variant that is not on sale (new, queued, or switched off) may change freely: putting
     # it on sale is what gets reviewed, with its data as it is then.
@@ -369,17 +376,17 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     if not live:
         return sku
     if off_sale and data.is_active and not queued:
-        _propose(product, by, lambda c: c["new_skus"].append(sku.pk))
+        _propose(locks, by, lambda c: c["new_skus"].append(sku.pk))
     elif off_sale and queued and not data.is_active:
-        _propose(product, by, lambda c: c["new_skus"].remove(sku.pk))
+        _propose(locks, by, lambda c: c["new_skus"].remove(sku.pk))
     elif not off_sale:
         key = str(sku.pk)
         current = (revision.changes.get("hs_codes") or {}).get(key) if revision else None
         if proposed_hs is not None and proposed_hs != current:
-            _propose(product, by, lambda c: c["hs_codes"].__setitem__(key, proposed_hs))
+            _propose(locks, by, lambda c: c["hs_codes"].__setitem__(key, proposed_hs))
         elif proposed_hs is None and current is not None:
             # Set back to the live code: nothing to review for this SKU any more.
-            _propose(product, by, lambda c: c["hs_codes"].pop(key, None))
+            _propose(locks, by, lambda c: c["hs_codes"].pop(key, None))
     return sku
 
 
@@ -454,7 +461,8 @@ def product_update(
     to the live ones are dropped from it); category, currency and minimum order apply now.
     Descriptions are sanitised; slugs never change (links keep working).
     """
-    locked = Product.objects.select_for_update().get(pk=product.pk)
+    locks = lock_product(product.pk)
+    locked = locks.product
     given = {
         name: value
         for name, value in {
@@ -517,7 +525,7 @@ def product_update(
         return None
     proposals = {k: v for k, v in given.items() if k in reviewed}
     if not proposals:
-        return pending_revision(locked)
+        return locks.revision
 
     def mutate(changes: dict) -> None:
         fields = changes["fields"]
@@ -531,16 +539,15 @@ def product_update(
             else:
                 fields[name] = value
 
-    revision = _propose(locked, by, mutate)
-    return revision
+    return _propose(locks, by, mutate)
 
 
 # --- images --------------------------------------------------------------------------------
 
 
-def _image_count(product: Product) -> int:
-    live = ProductImage.objects.filter(product=product).count()
-    revision = pending_revision(product)
+def _image_count(locks: LockedProduct) -> int:
+    live = ProductImage.objects.filter(product=locks.product).count()
+    revision = locks.revision
     if revision is None:
         return live
     leaving = len(revision.changes.get("remove_images") or [])
@@ -555,15 +562,16 @@ def product_image_add(
 
     On a live product the image is proposed in the pending revision and appears on approval.
     """
-    locked = Product.objects.select_for_update().get(pk=product.pk)
-    if _image_count(locked) >= MAX_IMAGES:
+    locks = lock_product(product.pk)
+    locked = locks.product
+    if _image_count(locks) >= MAX_IMAGES:
         raise ValidationError(
             {"image": _("A product has at most %(n)s images.") % {"n": MAX_IMAGES}}
         )
     prepared = prepare_image(upload)
     alt = (alt or "").strip()[:200]
     if _is_live(locked):
-        revision = pending_revision(locked, lock=True) or ProductRevision.objects.create(
+        revision = locks.revision or ProductRevision.objects.create(
             merchant_id=locked.merchant_id,
             product=locked,
             created_by=by if getattr(by, "is_authenticated", False) else None,
@@ -594,13 +602,14 @@ def product_image_delete(*, product: Product, by, image: ProductImage) -> Produc
     """Remove an image; on a live product the removal waits for review (returns the revision)."""
     if image.product_id != product.pk:
         raise ValidationError({"image": _("This image belongs to another product.")})
-    if _is_live(product):
+    locks = lock_product(product.pk)
+    if _is_live(locks.product):
 
         def mutate(changes):
             if image.pk not in changes["remove_images"]:
                 changes["remove_images"].append(image.pk)
 
-        return _propose(product, by, mutate)
+        return _propose(locks, by, mutate)
     from catalog.services.moderation import _delete_files_on_commit
 
     _delete_files_on_commit(image.image, image.thumbnail)
@@ -616,14 +625,14 @@ def product_image_keep(*, product: Product, by, image: ProductImage) -> ProductR
         if image.pk in changes["remove_images"]:
             changes["remove_images"].remove(image.pk)
 
-    return _propose(product, by, mutate)
+    return _propose(lock_product(product.pk), by, mutate)
 
 
 @transaction.atomic
 def product_image_move(*, product: Product, image: ProductImage, offset: int) -> None:
     """Move an image ``offset`` places (−1 earlier, +1 later). Applies at once, also when
     live: the order only picks which approved image comes first."""
-    Product.objects.select_for_update().filter(pk=product.pk).first()
+    lock_product(product.pk, revision=False)
     images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
     index = next((i for i, img in enumerate(images) if img.pk == image.pk), None)
     if index is None:
@@ -642,6 +651,7 @@ def revision_image_delete(*, product: Product, by, image: ProductRevisionImage) 
 
     if image.revision.product_id != product.pk:
         raise ValidationError({"image": _("This image belongs to another product.")})
+    locks = lock_product(product.pk)
     _delete_files_on_commit(image.image, image.thumbnail)
     image.delete()
-    _propose(product, by, lambda c: None)
+    _propose(locks, by, lambda c: None)

@@ -1,9 +1,9 @@
 """Stock writes: every change of a stock row, and its line in the stock ledger.
 
-The habits (Saleor's): rows are locked in primary-key order by one helper (``lock_stock``),
-so two checkouts touching the same rows can never deadlock; counters change with ``F()``
-expressions on the locked rows; and every change writes one ``StockAdjustment`` with its
-reason, the deltas and the values after the change. Nothing else writes ``Stock``.
+The habits (Saleor's): rows are locked in primary-key order by one helper
+(``catalog.lock_objects.lock_stock``), so two checkouts touching the same rows can never
+deadlock; counters change with ``F()`` expressions on the locked rows; and every change
+writes one ``StockAdjustment`` with its reason, the deltas and the values after the change. Nothing else writes ``Stock``.
 
 ``available`` = on hand − reserved. A reservation (checkout) holds units without moving
 them; shipping a sale takes them out of both counters; a release hands them back.
@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from catalog.lock_objects import lock_stock
 from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
 from logistics.models import Warehouse
 
@@ -43,26 +44,6 @@ class StockLine:
 
     stock_id: int
     quantity: int
-
-
-def lock_stock(stock_ids: Iterable[int]) -> dict[int, Stock]:
-    """Lock the stock rows ``stock_ids`` (FOR UPDATE, primary-key order) for this transaction.
-
-    The one place stock rows are locked: always the same order, so concurrent writers queue
-    instead of deadlocking. Call inside ``transaction.atomic``.
-    """
-    ids = sorted({int(pk) for pk in stock_ids})
-    rows = (
-        Stock.objects.select_for_update(of=("self",))
-        .select_related("sku", "warehouse")
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    locked = {row.pk: row for row in rows}
-    missing = [pk for pk in ids if pk not in locked]
-    if missing:
-        raise Stock.DoesNotExist(f"stock rows {missing} do not exist")
-    return locked
 
 
 def _record(

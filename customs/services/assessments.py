@@ -36,6 +36,7 @@ from customs.engine import (
     RateBook,
     quote,
 )
+from customs.lock_objects import lock_assessment
 from customs.models import DutyAssessment, DutyAssessmentEvent
 from customs.selectors import quota_used_by_digest, ratebook_current_versioned
 from marketplace.transitions import Transition, Workflow
@@ -194,7 +195,9 @@ def duty_assessment_compute(*, assessment_id: int) -> DutyAssessment:
     Engine errors (no regime, a missing FX rate, inconsistent rate data) fail the assessment
     with the reason; database or cache outages propagate so the task retries.
     """
-    assessment = DutyAssessment.objects.select_for_update().get(pk=assessment_id)
+    assessment = lock_assessment(assessment_id)
+    if assessment is None:
+        raise DutyAssessment.DoesNotExist(f"duty assessment {assessment_id} does not exist")
     if assessment.status != S.PENDING:
         return assessment
     assessment.attempts += 1
@@ -286,7 +289,7 @@ def duty_assessment_recompute(
 @transaction.atomic
 def duty_assessment_fail(*, assessment_id: int, reason: str) -> DutyAssessment | None:
     """Fail a still-pending assessment after the task gave up retrying (an outage)."""
-    assessment = DutyAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+    assessment = lock_assessment(assessment_id)
     if assessment is None or assessment.status != S.PENDING:
         return assessment
     assessment.error = reason[:2000]

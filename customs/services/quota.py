@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customs.engine import format_amount
 from customs.identity import validate_id_number
+from customs.lock_objects import lock_quota_ledger
 from customs.models import QuotaEntry, QuotaLedger
 from customs.selectors import quota_digest, quota_limit, quota_used_by_digest
 from marketplace.crypto import mask
@@ -61,14 +62,14 @@ def _check_year(year: int) -> int:
 def _ledger_locked(number: str, *, create: bool) -> QuotaLedger | None:
     """The buyer's ledger row, locked until the transaction ends (created when asked)."""
     digest = quota_digest(number)
-    ledger = QuotaLedger.objects.select_for_update().filter(id_digest=digest).first()
+    ledger = lock_quota_ledger(digest)
     if ledger is None and create:
         # A concurrent first usage of the same buyer collides on the unique digest;
         # get_or_create then reads the row the other transaction committed.
-        ledger, _created = QuotaLedger.objects.get_or_create(
+        QuotaLedger.objects.get_or_create(
             id_digest=digest, defaults={"id_number": number, "id_masked": mask(number)}
         )
-        ledger = QuotaLedger.objects.select_for_update().get(pk=ledger.pk)
+        ledger = lock_quota_ledger(digest)
     return ledger
 
 

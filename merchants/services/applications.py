@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from marketplace.transitions import Transition, Workflow
+from merchants.lock_objects import lock_application
 from merchants.models import (
     MerchantApplication,
     MerchantApplicationEvent,
@@ -199,7 +200,7 @@ def application_update(
     goes back to the review queue (``resubmit``)."""
     if by is None or by.pk != application.applicant_id:
         raise PermissionDenied(_("Only the applicant may change this application."))
-    locked = MerchantApplication.objects.select_for_update().get(pk=application.pk)
+    locked = lock_application(application.pk)
     if locked.status != A.INFO_REQUESTED:
         raise ValidationError(
             _("This application can only be changed after the operator asks for information.")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.cacheversion import storefront_cache_bump
 from marketplace.transitions import Transition, Workflow
+from merchants.lock_objects import lock_category_commission, lock_merchant
 from merchants.models import CategoryCommission, Merchant, MerchantEvent
 
 from ._common import is_operator, merchant_note
@@ -107,7 +108,7 @@ def merchant_update(
     """Operators correct a merchant's names, slug, kind or country (status has its own
     transitions, commission its own service)."""
     _require_operator(by)
-    locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    locked = lock_merchant(merchant.pk)
     locked.name_en, locked.name_zh_hans = name_en, name_zh_hans
     locked.slug, locked.kind, locked.country = slug, kind, country.upper()
     locked.full_clean(exclude=["categories"])
@@ -160,7 +161,7 @@ def merchant_commission_set(*, merchant: Merchant, by, rate: Decimal | None) -> 
     platform default. Operators only; the change is written to the merchant's history."""
     _require_operator(by)
     new = _rate(rate)
-    locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    locked = lock_merchant(merchant.pk)
     old = locked.commission_rate
     if old == new:
         return locked
@@ -185,12 +186,9 @@ def category_commission_set(
     new = _rate(rate)
     if new is None:
         raise ValidationError({"rate": _("A commission rate is a percentage from 0 to 100.")})
-    row = (
-        CategoryCommission.objects.for_merchant(merchant)
-        .select_for_update()
-        .filter(category=category)
-        .first()
-    )
+    # The merchant first: two first settings of the same category queue on it.
+    lock_merchant(merchant.pk)
+    row = lock_category_commission(merchant.pk, category.pk)
     old = row.rate if row else None
     if row is None:
         row = CategoryCommission(merchant=merchant, category=category, rate=new)
@@ -211,7 +209,8 @@ def category_commission_set(
 def category_commission_remove(*, merchant: Merchant, category, by) -> None:
     """Drop the merchant's rate for ``category`` (the parent's or the default applies)."""
     _require_operator(by)
-    row = CategoryCommission.objects.for_merchant(merchant).filter(category=category).first()
+    lock_merchant(merchant.pk)
+    row = lock_category_commission(merchant.pk, category.pk)
     if row is None:
         return
     row.delete()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from merchants.lock_objects import lock_merchant, lock_payout_details
 from merchants.models import Merchant, PayoutDetails
 from merchants.roles import Capability
 from merchants.validators import normalise_account_number
@@ -27,11 +28,13 @@ def payout_details_set(
     (it is only ever shown masked). The change is written to the merchant's history with
     the masked number, never the number itself."""
     require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_PAYOUT)
-    details = PayoutDetails.objects.for_merchant(merchant).select_for_update().first()
+    details = lock_payout_details(merchant.pk)
     if details is None:
-        details = PayoutDetails(merchant=merchant)
-        if not account_number:
-            raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
+        # The first details of a merchant: two first saves queue on the merchant's row.
+        lock_merchant(merchant.pk)
+        details = lock_payout_details(merchant.pk) or PayoutDetails(merchant=merchant)
+    if details.pk is None and not account_number:
+        raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
     before = str(details) if details.pk else None
     details.payout_bank_name = (bank_name or "").strip()
     details.payout_account_holder = (account_holder or "").strip()

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from merchants.lock_objects import lock_invitation, lock_team
 from merchants.models import Invitation, Membership, Merchant
 from merchants.roles import Capability, Role
 
@@ -53,10 +54,8 @@ class InvitationInvalid(Exception):
         return str(self.MESSAGES[self.code])
 
 
-def _active_owners(merchant_id: int) -> int:
-    return Membership.objects.filter(
-        merchant_id=merchant_id, role=Role.OWNER, is_active=True
-    ).count()
+def _active_owners(team: dict[int, Membership]) -> int:
+    return sum(1 for m in team.values() if m.role == Role.OWNER and m.is_active)
 
 
 @transaction.atomic
@@ -75,12 +74,13 @@ def membership_change_role(*, by, membership: Membership, role: str) -> Membersh
     require_capability(by=by, merchant=membership.merchant, capability=Capability.MANAGE_TEAM)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    team = lock_team(membership.merchant_id, membership_ids=[membership.pk], owners=True)
+    locked = team[membership.pk]
     if (
         locked.role == Role.OWNER
         and role != Role.OWNER
         and locked.is_active
-        and _active_owners(locked.merchant_id) <= 1
+        and _active_owners(team) <= 1
     ):
         raise ValidationError({"role": _("A merchant must keep at least one owner.")})
     old = locked.role
@@ -101,16 +101,12 @@ def membership_deactivate(*, by, membership: Membership) -> Membership:
     """Take someone off the team (they can no longer act for the merchant). The row stays
     for the history; the last active owner cannot be removed."""
     require_capability(by=by, merchant=membership.merchant, capability=Capability.MANAGE_TEAM)
-    # Lock the merchant's owners together so two owners removing each other cannot both win.
-    owners = list(
-        Membership.objects.select_for_update()
-        .filter(merchant_id=membership.merchant_id, role=Role.OWNER, is_active=True)
-        .order_by("pk")
-    )
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    # The owners are locked with it so two owners removing each other cannot both win.
+    team = lock_team(membership.merchant_id, membership_ids=[membership.pk], owners=True)
+    locked = team[membership.pk]
     if not locked.is_active:
         return locked
-    if locked.role == Role.OWNER and len(owners) <= 1:
+    if locked.role == Role.OWNER and _active_owners(team) <= 1:
         raise ValidationError(
             {"is_active": _("The last owner cannot be removed: make someone else owner first.")}
         )
@@ -129,7 +125,7 @@ def membership_deactivate(*, by, membership: Membership) -> Membership:
 def membership_reactivate(*, by, membership: Membership) -> Membership:
     """Bring a deactivated colleague back with their previous role."""
     require_capability(by=by, merchant=membership.merchant, capability=Capability.MANAGE_TEAM)
-    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    locked = lock_team(membership.merchant_id, membership_ids=[membership.pk])[membership.pk]
     if locked.is_active:
         return locked
     locked.is_active = True
@@ -229,7 +225,7 @@ def invitation_create(
 def invitation_revoke(*, by, invitation: Invitation) -> Invitation:
     """Withdraw a pending invitation: its link stops working."""
     require_capability(by=by, merchant=invitation.merchant, capability=Capability.MANAGE_TEAM)
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = lock_invitation(invitation.pk)
     if locked.status != Invitation.Status.PENDING:
         raise ValidationError(_("Only a pending invitation can be revoked."))
     locked.revoked_at = timezone.now()
@@ -247,7 +243,7 @@ def invitation_revoke(*, by, invitation: Invitation) -> Invitation:
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """``user`` (signed in, with the invited address) joins the team with the invited role.
     The invitation is used up; a second click gets ``InvitationInvalid(USED)``."""
-    locked = Invitation.objects.select_for_update().select_related("merchant").get(pk=invitation.pk)
+    locked = lock_invitation(invitation.pk)
     _check_usable(locked)
     if not user.is_authenticated or user.email.lower() != locked.email.lower():
         raise PermissionDenied(

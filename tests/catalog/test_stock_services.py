@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from catalog.lock_objects import lock_stock
 from catalog.models import Stock, StockAdjustment
 from catalog.selectors.stock import low_stock_skus, stock_rows
 from catalog.services.stock import (
@@ -14,7 +15,6 @@ from catalog.services.stock import (
     StockCount,
     StockCountErrors,
     StockLine,
-    lock_stock,
     stock_adjust,
     stock_count_set,
     stock_counts_set,
@@ -172,7 +172,8 @@ def test_lock_stock_locks_in_primary_key_order(sku, warehouse, django_assert_num
         locked = lock_stock(reversed(ids))
     assert list(locked) == sorted(ids)
     sql = queries.captured_queries[0]["sql"]
-    assert "FOR UPDATE" in sql and 'ORDER BY "catalog_stock"."id" ASC' in sql
+    assert 'FOR NO KEY UPDATE OF "catalog_stock"' in sql
+    assert 'ORDER BY "catalog_stock"."id" ASC' in sql
 
 
 def test_low_stock_lists_skus_at_or_under_their_threshold_across_warehouses(warehouse):
