@@ -1,10 +1,11 @@
-"""Make sure PostgreSQL and Redis answer before the test suite runs.
+"""Make sure PostgreSQL, Redis and RabbitMQ answer before the test suite runs.
 
 - answers: fine, say nothing more than one line each;
 - installed but stopped (local address): start it with the machine's own command, wait;
 - missing: stop with one clear line naming what is missing and how to get it.
 
-Reads DATABASE_URL and REDIS_URL (defaults: 127.0.0.1:5432 and 127.0.0.1:6379).
+Reads DATABASE_URL, REDIS_URL and CUSTOMS_AMQP_URL (defaults: 127.0.0.1:5432, 127.0.0.1:6379
+and amqp://guest:guest@127.0.0.1:5672//, the broker the customs AMQP transport tests use).
 """
 
 import glob
@@ -94,7 +95,27 @@ def start_redis() -> str | None:
     return None
 
 
-def ensure(name: str, url: str, answers, start) -> str | None:
+def rabbitmq_answers(url: str) -> bool:
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:  # noqa: BLE001 - any failure to connect means "not answering"
+        return False
+
+
+def start_rabbitmq() -> str | None:
+    if not shutil.which("rabbitmq-server"):
+        return (
+            "RabbitMQ is not installed: `apt-get install rabbitmq-server` (or set CUSTOMS_AMQP_URL)"
+        )
+    subprocess.run(["rabbitmq-server", "-detached"], check=False, capture_output=True)  # noqa: S603, S607 - fixed argv
+    return None
+
+
+def ensure(name: str, url: str, answers, start, tries: int = 30) -> str | None:
     if answers(url):
         print(f"{name}: answering at {urlparse(url).hostname}:{urlparse(url).port}")
         return None
@@ -104,7 +125,7 @@ def ensure(name: str, url: str, answers, start) -> str | None:
     problem = start()
     if problem:
         return problem
-    for _ in range(30):
+    for _ in range(tries):
         if answers(url):
             print(f"{name}: was stopped, started it")
             return None
@@ -115,11 +136,14 @@ def ensure(name: str, url: str, answers, start) -> str | None:
 def main() -> int:
     db = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     cache = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    amqp = os.environ.get("CUSTOMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
     problems = [
         p
         for p in (
             ensure("PostgreSQL", db, postgres_answers, start_postgres),
             ensure("Redis", cache, redis_answers, start_redis),
+            # RabbitMQ takes several seconds to boot: wait up to 60 s.
+            ensure("RabbitMQ", amqp, rabbitmq_answers, start_rabbitmq, tries=120),
         )
         if p
     ]
