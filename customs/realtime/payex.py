@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -204,7 +205,8 @@ def parse_upload(body: str) -> Upload:
     amount = values["totalAmount"]
     if not isinstance(amount, Decimal | int) or isinstance(amount, bool):
         raise UploadInvalid("totalAmount must be a number")
-    if '"totalAmount":' + amount_text(Decimal(amount)) not in body:
+    written = re.search(r'"totalAmount":\s*([-+0-9.eE]+)', body)
+    if written is None or written.group(1) != amount_text(Decimal(amount)):
         raise UploadInvalid("totalAmount must be written without trailing zeros")
     head = PayExchangeHead(
         **{
