@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CUSTOMS_PORT ?= 8765
 
 # Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
@@ -52,12 +53,17 @@ run: setup
 	@echo "  Seller portal  http://$(HOST):$(PORT)/en/seller/"
 	@echo "  Back office    http://$(HOST):$(PORT)/en/ops/"
 	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
+	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@mkdir -p var
+	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
+		>var/customs-simulator.log 2>&1 & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
 	@scripts/ensure_browser.sh
+	@scripts/ensure_customs_tools.sh
 	@$(PY) scripts/compile_messages.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
 		$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)

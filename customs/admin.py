@@ -45,6 +45,7 @@ from .models import (
     VatRate,
 )
 from .presenters import engine_error_fields, quote_view
+from .profiles import admin as profiles_admin  # noqa: F401 - registers the profile screens
 
 # --- rate tables ---------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from customs.engine import LineItem
 from customs.models import DutyAssessment
+from customs.profiles.demo import seed_customs_profiles_demo
 from customs.services import (
     duty_assessment_compute,
     duty_assessment_request,
@@ -40,8 +41,10 @@ def _lines(usd_price: str) -> list[LineItem]:
 
 
 def seed_customs_demo() -> None:
-    """Rate tables, a buyer with 3,200 CNY used this year, an estimate and a differing final."""
+    """Rate tables, a buyer with 3,200 CNY used this year, an estimate and a differing final,
+    and the platform's customs profile (SM2 software key, HTTP to the gateway simulator)."""
     rate_tables_seed()
+    seed_customs_profiles_demo()
     quota_record_usage(
         id_number=DEMO_BUYER_ID,
         year=DEMO_DATE.year,

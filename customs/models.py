@@ -517,3 +517,12 @@ class DutyAssessmentEvent(TransitionEvent):
 
     def get_transition_display(self) -> str:
         return str(ASSESSMENT_EVENT_LABELS.get(self.transition, self.transition))
+
+
+# Customs profiles (docking configuration) live in their own module; imported here so Django
+# registers them with the customs app.
+from customs.profiles.models import (  # noqa: E402, F401
+    CustomsCompany,
+    CustomsProfile,
+    SigningKey,
+)

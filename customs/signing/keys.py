@@ -17,6 +17,7 @@ import secrets
 
 from asn1crypto import algos, keys, x509
 from cryptography import x509 as cx509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -37,7 +38,7 @@ def load_private_key(pem: bytes, password: bytes | None = None) -> object:
     """An SM2 or RSA private key from PEM (PKCS#8, or PKCS#1 for RSA)."""
     try:
         return serialization.load_pem_private_key(pem, password)
-    except (ValueError, TypeError) as first:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as first:
         # cryptography refuses SM2 keys ("unsupported elliptic curve"); tongsuopy reads them.
         try:
             return tongsuo_serialization.load_pem_private_key(pem, password)

@@ -5,6 +5,7 @@ SQLite, tasks run in process, local-memory cache."""
 from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .celery import *  # noqa: F403
+from .customs import *  # noqa: F403
 from .i18n import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .logging import *  # noqa: F403

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 
 from customs.gateway.sealing import Route
 from customs.signing import keys, signers
@@ -27,7 +28,7 @@ from customs.signing.algorithms import SignatureAlgorithm
 from .documents import TRANSFER
 
 ROOT = Path(__file__).resolve().parents[3]
-AMQP_URL = os.environ.get("CUSTOMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+AMQP_URL = settings.CUSTOMS_AMQP_URL
 
 
 def make_signer(algorithm: SignatureAlgorithm, key_name: str = "0001") -> signers.SoftwareSigner:
