@@ -215,3 +215,39 @@ def _read_document(mtype: MessageType, element: etree._Element, path: str) -> ob
         for n, line in enumerate(element.iterfind(Q + mtype.line), start=1)
     )
     return read_fields(head, mtype.doc, path, lines)
+
+
+def document_key(doc) -> tuple[str, str]:
+    """The key that ties a document and every receipt about it: (kind, key).
+
+    Orders by ebpCode/ebcCode/orderNo, payments by payCode/payTransactionId, waybills and
+    their delivery status by logisticsCode/logisticsNo, lists, cancellations and returns by
+    copNo (receipts carry no order number for them), tax bills by invtNo. The declaration
+    layer finds the declaration a receipt moves with it; the simulator files documents by it.
+    """
+    match doc:
+        case t.OrderDoc():
+            return "order", f"{doc.ebp.code}/{doc.ebc.code}/{doc.order_no}"
+        case t.OrderReceipt():
+            return "order", f"{doc.ebp_code}/{doc.ebc_code}/{doc.order_no}"
+        case t.PaymentDoc():
+            return "payment", f"{doc.pay.code}/{doc.pay_transaction_id}"
+        case t.PaymentReceipt():
+            return "payment", f"{doc.pay_code}/{doc.pay_transaction_id}"
+        case t.WaybillDoc():
+            return "waybill", f"{doc.logistics.code}/{doc.logistics_no}"
+        case t.WaybillReceipt():
+            return "waybill", f"{doc.logistics_code}/{doc.logistics_no}"
+        case t.DeliveryDoc():
+            return "delivery", f"{doc.logistics.code}/{doc.logistics_no}"
+        case t.DeliveryReceipt():
+            return "delivery", f"{doc.logistics_code}/{doc.logistics_no}"
+        case t.InventoryDoc() | t.InventoryReceipt():
+            return "inventory", doc.cop_no
+        case t.CancelDoc() | t.CancelReceipt():
+            return "cancel", doc.cop_no
+        case t.ReturnDoc() | t.ReturnReceipt():
+            return "return", doc.cop_no
+        case t.TaxBill():
+            return "taxbill", doc.invt_no
+    raise TypeError(f"no document key for {type(doc).__name__}")

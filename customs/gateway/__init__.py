@@ -1,0 +1,1 @@
+"""The one send path to customs (``sealing.seal``) and the transports (AMQP, HTTP)."""

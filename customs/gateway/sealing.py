@@ -57,6 +57,20 @@ def require_sealed(message: object) -> SealedMessage:
     return message
 
 
+def _sealed(root, route: Route, now: datetime, document_guids: tuple[str, ...]) -> SealedMessage:
+    """Validate a built (and, for requests, signed) message and put it in its envelope."""
+    schema.validate(root)
+    message = messages.to_bytes(root)
+    mtype = messages.message_type_of(root)
+    cop_msg_id = str(uuid.uuid4()).upper()
+    envelope = dxp.wrap(
+        message, dxp.TransInfo(cop_msg_id, route.sender_id, (route.receiver_id,), now, mtype.root)
+    )
+    return SealedMessage(
+        cop_msg_id, mtype.root, root.get("guid"), document_guids, message, envelope, _SEAL
+    )
+
+
 def seal(
     docs: Sequence,
     *,
@@ -76,25 +90,7 @@ def seal(
     for batch in messages.batches(list(docs)):
         root = messages.build(batch, transfer=transfer)
         xmldsig.sign(root, signer)
-        schema.validate(root)
-        message = messages.to_bytes(root)
-        mtype = messages.message_type_of(root)
-        cop_msg_id = str(uuid.uuid4()).upper()
-        envelope = dxp.wrap(
-            message,
-            dxp.TransInfo(cop_msg_id, route.sender_id, (route.receiver_id,), now, mtype.root),
-        )
-        sealed.append(
-            SealedMessage(
-                cop_msg_id,
-                mtype.root,
-                root.get("guid"),
-                tuple(doc.guid for doc in batch),
-                message,
-                envelope,
-                _SEAL,
-            )
-        )
+        sealed.append(_sealed(root, route, now, tuple(doc.guid for doc in batch)))
     return sealed
 
 
@@ -103,30 +99,11 @@ def seal_receipts(
 ) -> list[SealedMessage]:
     """Envelope receipts or customs-issued messages (the gateway simulator's side).
 
-    Receipts carry no BaseTransfer and are not signed by the XSD's shape; they still go
-    through the same validation before any transport sees them.
+    Receipts carry no BaseTransfer and no signature in the XSD's shape; they still go through
+    the same validation before any transport sees them.
     """
     now = now or datetime.now(UTC)
-    out = []
-    for batch in messages.batches(list(docs)):
-        root = messages.build(batch)
-        schema.validate(root)
-        message = messages.to_bytes(root)
-        mtype = messages.message_type_of(root)
-        cop_msg_id = str(uuid.uuid4()).upper()
-        envelope = dxp.wrap(
-            message,
-            dxp.TransInfo(cop_msg_id, route.sender_id, (route.receiver_id,), now, mtype.root),
-        )
-        out.append(
-            SealedMessage(
-                cop_msg_id,
-                mtype.root,
-                root.get("guid"),
-                tuple(getattr(doc, "guid", "") for doc in batch),
-                message,
-                envelope,
-                _SEAL,
-            )
-        )
-    return out
+    return [
+        _sealed(messages.build(batch), route, now, tuple(doc.guid for doc in batch))
+        for batch in messages.batches(list(docs))
+    ]

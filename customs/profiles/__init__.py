@@ -1,0 +1,1 @@
+"""Customs profiles: companies, signing keys and per-merchant profiles (back office)."""

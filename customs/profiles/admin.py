@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from customs.signing import keys
 from customs.signing.signers import SoftwareSigner
 
-from .models import CustomsCompany, CustomsProfile, SigningKey
+from .models import PARTY_FIELDS, CustomsCompany, CustomsProfile, SigningKey
 
 SECRETS = ("private_key", "private_key_password", "agent_password", "pkcs11_pin")
 
@@ -156,20 +156,7 @@ class CustomsProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ("merchant",)
     fieldsets = (
         (None, {"fields": ("name", "merchant")}),
-        (
-            _("Parties"),
-            {
-                "fields": (
-                    "platform",
-                    "ecommerce",
-                    "payment",
-                    "logistics",
-                    "guarantor",
-                    "agent",
-                    "bonded_zone",
-                )
-            },
-        ),
+        (_("Parties"), {"fields": PARTY_FIELDS}),
         (_("Customs"), {"fields": ("customs_code", "port_code", "ems_no")}),
         (
             _("Data exchange"),

@@ -109,6 +109,18 @@ class SigningKey(models.Model):
         return f"{self.name} ({self.get_algorithm_display()}, {self.get_backend_display()})"
 
 
+# The companies a profile names, in the order the back office shows them.
+PARTY_FIELDS = (
+    "platform",
+    "ecommerce",
+    "payment",
+    "logistics",
+    "guarantor",
+    "agent",
+    "bonded_zone",
+)
+
+
 class CustomsProfile(models.Model):
     """What a declaration needs besides the order: parties, offices, ledger, DXP, key."""
 

@@ -1,0 +1,1 @@
+"""The customs gateway simulator, run as its own process: ``manage.py customs_gateway``."""

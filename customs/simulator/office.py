@@ -31,8 +31,6 @@ from customs.signing.algorithms import SignatureInvalid
 from .state import State, now
 
 SIMULATOR_ID = dxp.IMPORT_RECEIVER  # the simulator answers as the customs import system
-KINDS = {"311": "order", "411": "payment", "511": "waybill", "513": "delivery"}
-KINDS |= {"621": "inventory", "623": "cancel", "625": "return"}
 
 
 @dataclass
@@ -315,6 +313,10 @@ class CustomsOffice:
             )
         return True
 
+    def _forget(self, kind: str, key: str) -> None:
+        with self.state.transaction() as db:
+            db.execute("DELETE FROM documents WHERE kind = ? AND key = ?", (kind, key))
+
     def _set_status(self, kind: str, key: str, status: str, **extra) -> None:
         with self.state.transaction() as db:
             row = db.execute(
@@ -347,31 +349,31 @@ class CustomsOffice:
             batch.add(code, step, self._receipt(doc, status, text, **kwargs))
 
     def _handle_311(self, doc: t.OrderDoc, sender: str, via: str, batch: _Batch) -> None:
-        key = f"{doc.ebp.code}/{doc.ebc.code}/{doc.order_no}"
-        if not self._store("order", key, doc, "120", sender, via):
+        kind, key = messages.document_key(doc)
+        if not self._store(kind, key, doc, "120", sender, via):
             batch.add("312", 0, self._receipt(doc, "-301010", codes.error_text("-301010")))
             return
         self._progress(batch, "312", doc, [("2", f"新增申报成功[{doc.guid}]"), ("120", "海关入库")])
 
     def _handle_411(self, doc: t.PaymentDoc, sender: str, via: str, batch: _Batch) -> None:
-        key = f"{doc.pay.code}/{doc.pay_transaction_id}"
+        kind, key = messages.document_key(doc)
         if not self._store(
-            "payment", key, doc, "120", sender, via, {"order_no": doc.order_no, "ebp": doc.ebp.code}
+            kind, key, doc, "120", sender, via, {"order_no": doc.order_no, "ebp": doc.ebp.code}
         ):
             batch.add("412", 0, self._receipt(doc, "-401007", codes.error_text("-401007")))
             return
         self._progress(batch, "412", doc, [("2", f"新增申报成功[{doc.guid}]"), ("120", "海关入库")])
 
     def _handle_511(self, doc: t.WaybillDoc, sender: str, via: str, batch: _Batch) -> None:
-        key = f"{doc.logistics.code}/{doc.logistics_no}"
-        if not self._store("waybill", key, doc, "120", sender, via, {"order_no": doc.order_no}):
+        kind, key = messages.document_key(doc)
+        if not self._store(kind, key, doc, "120", sender, via, {"order_no": doc.order_no}):
             batch.add("512", 0, self._receipt(doc, "-504015", codes.error_text("-504015")))
             return
         self._progress(batch, "512", doc, [("2", f"新增申报成功[{doc.guid}]"), ("120", "海关入库")])
 
     def _handle_513(self, doc: t.DeliveryDoc, sender: str, via: str, batch: _Batch) -> None:
-        key = f"{doc.logistics.code}/{doc.logistics_no}"
-        if not self._store("delivery", key, doc, "120", sender, via):
+        kind, key = messages.document_key(doc)
+        if not self._store(kind, key, doc, "120", sender, via):
             batch.add("514", 0, self._receipt(doc, "-505012", codes.error_text("-505012")))
             return
         self._progress(batch, "514", doc, [("2", "申报成功"), ("120", "海关入库")])
@@ -388,6 +390,10 @@ class CustomsOffice:
     def _handle_621(self, doc: t.InventoryDoc, sender: str, via: str, batch: _Batch) -> None:
         pre_no = self._pre_no(doc)
         existing = self.document("inventory", doc.cop_no)
+        if existing is not None and _refused(existing[1]):
+            # A refused list may be corrected and declared again under the same copNo.
+            self._forget("inventory", doc.cop_no)
+            existing = None
         if existing is not None:
             text = codes.error_text("-621004", cop_no=doc.cop_no)
             batch.add("622", 0, self._receipt(doc, "-621004", text, pre_no=existing[2]["pre_no"]))
@@ -690,6 +696,11 @@ class CustomsOffice:
             "pending_receipts": pending,
             "envelopes": self.state.query("SELECT COUNT(*) FROM envelopes")[0][0],
         }
+
+
+def _refused(status: str) -> bool:
+    """Whether a stored document was refused (rejected, or a negative processing error)."""
+    return status == "100" or status.startswith("-")
 
 
 codes_for_signature = {"621": "-621029", "623": "-623029", "625": "-625208"}

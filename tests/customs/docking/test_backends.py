@@ -113,15 +113,18 @@ def test_the_agent_reconnects_after_the_connection_drops(any_signer):
         second.stop()
 
 
-@pytest.fixture
-def softhsm(tmp_path, monkeypatch):
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """One SoftHSM2 token for the session: the module reads its configuration once per
+    process, so every test must use the same token directory."""
     if not (os.path.exists(SOFTHSM) and shutil.which("softhsm2-util")):
         pytest.fail("SoftHSM2 is missing: make test installs the Debian package softhsm2")
-    tokens = tmp_path / "tokens"
+    folder = tmp_path_factory.mktemp("softhsm")
+    tokens = folder / "tokens"
     tokens.mkdir()
-    conf = tmp_path / "softhsm2.conf"
+    conf = folder / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    os.environ["SOFTHSM2_CONF"] = str(conf)
     subprocess.run(
         [
             "softhsm2-util",

@@ -55,6 +55,13 @@ def test_a_declared_parcel_is_matched_approved_released_and_taxed(simulator, sm2
     by_list = statuses(receipts, "622", "cop_no")
     assert by_list[parcels[0].inventory.cop_no] == ["2", "120", "399", "800"]
     assert statuses(receipts, "312", "order_no")[parcels[0].order.order_no] == ["2", "120"]
+    # Every receipt names its document by the same key the request has.
+    sent = {
+        messages.document_key(doc)
+        for p in parcels
+        for doc in (p.order, p.payment, p.waybill, p.inventory)
+    }
+    assert {messages.document_key(d) for c, d in receipts if c != "816"} == sent
     bill = next(d for c, d in receipts if c == "816")
     # 9610 honey (HS 0409, standard VAT 13 %): P = 200 goods + 10 freight, VAT 210 x 13 % x 70 %.
     assert bill.value_added_tax == D("19.11")
@@ -377,3 +384,25 @@ def test_cancel_and_return_of_a_released_list(simulator, sm2_signer, route):
     got = collect(transport, until=lambda r: any(c == "624" for c, _ in r))
     assert next(d for c, d in got if c == "624").return_status == "-623003"
     assert isinstance(got[0][1], t.CancelReceipt)
+
+
+def test_a_refused_list_can_be_corrected_and_declared_again(simulator, sm2_signer, route):
+    transport = http(simulator)
+    p = parcel(600)
+    declare(transport, [p], sm2_signer, route)
+    wait_for(lambda: simulator.documents("waybill"))
+    wrong_line = replace(
+        p.inventory.lines[0], qty=D(3), qty1=D("1.5"), total_price=p.inventory.lines[0].price * 3
+    )
+    wrong = replace(p.inventory, lines=(wrong_line,))
+    for message in seal([wrong], signer=sm2_signer, route=route, transfer=TRANSFER):
+        transport.send(message)
+    refused = collect(transport, until=lambda r: any(c == "622" for c, _ in r))
+    refusal = next(d for c, d in refused if c == "622")
+    assert refusal.return_status == "100"
+    assert "清单商品数量与订单不一致" in refusal.return_info
+    fixed = replace(p.inventory, guid=messages.new_guid())
+    for message in seal([fixed], signer=sm2_signer, route=route, transfer=TRANSFER):
+        transport.send(message)
+    receipts = collect(transport, until=lambda r: released(r, [p]))
+    assert statuses(receipts, "622", "cop_no")[p.inventory.cop_no][-1] == "800"

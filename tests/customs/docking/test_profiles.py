@@ -170,3 +170,18 @@ def test_the_profile_screens_are_for_operators_only(client_for, tenants):
     seller = client_for(tenants.a.owner)
     response = seller.get(reverse("admin:customs_signingkey_changelist"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_demo_profile_sends_to_the_simulator_and_signs_with_sm2(settings):
+    from customs.profiles.demo import seed_customs_profiles_demo
+
+    settings.CUSTOMS_GATEWAY_URL = "http://127.0.0.1:8765"
+    profile = seed_customs_profiles_demo()
+    assert seed_customs_profiles_demo() == profile  # idempotent
+    assert CustomsProfile.objects.count() == 1
+    transport = services.transport_for(profile)
+    assert isinstance(transport, HttpTransport) and transport.base_url == "http://127.0.0.1:8765"
+    signer = services.signer_for(profile.signing_key)
+    assert signer.algorithm is SignatureAlgorithm.SM2_SM3
+    root = messages.build([parcel().order], transfer=services.transfer_for(profile))
+    assert xmldsig.verify(xmldsig.sign(root, signer)).key_name == "DEMO0001"
