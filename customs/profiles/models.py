@@ -109,6 +109,18 @@ class SigningKey(models.Model):
         return f"{self.name} ({self.get_algorithm_display()}, {self.get_backend_display()})"
 
 
+def _company(role: str, verbose_name, **options) -> models.ForeignKey:
+    """A profile's reference to the company that plays ``role`` in its declarations."""
+    return models.ForeignKey(
+        CustomsCompany,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=verbose_name,
+        limit_choices_to={"role": role},
+        **options,
+    )
+
+
 # The companies a profile names, in the order the back office shows them.
 PARTY_FIELDS = (
     "platform",
@@ -138,56 +150,14 @@ class CustomsProfile(models.Model):
         verbose_name=_("merchant"),
         help_text=_("Empty: the platform-wide profile used for every merchant without its own."),
     )
-    platform = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("platform (ebp)"),
-        limit_choices_to={"role": CustomsCompany.Role.PLATFORM},
-    )
-    ecommerce = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("e-commerce company (ebc)"),
-        limit_choices_to={"role": CustomsCompany.Role.ECOMMERCE},
-    )
-    payment = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("payment company"),
-        limit_choices_to={"role": CustomsCompany.Role.PAYMENT},
-    )
-    logistics = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("logistics company"),
-        limit_choices_to={"role": CustomsCompany.Role.LOGISTICS},
-    )
-    guarantor = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("tax guarantor"),
-        limit_choices_to={"role": CustomsCompany.Role.GUARANTOR},
-    )
-    agent = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("declaring agent"),
-        limit_choices_to={"role": CustomsCompany.Role.AGENT},
-    )
-    bonded_zone = models.ForeignKey(
-        CustomsCompany,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("bonded-zone company"),
-        limit_choices_to={"role": CustomsCompany.Role.BONDED_ZONE},
+    platform = _company(CustomsCompany.Role.PLATFORM, _("platform (ebp)"))
+    ecommerce = _company(CustomsCompany.Role.ECOMMERCE, _("e-commerce company (ebc)"))
+    payment = _company(CustomsCompany.Role.PAYMENT, _("payment company"))
+    logistics = _company(CustomsCompany.Role.LOGISTICS, _("logistics company"))
+    guarantor = _company(CustomsCompany.Role.GUARANTOR, _("tax guarantor"))
+    agent = _company(CustomsCompany.Role.AGENT, _("declaring agent"))
+    bonded_zone = _company(
+        CustomsCompany.Role.BONDED_ZONE, _("bonded-zone company"), null=True, blank=True
     )
     customs_code = models.CharField(
         _("declaring customs office"), max_length=4, validators=[OFFICE_VALIDATOR]

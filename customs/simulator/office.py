@@ -86,8 +86,18 @@ class _Batch:
 class CustomsOffice:
     """The simulated customs import system (e-port + customs) behind the gateway."""
 
-    def __init__(self, state: State, *, timing: Timing | None = None, seed: int | None = None):
+    def __init__(
+        self,
+        state: State,
+        *,
+        timing: Timing | None = None,
+        seed: int | None = None,
+        require_registered: bool = False,
+    ):
         self.state = state
+        # Customs trusts the certificates registered for a company; without registrations the
+        # simulator accepts the certificate a message carries, unless told to require them.
+        self.require_registered = require_registered
         self.timing = timing or Timing()
         self.faults = Faults()
         self.random = random.Random(seed)  # noqa: S311 - fault injection, not security
@@ -142,7 +152,7 @@ class CustomsOffice:
             return
         parsed = messages.parse(root)
         try:
-            xmldsig.verify(root, certificate_der=None)
+            self._verify(root)
         except SignatureInvalid as exc:
             if mtype.code in ("621", "623", "625"):
                 self._refuse_all(parsed, info, via, codes_for_signature[mtype.code], str(exc))
@@ -166,6 +176,17 @@ class CustomsOffice:
                 continue
             handler(doc, info.sender_id, via, batch)
         self._schedule(batch, info.sender_id, via)
+
+    def _verify(self, root) -> None:
+        """Verify the signature, against the registered certificate for its KeyName if any."""
+        parts = xmldsig.read_signature(root)
+        rows = self.state.query("SELECT der FROM certificates WHERE cert_no = ?", (parts.key_name,))
+        if rows:
+            xmldsig.verify(root, certificate_der=bytes(rows[0][0]))
+        elif self.require_registered:
+            raise SignatureInvalid(f"certificate {parts.key_name} is not registered")
+        else:
+            xmldsig.verify(root)
 
     # --------------------------------------------------------------- receipts -----------
 
@@ -221,65 +242,18 @@ class CustomsOffice:
         self._schedule(batch, info.sender_id, via)
 
     def _receipt(self, doc, status: str, info: str, *, pre_no: str = "", invt_no=None):
-        when = datetime.now(UTC)
-        guid = messages.new_guid()
-        if isinstance(doc, t.OrderDoc):
-            return t.OrderReceipt(
-                guid=guid,
-                ebp_code=doc.ebp.code,
-                ebc_code=doc.ebc.code,
-                order_no=doc.order_no,
-                return_status=status,
-                return_time=when,
-                return_info=info,
-            )
-        if isinstance(doc, t.PaymentDoc):
-            return t.PaymentReceipt(
-                guid=guid,
-                pay_code=doc.pay.code,
-                pay_transaction_id=doc.pay_transaction_id,
-                return_status=status,
-                return_time=when,
-                return_info=info,
-            )
-        if isinstance(doc, t.WaybillDoc):
-            return t.WaybillReceipt(
-                guid=guid,
-                logistics_code=doc.logistics.code,
-                logistics_no=doc.logistics_no,
-                return_status=status,
-                return_time=when,
-                return_info=info,
-            )
-        if isinstance(doc, t.DeliveryDoc):
-            return t.DeliveryReceipt(
-                guid=guid,
-                logistics_code=doc.logistics.code,
-                logistics_no=doc.logistics_no,
-                logistics_status="S",
-                return_status=status,
-                return_time=when,
-                return_info=info,
-            )
-        cls = {
-            t.InventoryDoc: t.InventoryReceipt,
-            t.CancelDoc: t.CancelReceipt,
-            t.ReturnDoc: t.ReturnReceipt,
-        }[type(doc)]
-        values = {
-            "guid": guid,
-            "cop_no": doc.cop_no,
-            "pre_no": pre_no,
-            "invt_no": invt_no,
+        """The receipt customs sends about ``doc``: its key fields, status, time and text."""
+        common = {
+            "guid": messages.new_guid(),
             "return_status": status,
-            "return_time": when,
+            "return_time": datetime.now(UTC),
             "return_info": info,
-            "ebp_code": doc.ebp.code,
-            "ebc_code": doc.ebc.code,
-            "agent_code": doc.agent.code,
-            "customs_code": doc.customs_code,
         }
-        return cls(**values)
+        cls, key_fields = _RECEIPTS[type(doc)]
+        keys = key_fields(doc)
+        if cls in (t.InventoryReceipt, t.CancelReceipt, t.ReturnReceipt):
+            keys |= {"pre_no": pre_no, "invt_no": invt_no}
+        return cls(**common, **keys)
 
     def _pre_no(self, doc) -> str:
         """The e-port's number for a list-like document: 18 characters, never repeating."""
@@ -696,6 +670,44 @@ class CustomsOffice:
             "pending_receipts": pending,
             "envelopes": self.state.query("SELECT COUNT(*) FROM envelopes")[0][0],
         }
+
+
+def _list_keys(doc) -> dict:
+    return {
+        "cop_no": doc.cop_no,
+        "ebp_code": doc.ebp.code,
+        "ebc_code": doc.ebc.code,
+        "agent_code": doc.agent.code,
+        "customs_code": doc.customs_code,
+    }
+
+
+# Receipt class per request document, and the request fields the receipt repeats.
+_RECEIPTS = {
+    t.OrderDoc: (
+        t.OrderReceipt,
+        lambda d: {"ebp_code": d.ebp.code, "ebc_code": d.ebc.code, "order_no": d.order_no},
+    ),
+    t.PaymentDoc: (
+        t.PaymentReceipt,
+        lambda d: {"pay_code": d.pay.code, "pay_transaction_id": d.pay_transaction_id},
+    ),
+    t.WaybillDoc: (
+        t.WaybillReceipt,
+        lambda d: {"logistics_code": d.logistics.code, "logistics_no": d.logistics_no},
+    ),
+    t.DeliveryDoc: (
+        t.DeliveryReceipt,
+        lambda d: {
+            "logistics_code": d.logistics.code,
+            "logistics_no": d.logistics_no,
+            "logistics_status": d.logistics_status,
+        },
+    ),
+    t.InventoryDoc: (t.InventoryReceipt, _list_keys),
+    t.CancelDoc: (t.CancelReceipt, _list_keys),
+    t.ReturnDoc: (t.ReturnReceipt, _list_keys),
+}
 
 
 def _refused(status: str) -> bool:

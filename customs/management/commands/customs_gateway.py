@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="ceb", help="AMQP queue name prefix")
         parser.add_argument("--step", type=float, default=2.0, help="seconds between statuses")
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--require-registered-certificates",
+            action="store_true",
+            help="refuse signatures whose certificate was not registered (POST /_certificates)",
+        )
         for name in (
             "http-500-rate",
             "drop-rate",
@@ -46,7 +51,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         office = CustomsOffice(
-            State(options["state_dir"]), timing=Timing(step=options["step"]), seed=options["seed"]
+            State(options["state_dir"]),
+            timing=Timing(step=options["step"]),
+            seed=options["seed"],
+            require_registered=options["require_registered_certificates"],
         )
         office.faults = office.faults.update(
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from customs.ceb import dxp, messages
+from customs.gateway import receiving
 
 
 def collect(transport, *, until, timeout: float = 20.0) -> list[tuple[str, object]]:
@@ -13,8 +13,8 @@ def collect(transport, *, until, timeout: float = 20.0) -> list[tuple[str, objec
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for inbound in transport.receive(limit=100, timeout=0.2):
-            parsed = messages.parse(dxp.unwrap(inbound.envelope).data)
-            got.extend((parsed.type.code, doc) for doc in parsed.documents)
+            received = receiving.read(inbound.envelope)
+            got.extend((received.parsed.type.code, doc) for doc in received.documents)
             inbound.ack()
         if until(got):
             return got

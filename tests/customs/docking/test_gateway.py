@@ -406,3 +406,29 @@ def test_a_refused_list_can_be_corrected_and_declared_again(simulator, sm2_signe
         transport.send(message)
     receipts = collect(transport, until=lambda r: released(r, [p]))
     assert statuses(receipts, "622", "cop_no")[p.inventory.cop_no][-1] == "800"
+
+
+def test_signatures_are_checked_against_the_registered_certificate(simulator, sm2_signer, route):
+    from .conftest import make_signer
+
+    impostor = make_signer(sm2_signer.algorithm, key_name=sm2_signer.key_name)
+    simulator.register_certificate(sm2_signer.key_name, sm2_signer.certificate_der)
+    transport = http(simulator)
+    p = parcel(700)
+    declare(transport, [p], impostor, route, kinds=("order", "inventory"))
+    receipts = collect(transport, until=lambda r: {c for c, _ in r} >= {"900", "622"})
+    failure = next(d for c, d in receipts if c == "900")
+    assert failure.return_status == "-1001" and "数字签名无效" in failure.return_info
+    assert next(d for c, d in receipts if c == "622").return_status == "-621029"
+    # The registered key itself is accepted.
+    declare(transport, [p], sm2_signer, route, kinds=("order",))
+    collect(transport, until=lambda r: any(c == "312" and d.return_status == "120" for c, d in r))
+
+
+def test_the_receive_path_takes_receipts_only(sm2_signer, route):
+    from customs.ceb.codec import CebFormatError
+    from customs.gateway import receiving
+
+    (message,) = seal([parcel().order], signer=sm2_signer, route=route, transfer=TRANSFER)
+    with pytest.raises(CebFormatError, match="not a receipt"):
+        receiving.read(message.envelope)
