@@ -96,3 +96,6 @@ class WarehouseAdmin(TranslationAdmin):
                 by_operator=True,
             )
         obj.pk = saved.pk
+
+
+from logistics.shipping import admin as _shipping_admin  # noqa: E402, F401 - its screens

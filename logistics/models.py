@@ -84,3 +84,8 @@ class Warehouse(models.Model):
     @property
     def is_platform(self) -> bool:
         return self.merchant_id is None
+
+
+# The shipping network's tables live in their own module (logistics/shipping/models.py);
+# importing it here registers them with the app.
+from logistics.shipping import models as _shipping_models  # noqa: E402, F401

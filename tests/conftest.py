@@ -34,7 +34,8 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequenc
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put back the reference data the migrations seed (currencies and FX rates, duty rate
-    tables) when a transactional test before this one flushed the database."""
+    tables, the default shipping network) when a transactional test before this one
+    flushed the database."""
     if not (
         request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
     ):
@@ -45,10 +46,12 @@ def _reference_data(request):
 
     if not Currency.objects.exists():
         from customs.seeding import seed_rate_tables
+        from logistics.shipping.seed import seed_shipping_network
         from marketplace.reference_data import seed_currencies
 
         seed_currencies(apps.get_model)
         seed_rate_tables(apps.get_model)
+        seed_shipping_network(apps.get_model)
 
 
 @pytest.fixture(autouse=True)

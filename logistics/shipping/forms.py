@@ -1,0 +1,123 @@
+"""Forms for the shipping network: back-office rows checked against the whole network
+before saving, and the merchant's free-shipping threshold. They shape input; the rules
+live in ``logistics.shipping.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.models import Currency
+
+from .models import ShippingRoute
+from .services import network_check, network_conflicts, route_price_errors
+
+
+def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Attach a service's errors to the form's fields (unknown names to the whole form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class NetworkCheckedForm(forms.ModelForm):
+    """A carrier, method, zone or route form that refuses an edit the rest of the network
+    contradicts (a tie between two routes, prices that do not fit the currency)."""
+
+    check_conflicts = True
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            network_check(self.instance, conflicts=self.check_conflicts)
+        except ValidationError as exc:
+            _add_errors(self, exc)
+
+
+class RouteInlineForm(NetworkCheckedForm):
+    # The formset checks ties across all its rows at once (see RouteInlineFormSet).
+    check_conflicts = False
+
+
+class RouteInlineFormSet(forms.BaseInlineFormSet):
+    """The routes of one method, edited together: ties are looked for among the submitted
+    rows as they will be, not against the rows they replace."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = []
+        currency = self.instance.currency_id
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                form.instance.is_active = False  # a deleted row ties with nothing
+            elif currency:
+                # The method's currency as submitted with it (it may be new or changing).
+                for name, errors in route_price_errors(form.instance, currency).items():
+                    form.add_error(name, errors)
+            rows.append(form.instance)
+        if any(self.errors):
+            return
+        problems = network_conflicts(routes=rows)
+        if problems:
+            raise ValidationError(problems)
+
+
+class FreeShippingForm(forms.Form):
+    """The merchant's free-shipping threshold: an amount (empty: no free shipping) and
+    its currency."""
+
+    free_shipping_threshold = forms.DecimalField(
+        label=_("Free shipping from"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "Orders whose goods come to this amount or more ship free by the methods "
+            "listed below. Leave empty to charge shipping on every order."
+        ),
+    )
+    currency = forms.ChoiceField(label=_("Currency"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [
+            (code, code)
+            for code in Currency.objects.filter(is_active=True)
+            .order_by("code")
+            .values_list("code", flat=True)
+        ]
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        _add_errors(self, exc)
+
+
+ROUTE_FIELDS = [
+    "origin_zone",
+    "origin_kind",
+    "destination_zone",
+    "min_days",
+    "max_days",
+    "working_days",
+    "first_weight_kg",
+    "first_weight_price",
+    "step_kg",
+    "step_price",
+    "minimum_charge",
+    "is_active",
+]
+
+
+class RouteForm(NetworkCheckedForm):
+    class Meta:
+        model = ShippingRoute
+        fields = ["method", *ROUTE_FIELDS]
