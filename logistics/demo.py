@@ -14,6 +14,7 @@ from catalog.models import SKU, Product, ProductRecordStatus, Stock
 from catalog.services.stock import StockLine, stock_receive, stock_reserve, stock_ship
 from logistics.models import Warehouse
 from logistics.services import warehouse_create
+from logistics.shipping.demo import seed_shipping_demo
 from merchants.models import Merchant
 
 K = Warehouse.Kind
@@ -109,8 +110,10 @@ def _home(sku: SKU, places: dict[str, Warehouse]) -> Warehouse:
 
 @transaction.atomic
 def seed_logistics_demo() -> None:
-    """Create the demo warehouses and stock the approved products' SKUs (once)."""
+    """Create the demo warehouses and stock the approved products' SKUs (once), and give
+    the demo merchants their free-shipping thresholds."""
     places = _warehouses()
+    seed_shipping_demo()
     stocked = Stock.objects.values("sku_id")
     skus = (
         SKU.objects.filter(product__status=Product.Status.APPROVED, is_active=True)

@@ -170,7 +170,9 @@ class ShippingZoneAdmin(NetworkAdmin, TranslationAdmin):
     @admin.display(description=_("members"))
     def members_short(self, obj):
         codes = obj.member_list
-        return " ".join(codes) if len(codes) <= 8 else f"{' '.join(codes[:7])} … (+{len(codes) - 7})"
+        return (
+            " ".join(codes) if len(codes) <= 8 else f"{' '.join(codes[:7])} … (+{len(codes) - 7})"
+        )
 
     @admin.display(description=_("places"))
     def place_count(self, obj):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.currency import currency_label
 from marketplace.models import Currency
 
 from .models import ShippingRoute
@@ -90,8 +92,9 @@ class FreeShippingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        language = get_language() or "en"
         self.fields["currency"].choices = [
-            (code, code)
+            (code, currency_label(code, language))
             for code in Currency.objects.filter(is_active=True)
             .order_by("code")
             .values_list("code", flat=True)

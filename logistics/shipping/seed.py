@@ -23,9 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-EU27 = (
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
-)
+EU27 = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
 REMOTE_CN = "CN-XJ CN-XZ CN-QH CN-GS CN-NX CN-NM"
 
 # fmt: off
@@ -150,7 +148,18 @@ def seed_shipping_network(get_model: Callable[[str, str], type]) -> dict[str, in
         created["carriers"] += made
     methods = {}
     for (
-        code, carrier, en, zh, note_en, note_zh, kind, currency, divisor, max_kg, free, position
+        code,
+        carrier,
+        en,
+        zh,
+        note_en,
+        note_zh,
+        kind,
+        currency,
+        divisor,
+        max_kg,
+        free,
+        position,
     ) in METHODS:
         method, made = Method.objects.get_or_create(
             code=code,
@@ -173,8 +182,18 @@ def seed_shipping_network(get_model: Callable[[str, str], type]) -> dict[str, in
         methods[code] = method
         created["methods"] += made
     for (
-        method, origin, kind, destination, low, high, working, first_kg, first_price, step_kg,
-        step_price, minimum,
+        method,
+        origin,
+        kind,
+        destination,
+        low,
+        high,
+        working,
+        first_kg,
+        first_price,
+        step_kg,
+        step_price,
+        minimum,
     ) in ROUTES:
         _route, made = Route.objects.get_or_create(
             method=methods[method],

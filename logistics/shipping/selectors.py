@@ -5,17 +5,15 @@ and what does each way cost?" from plain values, so catalog and orders (above th
 call down into it without this layer knowing about SKUs or orders.
 
 The network (every active route with its method, carrier and zones) is a few hundred rows
-that change rarely: each process keeps it in memory as a ``NetworkBook``, tagged with a
-version number kept in the shared cache. The services bump that number once a change
-commits, so an operator's edit reaches every web process and worker on their next call,
+that change rarely: each process keeps it in memory as a ``NetworkBook``, under the version number kept in the
+shared cache (``marketplace.cacheversion``). The services bump that number when a change is
+written and again once it commits, so an operator's edit reaches every web process and worker on their next call,
 and no call reads the network tables otherwise. A call costs one cache read (the version)
 and one query (the origin warehouse), whatever the number of parcel lines.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,30 +22,21 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from logistics.models import Warehouse
+from marketplace.cacheversion import CacheVersion
+from marketplace.i18n import pick
+from marketplace.localcache import LocalCache
 from marketplace.money import Money, MoneyError, convert
 
 from .models import MerchantShipping, ShippingMethod, ShippingRoute
 from .rates import ParcelLine, RateTable, Weights, parcel_weights, rate_price
 from .regions import province_code, province_from_postal_code
 
-NETWORK_VERSION_KEY = "logistics:network:version"
-
-
 # --------------------------------------------------------------------------------------------
 # The cached network
 # --------------------------------------------------------------------------------------------
-
-
-def _pick(en: str, zh: str) -> str:
-    """The name in the active language, falling back to the other one."""
-    if (get_language() or "").lower().startswith("zh"):
-        return zh or en
-    return en or zh
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +58,19 @@ class MethodEntry:
     carrier_code: str
     carrier_name_en: str
     carrier_name_zh_hans: str
+
+    @property
+    def name(self) -> str:
+        """The method's name in the page language."""
+        return pick(self.name_en, self.name_zh_hans)
+
+    @property
+    def description(self) -> str:
+        return pick(self.description_en, self.description_zh_hans)
+
+    @property
+    def carrier_name(self) -> str:
+        return pick(self.carrier_name_en, self.carrier_name_zh_hans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,43 +157,26 @@ def network_book_from_tables(version: int = 0) -> NetworkBook:
     return NetworkBook(version, {k: tuple(v) for k, v in by_country.items()})
 
 
-_shared: dict[str, NetworkBook] = {}  # the last book built, shared by the process's threads
-_build_lock = threading.Lock()
-
-
-def network_version() -> int:
-    """The network's current version number (started from the clock when the cache has
-    none, so a number is never reused after a flush or an eviction)."""
-    version = cache.get(NETWORK_VERSION_KEY)
-    if version is None:
-        cache.add(NETWORK_VERSION_KEY, time.time_ns() // 1000, None)
-        version = cache.get(NETWORK_VERSION_KEY)
-    return version
+#: The network's version number; the services bump it on every write (now and on commit).
+network_version = CacheVersion("logistics:network:version")
+# Books by version: a change is a new number, so an old book is simply never asked for again.
+_books: LocalCache[NetworkBook] = LocalCache(maxsize=2)
 
 
 def network_bump() -> None:
-    """Make every process rebuild its network book on its next call (run on commit)."""
-    _shared.pop("book", None)
-    try:
-        cache.incr(NETWORK_VERSION_KEY)
-    except ValueError:  # no number yet: the next read starts a fresh one
-        network_version()
+    """Make every process rebuild its network book on its next call. Call it when a
+    network row is written: it bumps at once (the writer's own transaction sees its edit)
+    and again on commit (retiring a book another process built from the old rows)."""
+    network_version.bump_for_write()
 
 
 def network_book() -> NetworkBook:
-    """The network in force (see the module docstring): rebuilt only when its version moved."""
-    version = network_version()
-    book = _shared.get("book")
-    if book is not None and book.version == version:
-        return book
-    with _build_lock:
-        book = _shared.get("book")
-        if book is None or book.version != version:
-            # The version is read before the tables: an edit committed during the build
-            # bumps it again, so the next call rebuilds.
-            book = network_book_from_tables(version)
-            _shared["book"] = book
-    return book
+    """The network in force (see the module docstring): rebuilt only when its version moved.
+
+    The version is read before the tables, so an edit committed during a build bumps it
+    again and the next call rebuilds."""
+    version = network_version.current()
+    return _books.get(version, lambda: network_book_from_tables(version))
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,11 +237,11 @@ class ShippingOption:
 
     @property
     def method_name(self) -> str:
-        return _pick(self.method.name_en, self.method.name_zh_hans)
+        return self.method.name
 
     @property
     def method_description(self) -> str:
-        return _pick(self.method.description_en, self.method.description_zh_hans)
+        return self.method.description
 
     @property
     def carrier_code(self) -> str:
@@ -264,7 +249,7 @@ class ShippingOption:
 
     @property
     def carrier_name(self) -> str:
-        return _pick(self.method.carrier_name_en, self.method.carrier_name_zh_hans)
+        return self.method.carrier_name
 
     @property
     def kind(self) -> str:
@@ -435,14 +420,14 @@ def shipping_options(
                 latest=add_days(ship_on, route.max_days, working_days=route.working_days),
             )
         )
-    options.sort(
-        key=lambda o: (o.price_shopper.amount, o.latest, o.method.position, o.method.code)
-    )
+    options.sort(key=lambda o: (o.price_shopper.amount, o.latest, o.method.position, o.method.code))
     refused.sort()
     if options:
         return ShippingQuote(tuple(options), None, tuple(refused))
     reasons = {why for _code, why in refused}
-    reason = Unavailable.TOO_HEAVY if Unavailable.TOO_HEAVY in reasons else Unavailable.NO_EXCHANGE_RATE
+    reason = (
+        Unavailable.TOO_HEAVY if Unavailable.TOO_HEAVY in reasons else Unavailable.NO_EXCHANGE_RATE
+    )
     return ShippingQuote((), reason, tuple(refused))
 
 
@@ -474,7 +459,3 @@ def free_shipping_methods() -> list[MethodEntry]:
             if route.method.free_shipping_eligible:
                 seen.setdefault(route.method.id, route.method)
     return sorted(seen.values(), key=lambda m: (m.position, m.code))
-
-
-def method_display_name(method: MethodEntry) -> str:
-    return _pick(method.name_en, method.name_zh_hans)

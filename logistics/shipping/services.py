@@ -2,8 +2,8 @@
 merchants' free-shipping thresholds.
 
 Every network write is checked as a whole before it is saved (the rules below), and the
-cached network (``selectors.network_book``) is replaced in every process once the change
-commits. The back office calls these functions; so do the seeds' callers and the tests.
+cached network (``selectors.network_book``) is replaced in every process (at once for the
+writer, and for everyone once the change commits). The back office calls these functions; so do the seeds' callers and the tests.
 
 Rules checked here (docs/SHIPPING.md):
 - a zone's members are known country codes or Chinese province codes;
@@ -109,8 +109,7 @@ def network_conflicts(
                         % {
                             "method": first.method if first.method_id else _("This method"),
                             "first": f"{first.origin_zone.code} → {first.destination_zone.code}",
-                            "second": f"{second.origin_zone.code} → "
-                            f"{second.destination_zone.code}",
+                            "second": f"{second.origin_zone.code} → {second.destination_zone.code}",
                             "places": " ".join(sorted(shared)[:5]),
                             "origins": " ".join(sorted(origins)[:5]),
                         }
@@ -152,8 +151,8 @@ def network_check(obj, *, conflicts: bool = True) -> None:
 
 @transaction.atomic
 def network_save(*, obj, by=None, checked_together: bool = False):
-    """Validate and save a carrier, method, zone or route, then (on commit) make every
-    process reload the network. ``checked_together``: the caller already looked for ties
+    """Validate and save a carrier, method, zone or route, and make every process reload
+    the network. ``checked_together``: the caller already looked for ties
     across all the rows it saves (the back office's route table), which one row at a time
     could see half-edited."""
     if not isinstance(obj, NETWORK_MODELS):
@@ -161,11 +160,11 @@ def network_save(*, obj, by=None, checked_together: bool = False):
     obj.full_clean()
     network_check(obj, conflicts=not checked_together)
     obj.save()
+    network_bump()
     logger.info(
         "shipping network saved",
         extra={"row": f"{obj._meta.model_name}:{obj.pk}", "by": getattr(by, "pk", None)},
     )
-    transaction.on_commit(network_bump)
     return obj
 
 
@@ -176,7 +175,7 @@ def network_delete(*, obj, by=None) -> None:
     if not isinstance(obj, ShippingRoute | ShippingZone):
         raise ValidationError(_("Switch carriers and methods off instead of deleting them."))
     obj.delete()
-    transaction.on_commit(network_bump)
+    network_bump()
 
 
 @transaction.atomic
@@ -204,8 +203,7 @@ def free_shipping_threshold_set(
                 errors["free_shipping_threshold"] = [_("The amount is too large.")]
             elif "currency" not in errors and not _currency_fits(value, code):
                 errors["free_shipping_threshold"] = [
-                    _("A %(currency)s amount cannot have that many decimals.")
-                    % {"currency": code}
+                    _("A %(currency)s amount cannot have that many decimals.") % {"currency": code}
                 ]
     if errors:
         raise ValidationError(errors)

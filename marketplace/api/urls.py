@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("merchants.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("customs.api.urls")),
+    path("", include("logistics.shipping.api")),
 ]

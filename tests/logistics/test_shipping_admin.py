@@ -138,7 +138,9 @@ def test_an_operators_new_rate_reaches_the_next_quote(ops, django_capture_on_com
 
 
 def test_a_route_that_ties_with_another_is_refused_with_the_reason(ops):
-    existing = ShippingRoute.objects.get(method__code="dhl-express", destination_zone__code="europe")
+    existing = ShippingRoute.objects.get(
+        method__code="dhl-express", destination_zone__code="europe"
+    )
     west = ShippingZone.objects.create(code="t-west", name_en="West", members="FR ES")
     tie = ShippingRoute(
         method=existing.method,
@@ -278,9 +280,7 @@ def _more_routes(count: int) -> None:
 )
 def test_screens_keep_their_query_count_as_rows_grow(ops, path, django_assert_max_num_queries):
     method = ShippingMethod.objects.get(code="yanwen-line")
-    url = (
-        f"{OPS}/shippingmethod/{method.pk}/change/" if path == "method-page" else f"{OPS}/{path}"
-    )
+    url = f"{OPS}/shippingmethod/{method.pk}/change/" if path == "method-page" else f"{OPS}/{path}"
     ops.get(url)  # session and permission caches warm
     with django_assert_max_num_queries(14) as before:
         assert ops.get(url).status_code == 200

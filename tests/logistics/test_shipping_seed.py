@@ -124,3 +124,16 @@ def test_remote_provinces_cost_more_and_take_longer_from_bonded_stock():
 def test_bonded_goods_are_not_offered_abroad():
     bonded = WarehouseFactory(kind="bonded", country="CN")
     assert not options(bonded, "US").available
+
+
+def test_the_demo_merchants_have_their_free_shipping_thresholds():
+    from logistics.shipping.models import MerchantShipping
+    from marketplace.demo import seed_demo
+
+    seed_demo()
+    seed_demo()  # idempotent
+    terms = {
+        t.merchant.slug: (t.free_shipping_threshold, t.currency_id)
+        for t in MerchantShipping.objects.select_related("merchant")
+    }
+    assert terms == {"silkway-global": (D("199.00"), "CNY"), "kiwi-nature": (D("60.00"), "AUD")}
