@@ -25,8 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from logistics.lock_objects import lock_merchant_shipping, lock_shipping_methods
 from marketplace.models import Currency
 from marketplace.money import MoneyError, round_money, to_decimal
+from merchants.lock_objects import lock_merchant
 
 from .models import Carrier, MerchantShipping, ShippingMethod, ShippingRoute, ShippingZone
 from .selectors import network_bump
@@ -149,6 +151,23 @@ def network_check(obj, *, conflicts: bool = True) -> None:
         raise ValidationError(errors)
 
 
+def _lock_methods_affected(obj) -> None:
+    """Lock the methods whose routes an edit of ``obj`` is checked against (lock order 4)."""
+    if isinstance(obj, ShippingRoute):
+        ids = [obj.method_id] if obj.method_id else []
+        if obj.pk:  # a route moved to another method leaves its old one
+            ids += ShippingRoute.objects.filter(pk=obj.pk).values_list("method_id", flat=True)
+    elif isinstance(obj, ShippingZone) and obj.pk:
+        ids = ShippingRoute.objects.filter(
+            models.Q(origin_zone_id=obj.pk) | models.Q(destination_zone_id=obj.pk)
+        ).values_list("method_id", flat=True)
+    elif isinstance(obj, ShippingMethod) and obj.pk:
+        ids = [obj.pk]
+    else:
+        ids = []
+    lock_shipping_methods(ids)
+
+
 @transaction.atomic
 def network_save(*, obj, by=None, checked_together: bool = False):
     """Validate and save a carrier, method, zone or route, and make every process reload
@@ -157,6 +176,7 @@ def network_save(*, obj, by=None, checked_together: bool = False):
     could see half-edited."""
     if not isinstance(obj, NETWORK_MODELS):
         raise TypeError(f"not a shipping network row: {obj!r}")
+    _lock_methods_affected(obj)
     obj.full_clean()
     network_check(obj, conflicts=not checked_together)
     obj.save()
@@ -207,7 +227,8 @@ def free_shipping_threshold_set(
                 ]
     if errors:
         raise ValidationError(errors)
-    terms = MerchantShipping.objects.select_for_update().filter(merchant=merchant).first()
+    lock_merchant(merchant.pk)  # first: a first setting is created under it
+    terms = lock_merchant_shipping(merchant.pk)
     if terms is None:
         terms = MerchantShipping(merchant=merchant)
     terms.free_shipping_threshold = value
