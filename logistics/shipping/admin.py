@@ -10,17 +10,66 @@ keep naming the method they shipped by.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.utils.translation import get_language
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from marketplace.admin import ReadOnlyAdminMixin
+from marketplace.currency import money_text
+from marketplace.i18n import page_language
+from marketplace.money import Money
+from marketplace.selectors import fx_rates_current
 
 from . import services
-from .forms import ROUTE_FIELDS, NetworkCheckedForm, RouteForm, RouteInlineForm, RouteInlineFormSet
+from .forms import (
+    ROUTE_FIELDS,
+    NetworkCheckedForm,
+    ParcelLineFormSet,
+    RouteForm,
+    RouteInlineForm,
+    RouteInlineFormSet,
+    TryShippingForm,
+)
 from .models import Carrier, MerchantShipping, ShippingMethod, ShippingRoute, ShippingZone
 from .regions import place_name
+from .selectors import ShippingQuote, reason_text, shipping_options
+
+
+def option_rows(result: ShippingQuote) -> dict:
+    """A quote shaped for the try-shipping page: amounts as text in the page language."""
+    language = page_language()
+
+    def text(money: Money) -> str:
+        return money_text(money.amount, money.currency, language)
+
+    return {
+        "message": result.message,
+        "refused": result.refused,
+        "refused_text": [(code, reason_text(why)) for code, why in result.refused],
+        "options": [
+            {
+                "carrier_name": o.carrier_name,
+                "method_name": o.method_name,
+                "kind_label": ShippingMethod.Kind(o.kind).label,
+                "weights": o.weights,
+                "list_price_text": text(o.list_price),
+                "price_text": text(o.price),
+                "shopper_text": text(o.price_shopper),
+                "free_shipping": o.free_shipping,
+                "earliest": o.earliest,
+                "latest": o.latest,
+                "min_days": o.min_days,
+                "max_days": o.max_days,
+                "working_days": o.working_days,
+            }
+            for o in result.options
+        ],
+    }
 
 
 class NetworkAdmin(admin.ModelAdmin):
@@ -197,9 +246,11 @@ class ShippingZoneAdmin(NetworkAdmin, TranslationAdmin):
 
 @admin.register(ShippingRoute)
 class ShippingRouteAdmin(ZoneChoicesOnce, NetworkAdmin):
-    """Every route with its rate table on one screen; filters by method and zones."""
+    """Every route with its rate table on one screen; filters by method and zones; and
+    "try shipping", which prices a parcel the way checkout will."""
 
     form = RouteForm
+    change_list_template = "admin/logistics/shippingroute/change_list.html"
     list_display = (
         "method",
         "origin_zone",
@@ -246,6 +297,63 @@ class ShippingRouteAdmin(ZoneChoicesOnce, NetworkAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return True
+
+    def get_urls(self):
+        return [
+            path(
+                "try/",
+                self.admin_site.admin_view(self.try_shipping_view),
+                name="logistics_try_shipping",
+            ),
+            *super().get_urls(),
+        ]
+
+    def try_shipping_view(self, request):
+        """Price a parcel against the network and FX rates in force (nothing is saved)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        quote = None
+        if request.method == "POST":
+            form = TryShippingForm(request.POST)
+            lines = ParcelLineFormSet(request.POST, prefix="lines")
+            if form.is_valid() and lines.is_valid():
+                quote = self._try(form, lines)
+        else:
+            form = TryShippingForm()
+            lines = ParcelLineFormSet(prefix="lines")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Try shipping"),
+            "form": form,
+            "lines": lines,
+            "quote": quote,
+        }
+        return TemplateResponse(request, "admin/logistics/try_shipping.html", context)
+
+    @staticmethod
+    def _try(form, lines) -> dict | None:
+        parcel = [line for f in lines.forms if (line := f.parcel_line()) is not None]
+        if not parcel:
+            form.add_error(None, gettext("Give at least one line a weight."))
+            return None
+        data = form.cleaned_data
+        threshold = data.get("free_shipping_threshold")
+        result = shipping_options(
+            warehouse_id=data["warehouse"].pk,
+            country=data["country"],
+            province=data.get("province") or "",
+            postal_code=data.get("postal_code") or "",
+            lines=parcel,
+            goods_subtotal=Money(data["goods_subtotal"], data["subtotal_currency"]),
+            free_shipping_threshold=(
+                None if threshold is None else Money(threshold, data["threshold_currency"])
+            ),
+            currency=data["currency"],
+            fx_rates=fx_rates_current(),
+            ship_on=timezone.localdate(),
+        )
+        return option_rows(result)
 
 
 @admin.register(MerchantShipping)

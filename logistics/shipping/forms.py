@@ -4,15 +4,20 @@ live in ``logistics.shipping.services``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from logistics.models import Warehouse
 from marketplace.currency import currency_label
 from marketplace.models import Currency
 
 from .models import ShippingRoute
+from .rates import ParcelLine
+from .regions import CN_PROVINCES, is_country, place_name
 from .services import network_check, network_conflicts, route_price_errors
 
 
@@ -124,3 +129,91 @@ class RouteForm(NetworkCheckedForm):
     class Meta:
         model = ShippingRoute
         fields = ["method", *ROUTE_FIELDS]
+
+
+def _currency_choices() -> list[tuple[str, str]]:
+    return [
+        (code, code)
+        for code in Currency.objects.filter(is_active=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    ]
+
+
+class TryShippingForm(forms.Form):
+    """The back office's "try shipping": a parcel, an address and the shopper's currency."""
+
+    warehouse = forms.ModelChoiceField(
+        label=_("From warehouse"), queryset=Warehouse.objects.filter(is_active=True)
+    )
+    country = forms.CharField(
+        label=_("Country"), max_length=2, help_text=_("ISO code of the address: CN, FR, US…")
+    )
+    province = forms.ChoiceField(label=_("Province (China)"), required=False)
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=12)
+    goods_subtotal = forms.DecimalField(
+        label=_("Goods subtotal"), min_value=0, max_digits=12, decimal_places=2, initial=0
+    )
+    subtotal_currency = forms.ChoiceField(label=_("Subtotal currency"), initial="CNY")
+    free_shipping_threshold = forms.DecimalField(
+        label=_("Free shipping from"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("The merchant's threshold; empty: no free shipping."),
+    )
+    threshold_currency = forms.ChoiceField(label=_("Threshold currency"), initial="CNY")
+    currency = forms.ChoiceField(label=_("Shopper's currency"), initial="CNY")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = get_language() or "en"
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(is_active=True).order_by(
+            "code"
+        )
+        self.fields["province"].choices = [("", "—")] + [
+            (code, f"{code} {place_name(code, language)}") for code in sorted(CN_PROVINCES)
+        ]
+        choices = _currency_choices()
+        for name in ("subtotal_currency", "threshold_currency", "currency"):
+            self.fields[name].choices = choices
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].strip().upper()
+        if not is_country(code):
+            raise ValidationError(_("Use the two-letter ISO 3166-1 code (GB, not UK)."))
+        return code
+
+
+class ParcelLineForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    unit_weight_kg = forms.DecimalField(
+        label=_("Unit weight (kg)"), required=False, min_value=0, max_digits=8, decimal_places=3
+    )
+    length_cm = forms.DecimalField(
+        label=_("Length (cm)"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+    width_cm = forms.DecimalField(
+        label=_("Width (cm)"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+    height_cm = forms.DecimalField(
+        label=_("Height (cm)"), required=False, min_value=0, max_digits=8, decimal_places=1
+    )
+
+    def parcel_line(self) -> ParcelLine | None:
+        """The line as the pricing function takes it; ``None`` for a row left without weight."""
+        data = getattr(self, "cleaned_data", None) or {}
+        if data.get("unit_weight_kg") is None:
+            return None
+        zero = Decimal(0)
+        return ParcelLine(
+            data.get("quantity") or 1,
+            data["unit_weight_kg"],
+            data.get("length_cm") or zero,
+            data.get("width_cm") or zero,
+            data.get("height_cm") or zero,
+        )
+
+
+ParcelLineFormSet = forms.formset_factory(ParcelLineForm, extra=3, max_num=20, validate_max=True)

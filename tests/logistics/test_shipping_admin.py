@@ -278,7 +278,9 @@ def _more_routes(count: int) -> None:
     "path",
     ["shippingroute/", "shippingmethod/", "shippingzone/", "carrier/", "method-page"],
 )
-def test_screens_keep_their_query_count_as_rows_grow(ops, path, django_assert_max_num_queries):
+def test_screens_keep_their_query_count_as_rows_grow(
+    ops, path, django_assert_max_num_queries, frozen_local_caches
+):
     method = ShippingMethod.objects.get(code="yanwen-line")
     url = f"{OPS}/shippingmethod/{method.pk}/change/" if path == "method-page" else f"{OPS}/{path}"
     ops.get(url)  # session and permission caches warm
@@ -287,3 +289,51 @@ def test_screens_keep_their_query_count_as_rows_grow(ops, path, django_assert_ma
     _more_routes(5)
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert ops.get(url).status_code == 200
+
+
+def try_form(warehouse, **changes) -> dict:
+    data = {
+        "warehouse": warehouse.pk,
+        "country": "CN",
+        "province": "CN-ZJ",
+        "postal_code": "",
+        "goods_subtotal": "150.00",
+        "subtotal_currency": "CNY",
+        "free_shipping_threshold": "",
+        "threshold_currency": "CNY",
+        "currency": "USD",
+        "lines-TOTAL_FORMS": "3",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "20",
+        "lines-0-quantity": "2",
+        "lines-0-unit_weight_kg": "0.6",
+        "lines-0-length_cm": "20",
+        "lines-0-width_cm": "15",
+        "lines-0-height_cm": "10",
+        "lines-1-quantity": "1",
+        "lines-2-quantity": "1",
+    }
+    return data | changes
+
+
+def test_try_shipping_prices_a_parcel_the_way_checkout_does(ops):
+    bonded = WarehouseFactory(kind="bonded", country="CN", code="t-bonded")
+    assert "Try shipping" in ops.get(f"{OPS}/shippingroute/").content.decode()
+    page = ops.get(f"{OPS}/shippingroute/try/")
+    assert page.status_code == 200
+    html = ops.post(f"{OPS}/shippingroute/try/", try_form(bonded)).content.decode()
+    # 1.2 kg: China Post 8 + 1 step × 3 = ¥11.00 = US$1.55 at 7.10; SF 14 + 1 × 4 = ¥18.00
+    assert "China Post Parcel" in html and "SF Express Standard" in html
+    assert "¥11.00" in html and "$1.55" in html and "¥18.00" in html
+    assert html.index("China Post Parcel") < html.index("SF Express Standard")
+
+    free = try_form(bonded, **{"free_shipping_threshold": "150.00"})
+    assert "free shipping" in ops.post(f"{OPS}/shippingroute/try/", free).content.decode()
+
+    no_province = try_form(bonded, province="")
+    html = ops.post(f"{OPS}/shippingroute/try/", no_province).content.decode()
+    assert "Choose the province of the address" in html
+
+    abroad = try_form(bonded, country="UK")
+    assert "GB, not UK" in ops.post(f"{OPS}/shippingroute/try/", abroad).content.decode()
