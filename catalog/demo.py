@@ -16,9 +16,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from catalog.demo_stock import seed_stock_demo
 from catalog.models import Brand, Category, Product
 from catalog.services import moderation
 from catalog.services.products import SkuInput, product_create, product_update
+from marketplace.demo import Demo, DemoStep
 from merchants.models import Membership, Merchant
 from merchants.roles import Role
 
@@ -624,13 +626,9 @@ def _owner(merchant: Merchant):
 
 
 @transaction.atomic
-def seed_catalog_demo(*, operator=None) -> int:
+def seed_catalog_demo(*, operator) -> int:
     """Create the demo brands and products (skipping those that exist); returns how many
     products were created. Merchants or categories that are missing are skipped."""
-    if operator is None:
-        from accounts.models import User
-
-        operator = User.objects.filter(is_superuser=True).order_by("pk").first()
     brands = _brands()
     categories = {c.slug: c for c in Category.objects.all()}
     merchants = {m.slug: m for m in Merchant.objects.filter(slug__in=CURRENCY)}
@@ -674,3 +672,33 @@ def seed_catalog_demo(*, operator=None) -> int:
                 product=product, by=seller, name_en=EDITED_NAME_EN, name_zh_hans=EDITED_NAME_ZH
             )
     return created
+
+
+CATEGORIES = [
+    ("beauty", "Beauty & Personal Care", "美妆个护"),
+    ("mother-baby", "Mother & Baby", "母婴用品"),
+    ("health", "Health & Supplements", "营养保健"),
+    ("food-wine", "Food & Wine", "食品酒水"),
+    ("fashion", "Fashion & Bags", "服饰箱包"),
+    ("electronics", "Electronics", "数码家电"),
+]
+
+
+def seed_categories(demo: Demo) -> None:
+    """The top of the category tree (the products' own categories come with them)."""
+    for position, (slug, en, zh) in enumerate(CATEGORIES):
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name_en": en, "name_zh_hans": zh, "position": position}
+        )
+
+
+DEMO_STEPS = [
+    DemoStep("catalog.categories", seed_categories),
+    DemoStep(
+        "catalog.products",
+        lambda demo: seed_catalog_demo(operator=demo.operator),
+        after=("merchants.stores", "catalog.categories"),
+    ),
+    # stock last: it stocks whatever products are approved by then
+    DemoStep("catalog.stock", seed_stock_demo, after=("catalog.products", "logistics.warehouses")),
+]

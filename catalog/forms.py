@@ -9,12 +9,9 @@ errors back on the form field the merchant sees.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
-from babel import Locale
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
@@ -26,6 +23,7 @@ from catalog.models import (
     TradeMode,
 )
 from catalog.services.products import EXCISE_CATEGORIES, TRADE_MODE_FIELDS, SkuInput
+from marketplace.countries import country_choices
 
 TRADE_MODE_FLAGS = {
     TradeMode.BONDED: "allow_bonded",
@@ -51,21 +49,6 @@ CUSTOMS_UNITS = [
     ("140", _("140 · box (盒)")),
     ("142", _("142 · bottle (瓶)")),
 ]
-
-# Territory codes Babel knows that are not ISO 3166-1 countries.
-_NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-
-
-@lru_cache(maxsize=4)
-def country_choices(language: str) -> list[tuple[str, str]]:
-    """ISO 3166-1 countries named in ``language``, sorted by name."""
-    locale = Locale.parse("zh_Hans" if language.startswith("zh") else "en")
-    rows = [
-        (code, f"{name} ({code})" if language.startswith("en") else name)
-        for code, name in locale.territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    ]
-    return sorted(rows, key=lambda row: row[1])
 
 
 def currency_choices() -> list[tuple[str, str]]:
@@ -232,7 +215,7 @@ class SkuForm(forms.Form):
 
     def __init__(self, *args, lock_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["origin_country"].choices = [("", "—"), *country_choices(get_language())]
+        self.fields["origin_country"].choices = [("", "—"), *country_choices(with_code=True)]
         current_unit = self.initial.get("customs_unit")
         if current_unit and current_unit not in dict(CUSTOMS_UNITS):
             self.fields["customs_unit"].choices = [*CUSTOMS_UNITS, (current_unit, current_unit)]

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.countries import validate_country
 from marketplace.tenancy import MerchantOwned
 from marketplace.transitions import TransitionEvent
 
@@ -20,7 +21,6 @@ HS_CODE_VALIDATOR = RegexValidator(
     r"^\d{6}(\d{2}){0,2}$",
     _("An HS code has 6, 8 or 10 digits, without dots or spaces."),
 )
-COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code."))
 
 
 class Category(models.Model):
@@ -54,7 +54,7 @@ class Brand(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     country = models.CharField(
-        _("country of the brand"), max_length=2, blank=True, validators=[COUNTRY_VALIDATOR]
+        _("country of the brand"), max_length=2, blank=True, validators=[validate_country]
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -272,7 +272,7 @@ class SKU(MerchantOwned):
     # Cross-border data
     hs_code = models.CharField(_("HS code"), max_length=10, validators=[HS_CODE_VALIDATOR])
     origin_country = models.CharField(
-        _("country of origin"), max_length=2, validators=[COUNTRY_VALIDATOR]
+        _("country of origin"), max_length=2, validators=[validate_country]
     )
     net_weight_kg = models.DecimalField(
         _("net weight (kg)"),

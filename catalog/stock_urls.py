@@ -1,4 +1,5 @@
-"""Seller-portal routes for stock, warehouses and CSV import/export (/<lang>/seller/stock/)."""
+"""Seller-portal routes for stock and CSV import/export (/<lang>/seller/stock/); the
+warehouse pages under it are ``logistics.seller_urls``."""
 
 from django.urls import path
 
@@ -11,9 +12,6 @@ urlpatterns = [
     path("low/", views.LowStockView.as_view(), name="low"),
     path("adjust/", views.StockAdjustView.as_view(), name="adjust"),
     path("<int:pk>/", views.StockDetailView.as_view(), name="detail"),
-    path("warehouses/", views.WarehouseListView.as_view(), name="warehouses"),
-    path("warehouses/new/", views.WarehouseCreateView.as_view(), name="warehouse_create"),
-    path("warehouses/<int:pk>/", views.WarehouseEditView.as_view(), name="warehouse_edit"),
     path("imports/", views.ImportListView.as_view(), name="imports"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import_detail"),
     path("export/<str:kind>.csv", views.ExportView.as_view(), name="export"),

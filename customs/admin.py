@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from marketplace.admin import ReadOnlyAdminMixin
+from marketplace.i18n import pick
 from marketplace.services import personal_data_reveal
 from marketplace.transitions import IllegalTransition
 
@@ -137,7 +138,7 @@ class RegimeAdmin(RateTableAdmin):
     @admin.display(description=_("name"))
     def name(self, obj):
         names = regime_name(obj.code)
-        return names["zh-hans"] if (get_language() or "").startswith("zh") else names["en"]
+        return pick(names["en"], names["zh-hans"])
 
     @admin.display(description=_("destinations"))
     def destinations_short(self, obj):

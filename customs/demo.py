@@ -20,6 +20,7 @@ from customs.services import (
     quota_record_usage,
     rate_tables_seed,
 )
+from marketplace.demo import DemoStep
 
 # A well-formed sample identity number (GB 11643 check character), not a real person's.
 DEMO_BUYER_ID = "11010519491231002X"
@@ -78,3 +79,6 @@ def seed_customs_demo() -> None:
         estimate=estimate,
     )
     duty_assessment_compute(assessment_id=final.pk)
+
+
+DEMO_STEPS = [DemoStep("customs.rates", lambda demo: seed_customs_demo())]

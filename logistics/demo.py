@@ -1,20 +1,20 @@
-"""Demo warehouses and stock: platform warehouses of every kind, one merchant-owned overseas
-warehouse, and stock for every approved product's SKUs — received through the stock
-services, so the ledger shows where each unit came from.
+"""Demo warehouses and shipping (``DEMO_STEPS``, run by ``marketplace.demo.seed_demo``):
+platform warehouses of every kind, one merchant-owned overseas warehouse, and the demo
+merchants' free-shipping thresholds (``logistics/shipping/demo.py``). The stock in them is
+catalog's part (``catalog/demo_stock.py``, which runs after this step).
 
-Idempotent: warehouses are matched by code, and SKUs that already have stock are left alone.
-The customs area codes are illustrative demo values.
+Idempotent: warehouses are matched by code. The customs area codes are illustrative demo
+values.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from catalog.models import SKU, Product, ProductRecordStatus, Stock
-from catalog.services.stock import StockLine, stock_receive, stock_reserve, stock_ship
 from logistics.models import Warehouse
 from logistics.services import warehouse_create
 from logistics.shipping.demo import seed_shipping_demo
+from marketplace.demo import DemoStep
 from merchants.models import Merchant
 
 K = Warehouse.Kind
@@ -72,7 +72,9 @@ MERCHANT_WAREHOUSES = [
 ]
 
 
-def _warehouses() -> dict[str, Warehouse]:
+@transaction.atomic
+def seed_logistics_demo(demo=None) -> dict[str, Warehouse]:
+    """Create the demo warehouses (once); returns every warehouse by code."""
     for code, en, zh, kind, country, area, address in PLATFORM_WAREHOUSES:
         if not Warehouse.objects.filter(code=code).exists():
             warehouse_create(
@@ -100,60 +102,10 @@ def _warehouses() -> dict[str, Warehouse]:
     return {w.code: w for w in Warehouse.objects.all()}
 
 
-def _home(sku: SKU, places: dict[str, Warehouse]) -> Warehouse:
-    """Bonded when the SKU may enter a bonded zone (recorded product record), else the
-    overseas warehouse nearest its origin."""
-    if sku.product_record_status == ProductRecordStatus.RECORDED:
-        return places["ningbo-bonded" if sku.pk % 2 else "hangzhou-bonded"]
-    return places["tokyo" if sku.origin_country in ("JP", "KR") else "auckland"]
-
-
-@transaction.atomic
-def seed_logistics_demo() -> None:
-    """Create the demo warehouses and stock the approved products' SKUs (once), and give
-    the demo merchants their free-shipping thresholds."""
-    places = _warehouses()
-    seed_shipping_demo()
-    stocked = Stock.objects.values("sku_id")
-    skus = (
-        SKU.objects.filter(product__status=Product.Status.APPROVED, is_active=True)
-        .exclude(pk__in=stocked)
-        .select_related("merchant")
-        .order_by("pk")
-    )
-    for index, sku in enumerate(skus):
-        warehouse = _home(sku, places)
-        note = ""
-        if index % 11 == 5:
-            # Sold out: received, then every unit reserved and shipped.
-            receipt = stock_receive(
-                merchant=sku.merchant, sku=sku, warehouse=warehouse, quantity=12, note=note
-            )
-            lines = [StockLine(receipt.stock_id, 12)]
-            stock_reserve(lines=lines, note=note)
-            stock_ship(lines=lines, note=note)
-        elif index % 7 == 3:
-            # Running low: at or under the SKU's threshold.
-            stock_receive(
-                merchant=sku.merchant,
-                sku=sku,
-                warehouse=warehouse,
-                quantity=max(1, sku.low_stock_threshold - 2),
-                note=note,
-            )
-        else:
-            stock_receive(
-                merchant=sku.merchant,
-                sku=sku,
-                warehouse=warehouse,
-                quantity=20 + (sku.pk * 37) % 180,
-                note=note,
-            )
-        if sku.merchant.slug == "kiwi-nature" and index % 3 == 0 and "kiwi-christchurch" in places:
-            stock_receive(
-                merchant=sku.merchant,
-                sku=sku,
-                warehouse=places["kiwi-christchurch"],
-                quantity=10 + index % 15,
-                note=note,
-            )
+DEMO_STEPS = [
+    DemoStep("logistics.warehouses", seed_logistics_demo, after=("merchants.stores",)),
+    # the demo merchants' free-shipping thresholds
+    DemoStep(
+        "logistics.shipping", lambda demo: seed_shipping_demo(), after=("merchants.stores",)
+    ),
+]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import COUNTRY_VALIDATOR
+from marketplace.countries import validate_country
 from marketplace.tenancy import MerchantScopedQuerySet
 
 # China customs area codes (关区代码) are four digits, e.g. the customs office of a bonded zone.
@@ -50,7 +50,7 @@ class Warehouse(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    country = models.CharField(_("country"), max_length=2, validators=[COUNTRY_VALIDATOR])
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
     customs_area_code = models.CharField(
         _("customs area code"),
         max_length=10,

@@ -6,6 +6,8 @@ from django.shortcuts import redirect
 
 from .tenancy import current_membership
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class SellerPortalMixin(LoginRequiredMixin):
     """A seller page: signed in, acting for one merchant, with the capability it needs.
@@ -15,6 +17,13 @@ class SellerPortalMixin(LoginRequiredMixin):
     """
 
     capability: str = "view"
+    #: needed instead of ``capability`` for requests that write (POST…); None: the same
+    write_capability: str | None = None
+
+    def required_capability(self, request) -> str | None:
+        if self.write_capability and request.method not in SAFE_METHODS:
+            return self.write_capability
+        return self.capability
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -23,7 +32,8 @@ class SellerPortalMixin(LoginRequiredMixin):
         if self.membership is None:
             return redirect("seller:choose")
         self.merchant = self.membership.merchant
-        if self.capability and not self.membership.can(self.capability):
+        needed = self.required_capability(request)
+        if needed and not self.membership.can(needed):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("seller/", include("merchants.urls")),
     path("seller/catalog/", include("catalog.seller_urls")),
     path("report/", include("catalog.report_urls")),
+    path("seller/stock/warehouses/", include("logistics.seller_urls")),
     path("seller/stock/", include("catalog.stock_urls")),
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("apply/", include("merchants.apply_urls")),

@@ -1,6 +1,11 @@
-"""Demo content of the merchants app, added by ``marketplace.demo.seed_demo``: a purchasing
-agent (approved, with owner and staff logins, payout details and commission rates) and one
-application waiting in the operators' review queue. Idempotent: natural keys decide."""
+"""Demo content of the merchants app (``DEMO_STEPS``, run by ``marketplace.demo.seed_demo``):
+the self-operated store and two third-party merchants with owner and staff logins, a
+purchasing agent (with payout details and commission rates) and one application waiting in
+the operators' review queue. Idempotent: natural keys decide.
+
+Categories are catalog's rows: the agent's categories and the application's are looked up
+by slug through merchants' own relations (``Merchant.categories``), after catalog's
+``catalog.categories`` step has made them; merchants imports nothing from catalog."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from catalog.models import Category, TradeMode
+from catalog.models import TradeMode
+from marketplace.demo import Demo, DemoStep
 
 from .models import Merchant, MerchantApplication
 from .roles import Role
@@ -57,18 +63,61 @@ def licence_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _categories(*slugs: str) -> list[Category]:
-    return list(Category.objects.filter(slug__in=slugs))
+STORES = [
+    # slug, en, zh-hans, kind, country, [(email, role)]
+    (
+        "silkway-global",
+        "Silkway Global Store",
+        "丝路全球自营店",
+        Merchant.Kind.SELF_OPERATED,
+        "CN",
+        [("store@silkway.local", Role.OWNER), ("store-staff@silkway.local", Role.STAFF)],
+    ),
+    (
+        "kiwi-nature",
+        "Kiwi Nature Co.",
+        "奇异自然",
+        Merchant.Kind.THIRD_PARTY,
+        "NZ",
+        [("owner@kiwi-nature.example", Role.OWNER), ("staff@kiwi-nature.example", Role.STAFF)],
+    ),
+    (
+        "tokyo-beauty",
+        "Tokyo Beauty House",
+        "东京美妆屋",
+        Merchant.Kind.THIRD_PARTY,
+        "JP",
+        [("owner@tokyo-beauty.example", Role.OWNER), ("staff@tokyo-beauty.example", Role.STAFF)],
+    ),
+]
+
+
+def _categories(*slugs: str) -> list:
+    """Catalog categories by slug, reached through ``Merchant.categories`` (no import)."""
+    category_model = Merchant.categories.field.related_model
+    return list(category_model.objects.filter(slug__in=slugs))
+
+
+def seed_stores(demo: Demo) -> None:
+    """The approved merchants every demo login belongs to, with their owners and staff."""
+    for slug, en, zh, kind, country, staff in STORES:
+        merchant = Merchant.objects.filter(slug=slug).first() or merchant_create(
+            name_en=en,
+            name_zh_hans=zh,
+            slug=slug,
+            kind=kind,
+            country=country,
+            status=Merchant.Status.APPROVED,
+        )
+        for email, role in staff:
+            membership_add(merchant=merchant, user=demo.user(email), role=role)
+            demo.login(email, f"{role} of {en}", "/en/seller/")
 
 
 @transaction.atomic
-def seed_merchants_demo(*, make_user, operator, login_factory) -> list:
-    """Add the purchasing agent and the pending application; returns their demo logins.
-
-    ``make_user(email)`` gets or creates a demo user (password ``DEMO_PASSWORD``),
-    ``login_factory(email, role, where)`` builds the login line ``seed_demo`` prints.
-    """
-    logins = []
+def seed_onboarding(demo: Demo) -> None:
+    """The purchasing agent and the application awaiting review, with their logins."""
+    make_user, operator = demo.user, demo.operator
     agent = Merchant.objects.filter(slug=AGENT_SLUG).first()
     if agent is None:
         agent = merchant_create(
@@ -93,14 +142,14 @@ def seed_merchants_demo(*, make_user, operator, login_factory) -> list:
             swift="CTBAAU2S",
         )
         merchant_commission_set(merchant=agent, by=operator, rate=Decimal("6.00"))
-        beauty = Category.objects.filter(slug="beauty").first()
+        beauty = next(iter(_categories("beauty")), None)
         if beauty is not None:
             category_commission_set(
                 merchant=agent, category=beauty, by=operator, rate=Decimal("8.50")
             )
     membership_add(merchant=agent, user=make_user(AGENT_STAFF), role=Role.STAFF)
-    logins.append(login_factory(AGENT_OWNER, "owner of Sydney Daigou Co.", "/en/seller/"))
-    logins.append(login_factory(AGENT_STAFF, "staff of Sydney Daigou Co.", "/en/seller/"))
+    demo.login(AGENT_OWNER, "owner of Sydney Daigou Co.", "/en/seller/")
+    demo.login(AGENT_STAFF, "staff of Sydney Daigou Co.", "/en/seller/")
 
     applicant = make_user(APPLICANT)
     if not MerchantApplication.objects.filter(applicant=applicant).exists():
@@ -127,5 +176,10 @@ def seed_merchants_demo(*, make_user, operator, login_factory) -> list:
                 payout_swift="COBADEFFXXX",
             ),
         )
-    logins.append(login_factory(APPLICANT, "applicant (application awaiting review)", "/en/apply/"))
-    return logins
+    demo.login(APPLICANT, "applicant (application awaiting review)", "/en/apply/")
+
+
+DEMO_STEPS = [
+    DemoStep("merchants.stores", seed_stores),
+    DemoStep("merchants.onboarding", seed_onboarding, after=("catalog.categories",)),
+]

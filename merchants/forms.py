@@ -3,15 +3,12 @@ shape input; the services hold the rules and do the writing."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from babel import Locale
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, TradeMode
+from catalog.models import TradeMode
+from marketplace.countries import country_choices
 
 from .models import MerchantApplication
 from .roles import Role
@@ -23,24 +20,14 @@ from .validators import (
     validate_licence_file,
 )
 
-# CLDR territories that are not countries (groupings, pseudo-regions, unknown).
-_NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "XK", "ZZ"}
+# Catalog's categories, reached through the application's own relation (merchants sits below
+# catalog and imports nothing from it; docs/ARCHITECTURE.md, "Layers").
+Category = MerchantApplication.categories.field.related_model
 
 
-@lru_cache(maxsize=4)
-def _countries(language: str) -> tuple[tuple[str, str], ...]:
-    locale = Locale.parse("zh_Hans" if language.startswith("zh") else "en")
-    names = {
-        code: name
-        for code, name in locale.territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    }
-    return tuple(sorted(names.items(), key=lambda item: item[1]))
-
-
-def country_choices():
-    """ISO 3166-1 countries named in the page's language (CLDR names via Babel)."""
-    return [("", "—"), *_countries(get_language() or "en")]
+def _country_choices():
+    """The kernel's country list, named in the page's language (evaluated per form)."""
+    return [("", "—"), *country_choices()]
 
 
 class CategoryChoiceField(forms.ModelMultipleChoiceField):
@@ -51,7 +38,7 @@ class CategoryChoiceField(forms.ModelMultipleChoiceField):
 class ApplicationForm(forms.ModelForm):
     """The company's part of the application (the same form for updating it)."""
 
-    country = forms.TypedChoiceField(label=_("country"), choices=country_choices)
+    country = forms.TypedChoiceField(label=_("country"), choices=_country_choices)
     categories = CategoryChoiceField(
         label=_("What will you sell?"),
         queryset=Category.objects.filter(is_active=True, parent__isnull=True),

@@ -10,11 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import COUNTRY_VALIDATOR
+from marketplace.countries import validate_country
 from marketplace.crypto import EncryptedTextField, mask
+from marketplace.i18n import pick
 from marketplace.tenancy import MerchantOwned
 from marketplace.transitions import TransitionEvent
 
@@ -56,7 +56,7 @@ class Merchant(models.Model):
         _("country"),
         max_length=2,
         help_text=_("ISO 3166-1 alpha-2"),
-        validators=[COUNTRY_VALIDATOR],
+        validators=[validate_country],
     )
     categories = models.ManyToManyField(
         "catalog.Category",
@@ -138,8 +138,7 @@ class MerchantEvent(TransitionEvent):
         d = self.details or {}
         if self.transition == "commission_change":
             where = d.get("category") or {}
-            lang = "zh-hans" if (get_language() or "").startswith("zh") else "en"
-            name = where.get(lang) or where.get("en") or ""
+            name = pick(where.get("en") or "", where.get("zh-hans") or "")
             change = f"{d.get('old') or '—'} → {d.get('new') or '—'}"
             return f"{name}: {change}" if name else change
         if self.transition == "payout_change":
@@ -299,7 +298,7 @@ class MerchantApplication(PayoutFields):
     kind = models.CharField(_("kind of merchant"), max_length=20, choices=Kind.choices)
     company_name_zh_hans = models.CharField(_("company name in Chinese"), max_length=200)
     company_name_en = models.CharField(_("company name in English"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, validators=[COUNTRY_VALIDATOR])
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
     licence_number = models.CharField(
         _("business licence number"), max_length=50, validators=[LICENCE_NUMBER_VALIDATOR]
     )

@@ -10,8 +10,6 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from catalog.models import Category
-
 from .models import (
     CategoryCommission,
     Invitation,
@@ -22,6 +20,10 @@ from .models import (
     MerchantEvent,
     PayoutDetails,
 )
+
+# Catalog's category tree, reached through merchants' own relation: merchants sits below
+# catalog and imports nothing from it (docs/ARCHITECTURE.md, "Layers").
+Category = CategoryCommission.category.field.related_model
 
 
 def merchants_public() -> QuerySet[Merchant]:

@@ -1,5 +1,5 @@
-"""Seller API for inventory: stock rows and their adjustments, low stock, warehouses, CSV
-import jobs and exports. Every view is scoped to the current merchant (``SellerAPIMixin``);
+"""Seller API for inventory: stock rows and their adjustments, low stock, CSV import jobs
+and exports (warehouses are ``logistics.api``). Every view is scoped to the current merchant (``SellerAPIMixin``);
 reads need ``view``, writes ``manage_catalog``. Views validate and call services."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from catalog.services import imports
 from catalog.services.stock import MANUAL_REASON_CHOICES, stock_adjust
 from logistics import selectors as warehouse_selectors
 from logistics.models import Warehouse
-from logistics.services import warehouse_create, warehouse_update
 from marketplace.api.seller import SellerAPIMixin
 from merchants.roles import Capability
 
@@ -88,29 +87,6 @@ class LowStockSerializer(serializers.Serializer):
     product = serializers.CharField(source="product.name")
     available = serializers.IntegerField(source="total_available")
     low_stock_threshold = serializers.IntegerField()
-
-
-class WarehouseSerializer(serializers.ModelSerializer):
-    is_platform = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Warehouse
-        fields = [
-            "id",
-            "code",
-            "name",
-            "name_en",
-            "name_zh_hans",
-            "kind",
-            "country",
-            "customs_area_code",
-            "address",
-            "is_active",
-            "is_platform",
-        ]
-        read_only_fields = ["id", "name", "customs_area_code", "is_platform"]
-        # The service validates (uniqueness, allowed kinds): one set of rules and messages.
-        extra_kwargs = {"code": {"validators": []}}
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -253,47 +229,6 @@ class SellerLowStockView(SellerAPIMixin, ListAPIView):
 
     def queryset_for_merchant(self, merchant):
         return selectors.low_stock_skus(merchant=merchant)
-
-
-@extend_schema(tags=["seller stock"])
-class SellerWarehouseViewSet(
-    ReadOrManage,
-    SellerAPIMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Warehouses the merchant may use (the platform's and its own). Merchants register and
-    edit their own overseas and domestic warehouses; bonded ones are the operator's."""
-
-    serializer_class = WarehouseSerializer
-    lookup_value_regex = r"\d+"
-
-    def queryset_for_merchant(self, merchant):
-        if self.request.method in SAFE_METHODS:
-            return warehouse_selectors.warehouses_usable_by(merchant)
-        return Warehouse.objects.for_merchant(merchant)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = warehouse_create(
-            merchant=self.merchant,
-            code=data["code"],
-            kind=data["kind"],
-            country=data["country"],
-            name_en=data.get("name_en") or "",
-            name_zh_hans=data.get("name_zh_hans") or "",
-            address=data.get("address", ""),
-            is_active=data.get("is_active", True),
-        )
-
-    def perform_update(self, serializer):
-        # Only what differs: resending the unchanged code or kind is not an attempt to edit them.
-        current = serializer.instance
-        changes = {k: v for k, v in serializer.validated_data.items() if getattr(current, k) != v}
-        serializer.instance = warehouse_update(warehouse=serializer.instance, **changes)
 
 
 @extend_schema(tags=["seller stock"])

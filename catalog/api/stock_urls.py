@@ -7,7 +7,6 @@ from . import stock
 
 router = SimpleRouter(trailing_slash=True)
 router.register("seller/stock", stock.SellerStockViewSet, basename="seller-stock")
-router.register("seller/warehouses", stock.SellerWarehouseViewSet, basename="seller-warehouse")
 router.register("seller/imports", stock.SellerImportJobViewSet, basename="seller-import")
 
 urlpatterns = [

@@ -6,7 +6,6 @@ in the shopper's display currency by the ``{% price %}`` tag (marketplace.templa
 
 from functools import lru_cache, wraps
 
-from babel import Locale
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -15,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -23,7 +22,9 @@ from catalog.models import TradeMode
 from catalog.selectors import storefront as sf
 from catalog.storefront_forms import ListingFilterForm
 from marketplace import pagecache
+from marketplace.countries import country_name
 from marketplace.currency import display_currency, display_rates_fingerprint
+from marketplace.i18n import page_language
 from merchants.models import Merchant
 from merchants.selectors import merchants_public
 
@@ -53,13 +54,6 @@ WAREHOUSE_KIND_LABELS = {
     "overseas": _("Overseas warehouse"),
     "domestic": _("Warehouse in China"),
 }
-
-
-@lru_cache(maxsize=512)
-def country_name(code: str, language: str) -> str:
-    """A country's name in the page language (CLDR via Babel), else the code."""
-    locale = Locale.parse("zh_Hans_CN" if language == "zh-hans" else "en_US")
-    return locale.territories.get(code.upper(), code) if code else ""
 
 
 def report_url(product_id: int) -> str | None:
@@ -181,7 +175,7 @@ def _filters_context(form, query=""):
 
 
 def _language() -> str:
-    return "zh-hans" if (get_language() or "").startswith("zh") else "en"
+    return page_language()
 
 
 @require_GET

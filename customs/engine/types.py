@@ -133,22 +133,67 @@ class NoRegimeError(EngineError, LookupError):
 # Money
 # --------------------------------------------------------------------------------------------
 
-# ISO 4217 minor units that are not 2. Only the regime currency's unit matters for rounding.
+# Minor units (digits after the decimal point) that are not 2: the same data as the money
+# kernel's (CLDR through Babel, ``marketplace.money.minor_unit``), copied here so the engine
+# imports neither Django nor Babel. tests/customs/test_engine_examples.py proves the two agree
+# for every currency either knows (CLDR's list, historic codes included); when Babel's data
+# changes that test names the currency to fix here.
 MINOR_UNITS: Mapping[str, int] = MappingProxyType(
     {
-        "JPY": 0,
-        "KRW": 0,
-        "VND": 0,
-        "CLP": 0,
-        "ISK": 0,
+        "ADP": 0,
+        "AFN": 0,
+        "ALL": 0,
         "BHD": 3,
+        "BIF": 0,
+        "BYR": 0,
+        "CLF": 4,
+        "CLP": 0,
+        "DJF": 0,
+        "ESP": 0,
+        "GNF": 0,
+        "IQD": 0,
+        "IRR": 0,
+        "ISK": 0,
+        "ITL": 0,
         "JOD": 3,
+        "JPY": 0,
+        "KMF": 0,
+        "KPW": 0,
+        "KRW": 0,
         "KWD": 3,
+        "LAK": 0,
+        "LBP": 0,
+        "LUF": 0,
+        "LYD": 3,
+        "MGA": 0,
+        "MGF": 0,
+        "MMK": 0,
+        "MRO": 0,
         "OMR": 3,
+        "PYG": 0,
+        "RSD": 0,
+        "RWF": 0,
+        "SLL": 0,
+        "SOS": 0,
+        "STD": 0,
+        "SYP": 0,
+        "TMM": 0,
         "TND": 3,
-    }
+        "TRL": 0,
+        "UGX": 0,
+        "UYI": 0,
+        "UYW": 4,
+        "VND": 0,
+        "VUV": 0,
+        "XAF": 0,
+        "XOF": 0,
+        "XPF": 0,
+        "YER": 0,
+        "ZMK": 0,
+        "ZWD": 0,
+    }  # fmt: skip
 )
-_QUANTA = {0: ONE, 2: Decimal("0.01"), 3: Decimal("0.001")}
+_QUANTA = {0: ONE, 2: Decimal("0.01"), 3: Decimal("0.001"), 4: Decimal("0.0001")}
 _CENT = _QUANTA[2]
 
 

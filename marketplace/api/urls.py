@@ -11,6 +11,7 @@ urlpatterns = [
     path("currencies/convert/", views.ConvertView.as_view(), name="api-convert"),
     path("", include("merchants.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("logistics.api.urls")),
     path("", include("customs.api.urls")),
     path("", include("logistics.shipping.api")),
 ]

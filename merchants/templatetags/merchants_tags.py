@@ -1,9 +1,9 @@
 """Template helpers of the merchants pages."""
 
 from django import template
-from django.utils.translation import get_language
 
 from catalog.models import TradeMode
+from marketplace import countries
 
 register = template.Library()
 
@@ -17,10 +17,7 @@ def can(membership, capability: str) -> bool:
 @register.filter
 def country_name(code: str) -> str:
     """The country's name in the page's language (``NZ`` → 新西兰 / New Zealand)."""
-    from merchants.forms import _countries
-
-    names = dict(_countries(get_language() or "en"))
-    return names.get((code or "").upper(), code)
+    return countries.country_name(code)
 
 
 @register.filter

@@ -177,14 +177,14 @@ def test_warehouses_list_and_register(tenants, inventory):
 
 
 def test_a_merchant_edits_its_own_warehouse(tenants, inventory):
-    url = reverse("stock:warehouse_edit", args=[inventory["own"].pk])
+    url = reverse("warehouses:edit", args=[inventory["own"].pk])
     response = tenants.a.client.post(
         url, {"name_en": "Renamed", "name_zh_hans": "改名", "country": "CN", "address": "x"}
     )
     assert response.status_code == 302
     inventory["own"].refresh_from_db()
     assert (inventory["own"].name_en, inventory["own"].is_active) == ("Renamed", False)
-    platform = reverse("stock:warehouse_edit", args=[inventory["platform"].pk])
+    platform = reverse("warehouses:edit", args=[inventory["platform"].pk])
     assert tenants.a.client.get(platform).status_code == 404
 
 
@@ -214,7 +214,7 @@ def _pages(inventory, job):
         reverse("stock:detail", args=[inventory["row"].pk]),
         "/en/seller/stock/warehouses/",
         "/en/seller/stock/warehouses/new/",
-        reverse("stock:warehouse_edit", args=[inventory["own"].pk]),
+        reverse("warehouses:edit", args=[inventory["own"].pk]),
         "/en/seller/stock/imports/",
         reverse("stock:import_detail", args=[job.pk]),
         "/en/seller/stock/export/stock.csv",
@@ -286,7 +286,7 @@ def test_stock_row_page_is_404_for_another_merchant(tenants, inventory):
 
 
 def test_warehouse_edit_page_is_404_for_another_merchant(tenants, inventory):
-    url = reverse("stock:warehouse_edit", args=[inventory["own"].pk])
+    url = reverse("warehouses:edit", args=[inventory["own"].pk])
     assert_cross_tenant_404(
         url,
         owner=tenants.a.client,

@@ -4,6 +4,7 @@ through the services, some low and some sold out, and seeding twice changes noth
 import pytest
 from django.db.models import Sum
 
+from catalog.demo_stock import seed_stock_demo
 from catalog.models import Stock, StockAdjustment
 from catalog.selectors.stock import low_stock_skus
 from logistics.demo import seed_logistics_demo
@@ -11,6 +12,12 @@ from logistics.models import Warehouse
 from tests.factories import MerchantFactory, ProductFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def seed_warehouses_and_stock():
+    """Logistics' demo step, then catalog's stock step, as ``seed_demo`` runs them."""
+    seed_logistics_demo()
+    seed_stock_demo()
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def test_demo_warehouses_cover_every_kind():
 
 def test_every_approved_sku_is_stocked_in_a_bonded_or_overseas_warehouse(catalog):
     skus, draft = catalog
-    seed_logistics_demo()
+    seed_warehouses_and_stock()
     for sku in skus:
         places = Stock.objects.filter(sku=sku).select_related("warehouse")
         kinds = {s.warehouse.kind for s in places}
@@ -60,7 +67,7 @@ def test_every_approved_sku_is_stocked_in_a_bonded_or_overseas_warehouse(catalog
 
 
 def test_demo_stock_has_low_and_sold_out_skus_and_a_ledger_that_adds_up(catalog):
-    seed_logistics_demo()
+    seed_warehouses_and_stock()
     low = {sku.code: sku.total_available for sku in low_stock_skus(merchant=catalog[0][0].merchant)}
     low.update(
         {sku.code: sku.total_available for sku in low_stock_skus(merchant=catalog[0][-1].merchant)}
@@ -74,9 +81,9 @@ def test_demo_stock_has_low_and_sold_out_skus_and_a_ledger_that_adds_up(catalog)
 
 
 def test_seeding_twice_changes_nothing(catalog):
-    seed_logistics_demo()
+    seed_warehouses_and_stock()
     before = (Warehouse.objects.count(), Stock.objects.count(), StockAdjustment.objects.count())
-    seed_logistics_demo()
+    seed_warehouses_and_stock()
     after = (Warehouse.objects.count(), Stock.objects.count(), StockAdjustment.objects.count())
     assert before == after
 
