@@ -9,7 +9,7 @@
    PostgreSQL, the Redis cache (REDIS_URL, its own key prefix, emptied first), static files
    collected and served by WhiteNoise; 2 workers of the ``gthread`` class with 4 threads each.
 3. Loads it with wrk (Debian package ``wrk``) and measures requests/second for a minimal
-   Django view (SILKWAY_BENCH_VIEWS=1 routes it; never in production), the category listing
+   Django view (``bench/urls.py``, loaded by ``bench/settings.py``: never in production), the category listing
    (rotating over 64 category pages), the product page (rotating over 2,000 products) and
    search (rotating over 102 queries in English and Chinese), in the same server and run.
    The requests are anonymous shoppers' (no cookies), through the same URLs and middleware
@@ -195,8 +195,8 @@ def main() -> int:
         # plain HTTP on loopback: production terminates TLS in front of gunicorn
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
-        "SILKWAY_BENCH_VIEWS": "1",
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        # the project's settings plus the baseline route (bench/urls.py)
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "CELERY_TASK_ALWAYS_EAGER": "true",
     }
     python = sys.executable

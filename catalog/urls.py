@@ -1,7 +1,5 @@
 """Storefront pages (under the language prefix: /en/…, /zh-hans/…)."""
 
-import os
-
 from django.urls import path
 
 from .views import storefront
@@ -16,7 +14,3 @@ urlpatterns = [
     path("store/<slug:slug>/", storefront.merchant, name="merchant"),
     path("search/", storefront.search, name="search"),
 ]
-
-# The HTTP benchmark's baseline view exists only when the benchmark starts the server.
-if os.environ.get("SILKWAY_BENCH_VIEWS") == "1":
-    urlpatterns.append(path("bench/minimal/", storefront.bench_minimal, name="bench_minimal"))

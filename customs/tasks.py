@@ -7,17 +7,13 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, InterfaceError, OperationalError
-from redis.exceptions import RedisError
+from django.db import DatabaseError
 
 from customs import selectors, services
 from customs.models import DutyAssessment
+from marketplace.retry import MAX_RETRIES, TRANSIENT, retry_countdown
 
 log = logging.getLogger(__name__)
-
-# Outages that pass: the database or the cache (which holds the rate data's version token).
-TRANSIENT = (OperationalError, InterfaceError, RedisError, ConnectionError, TimeoutError)
-MAX_RETRIES = 5
 
 
 @shared_task(
@@ -42,7 +38,7 @@ def compute_duty_assessment(self, assessment_id: int) -> str:
             except DatabaseError:
                 log.exception("duty assessment %s: could not record the failure", assessment_id)
             raise
-        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 300)) from exc
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
 @shared_task(name="customs.tasks.sweep_duty_assessments")

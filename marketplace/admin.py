@@ -1,9 +1,11 @@
 """Back office (Django admin at /ops/): branding and the kernel tables."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Currency, ExchangeRate, PersonalDataAccess
+from .models import Currency, ExchangeRate, OutboxMessage, PersonalDataAccess
+from .outbox import outbox_retry
 from .services import exchange_rate_set
 
 
@@ -65,3 +67,72 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "actor", "subject_type", "subject_id", "field", "purpose")
     list_filter = ("subject_type", "field")
     search_fields = ("subject_id", "actor__email", "purpose")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Outbound messages (emails, later customs messages and webhooks): what is waiting,
+    what was delivered, and what died after its retries, with the last error. A dead
+    message is retried from here ("Retry the selected messages")."""
+
+    list_display = (
+        "id",
+        "kind",
+        "key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "short_error",
+        "created_at",
+        "delivered_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("key", "kind", "last_error")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "kind",
+        "key",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "last_error",
+        "created_at",
+        "updated_at",
+        "delivered_at",
+    )
+    actions = ["retry"]
+
+    def has_change_permission(self, request, obj=None):
+        # viewing is allowed to whoever may view; the retry action needs change rights
+        return request.user.has_perm("marketplace.change_outboxmessage")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("marketplace.view_outboxmessage") or (
+            self.has_change_permission(request, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+
+    @admin.action(description=_("Retry the selected messages"), permissions=["change"])
+    def retry(self, request, queryset):
+        retried = 0
+        for message in queryset.exclude(status=OutboxMessage.Status.SENT):
+            outbox_retry(message=message)
+            retried += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message will be delivered again.",
+                "%(count)d messages will be delivered again.",
+                retried,
+            )
+            % {"count": retried},
+            messages.SUCCESS,
+        )

@@ -93,3 +93,56 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} read {self.subject_type}#{self.subject_id}.{self.field}"
+
+
+class OutboxMessage(models.Model):
+    """One outbound message, written in the same transaction as the change that causes it.
+
+    The row is the record of intent (DESIGN.md, "Async work"): a Celery task delivers it
+    after the commit, retried with backoff; beat's sweeper delivers what a lost dispatch
+    left behind; after ``max_attempts`` failures it is *dead* and an operator sees it in the
+    back office and may retry it. ``marketplace.outbox`` is the API; docs/ARCHITECTURE.md,
+    "Outbox", the rules.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Delivered")
+        DEAD = "dead", _("Dead (gave up)")
+
+    kind = models.CharField(_("kind"), max_length=80)
+    key = models.CharField(
+        _("deduplication key"),
+        max_length=200,
+        help_text=_("One message per kind and key: enqueueing the same key again adds nothing."),
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_until = models.DateTimeField(_("being delivered until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="outbox_one_per_kind_and_key")
+        ]
+        indexes = [
+            # the sweeper's scan: pending rows due now
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending_due",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

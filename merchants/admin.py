@@ -33,10 +33,6 @@ from .models import (
 from .templatetags.merchants_tags import country_name, trade_mode_labels
 
 
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _history(events) -> str:
     return render_to_string("merchants/_events.html", {"events": events})
 
@@ -227,9 +223,7 @@ class MerchantApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         back = reverse("admin:merchants_merchantapplication_change", args=[pk])
         try:
             if decision == "approve":
-                merchant = services.application_approve(
-                    application=application, by=request.user, site_url=_site_url(request)
-                )
+                merchant = services.application_approve(application=application, by=request.user)
                 messages.success(
                     request,
                     gettext("Approved: %(merchant)s is open for business.")
@@ -240,7 +234,6 @@ class MerchantApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     application=application,
                     by=request.user,
                     reason=reason,
-                    site_url=_site_url(request),
                 )
                 messages.success(request, gettext("The application was rejected."))
             elif decision == "request_info":
@@ -248,7 +241,6 @@ class MerchantApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     application=application,
                     by=request.user,
                     message=reason,
-                    site_url=_site_url(request),
                 )
                 messages.success(request, gettext("The applicant was asked for more information."))
             else:
@@ -266,9 +258,7 @@ class MerchantApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             if not services.APPLICATION_FLOW.can(application, "approve"):
                 skipped += 1
                 continue
-            services.application_approve(
-                application=application, by=request.user, site_url=_site_url(request)
-            )
+            services.application_approve(application=application, by=request.user)
             approved += 1
         messages.success(
             request,

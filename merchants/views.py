@@ -39,10 +39,6 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 class DashboardView(SellerPortalMixin, TemplateView):
     template_name = "seller/dashboard.html"
 
@@ -140,7 +136,6 @@ class InviteView(SellerPortalMixin, FormView):
                 merchant=self.merchant,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                site_url=site_url(self.request),
                 language=get_language(),
             )
         except ValidationError as exc:

@@ -61,6 +61,12 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _links_to_the_test_server(settings):
+    """Links in emails start with SITE_URL: the test client's host, so tests follow them."""
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     translation.activate("en")
     yield

@@ -51,6 +51,7 @@ from catalog.services import products as product_services
 from catalog.services.products import SkuInput, hs_code_error, normalize_hs_code
 from catalog.services.stock import StockCount, StockCountErrors, stock_counts_set
 from logistics.models import Warehouse
+from marketplace.retry import TRANSIENT
 
 log = logging.getLogger(__name__)
 
@@ -832,6 +833,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
                     )
             except _Rollback:
                 _finish_failed(job, _cap(sorted(errors, key=lambda e: e["line"])), progress.done)
+    except TRANSIENT:
+        # an outage, not the file: back in the queue (nothing was imported) for the task's
+        # retry; if even this write fails the job goes stale and is claimed again later
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.QUEUED, processed_rows=0
+        )
+        raise
     except Exception:
         log.exception("import job %s stopped on an unexpected error", job_id)
         with translation.override(job.language):
@@ -854,6 +862,19 @@ def import_job_run(*, job_id: int) -> ImportJob:
         progress.close()
     job.refresh_from_db()
     return job
+
+
+def import_job_give_up(*, job_id: int) -> None:
+    """Fail a job whose worker could not reach the database or cache through every retry."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.FAILED):
+        return
+    with translation.override(job.language):
+        message = _(
+            "The import could not run because the platform was briefly unavailable; "
+            "nothing was imported. Upload the file again."
+        )
+        _finish_failed(job, [_error(0, "", message)], 0)
 
 
 def _finish_failed(job: ImportJob, errors: list[dict], processed: int) -> None:

@@ -7,7 +7,7 @@ in the shopper's display currency by the ``{% price %}`` tag (marketplace.templa
 from functools import lru_cache, wraps
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -425,9 +425,3 @@ def search(request):
             },
         },
     )
-
-
-def bench_minimal(request):
-    """The benchmark's baseline: the whole middleware stack, no work. Routed only when
-    SILKWAY_BENCH_VIEWS=1 (bench/bench_catalog_http.py), never in production."""
-    return HttpResponse(b"ok", content_type="text/plain")

@@ -131,6 +131,9 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Silkway <no-reply@silkway.local>")
+# Where the site is reached from outside: links in emails (and anything else sent off the
+# site) start with it, whichever request or worker builds them. No trailing slash.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Money: the operator's base currency for FX tables and the platform's accounts.
 BASE_CURRENCY = env_str("BASE_CURRENCY", "CNY")

@@ -3,7 +3,7 @@
 from kombu import Queue
 
 from .base import REDIS_URL, TEST_WORKER
-from .env import env_bool, env_str
+from .env import env_bool, env_int, env_str
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or None
@@ -18,11 +18,10 @@ CELERY_TASK_QUEUES = (
     Queue("customs"),
     Queue("notifications"),
 )
-# Queues by kind: the customs gateway must never wait behind an email blast.
+# Queues by kind: the customs gateway must never wait behind an email blast. Outbox
+# deliveries go to the queue their handler names (emails: notifications), given at dispatch.
 CELERY_TASK_ROUTES = {
     "customs.tasks.*": {"queue": "customs"},
-    "marketplace.tasks.send_*": {"queue": "notifications"},
-    "accounts.tasks.*": {"queue": "notifications"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -43,5 +42,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalog.tasks.import_jobs_sweep",
         "schedule": 300.0,
     },
+    "sweep-outbox": {
+        "task": "marketplace.tasks.outbox_sweep",
+        "schedule": 60.0,
+    },
 }
+
+# The outbox (marketplace/outbox.py): a failed delivery is tried again after
+# BACKOFF * 2**(attempt - 1) seconds, capped; after MAX_ATTEMPTS it is dead (back office).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 15)
+OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+# A worker delivering a message holds it this long; after that (a killed worker) the sweeper
+# may hand it to another.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+# The sweeper leaves a message alone this long after it is due (its dispatch is on the way).
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{TEST_WORKER}:"} if TEST_WORKER else {}

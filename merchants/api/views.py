@@ -117,7 +117,6 @@ class SellerInvitationViewSet(
             merchant=self.merchant,
             email=serializer.validated_data["email"],
             role=serializer.validated_data["role"],
-            site_url=self.request.build_absolute_uri("/"),
             language=getattr(self.request, "LANGUAGE_CODE", "") or "",
         )
 

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from marketplace.outbox import outbox_enqueue
 from marketplace.transitions import Transition, Workflow
 from merchants.lock_objects import lock_application
 from merchants.models import (
@@ -31,6 +32,7 @@ from merchants.models import (
     MerchantEvent,
     PayoutDetails,
 )
+from merchants.outbox import APPLICATION_EMAIL
 from merchants.roles import Role
 from merchants.validators import normalise_account_number, sniff_licence_type
 
@@ -123,16 +125,14 @@ def _validate(application: MerchantApplication, details: ApplicationDetails) -> 
         raise ValidationError(errors)
 
 
-def _emit_update(
-    application: MerchantApplication, event: MerchantApplicationEvent, site_url: str
-) -> None:
-    from merchants.tasks import send_application_update_email
-
+def _emit_update(application: MerchantApplication, event: MerchantApplicationEvent) -> None:
+    """The applicant's email about ``event``, in the outbox of this transaction (links use
+    ``settings.SITE_URL``)."""
     language = application.applicant.preferred_language or translation.get_language() or "en"
-    transaction.on_commit(
-        lambda: send_application_update_email.delay(
-            event_id=event.pk, language=language, site_url=site_url.rstrip("/")
-        )
+    outbox_enqueue(
+        kind=APPLICATION_EMAIL,
+        payload={"event_id": event.pk, "language": language},
+        key=f"application-event:{event.pk}",
     )
 
 
@@ -220,7 +220,7 @@ def _require_operator(by) -> None:
 
 
 @transaction.atomic
-def application_approve(*, application: MerchantApplication, by, site_url: str = ""):
+def application_approve(*, application: MerchantApplication, by):
     """Approve: create the merchant (kind as applied for), make the applicant its owner and
     copy categories, trade modes and payout details. Returns the new ``Merchant``."""
     _require_operator(by)
@@ -252,26 +252,26 @@ def application_approve(*, application: MerchantApplication, by, site_url: str =
     app.merchant = merchant
     app.save(update_fields=["merchant", "updated_at"])
     application.merchant = merchant
-    _emit_update(app, event, site_url)
+    _emit_update(app, event)
     return merchant
 
 
 @transaction.atomic
 def application_reject(
-    *, application: MerchantApplication, by, reason: str, site_url: str = ""
+    *, application: MerchantApplication, by, reason: str
 ) -> MerchantApplicationEvent:
     """Reject with a reason the applicant reads on their status page (and by email)."""
     _require_operator(by)
     event = APPLICATION_FLOW.apply(
         application, "reject", by=by, event_model=MerchantApplicationEvent, reason=reason.strip()
     )
-    _emit_update(application, event, site_url)
+    _emit_update(application, event)
     return event
 
 
 @transaction.atomic
 def application_request_info(
-    *, application: MerchantApplication, by, message: str, site_url: str = ""
+    *, application: MerchantApplication, by, message: str
 ) -> MerchantApplicationEvent:
     """Ask the applicant for more information; they update the application and it returns
     to the queue."""
@@ -283,5 +283,5 @@ def application_request_info(
         event_model=MerchantApplicationEvent,
         reason=message.strip(),
     )
-    _emit_update(application, event, site_url)
+    _emit_update(application, event)
     return event

@@ -20,8 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.outbox import outbox_enqueue
 from merchants.lock_objects import lock_invitation, lock_team
 from merchants.models import Invitation, Membership, Merchant
+from merchants.outbox import INVITATION_EMAIL
 from merchants.roles import Capability, Role
 
 from ._common import merchant_note, require_capability
@@ -178,7 +180,7 @@ def _check_usable(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, by, merchant: Merchant, email: str, role: str, site_url: str, language: str = ""
+    *, by, merchant: Merchant, email: str, role: str, language: str = ""
 ) -> Invitation:
     """Invite ``email`` to the team with ``role`` (only roles that may manage the team).
     The email with the link is sent by a worker once this transaction commits."""
@@ -210,13 +212,13 @@ def invitation_create(
         )
     invitation.save()
     merchant_note(merchant=merchant, action="invite", by=by, details={"email": email, "role": role})
-    from merchants.tasks import send_invitation_email
-
-    lang = language or translation.get_language() or "en"
-    transaction.on_commit(
-        lambda: send_invitation_email.delay(
-            invitation_id=invitation.pk, site_url=site_url.rstrip("/"), language=lang
-        )
+    outbox_enqueue(
+        kind=INVITATION_EMAIL,
+        payload={
+            "invitation_id": invitation.pk,
+            "language": language or translation.get_language() or "en",
+        },
+        key=f"invitation:{invitation.pk}",
     )
     return invitation
 

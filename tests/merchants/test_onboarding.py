@@ -242,7 +242,10 @@ def test_only_operators_review(details):
     assert application.status == "submitted"
 
 
-def test_the_applicant_is_emailed_each_decision(details, django_capture_on_commit_callbacks):
+def test_the_applicant_is_emailed_each_decision(
+    details, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://silkway.example"
     applicant = UserFactory(email="aroha@kiwifruit.example")
     application = services.application_submit(applicant=applicant, details=details())
     with django_capture_on_commit_callbacks(execute=True):
@@ -250,7 +253,6 @@ def test_the_applicant_is_emailed_each_decision(details, django_capture_on_commi
             application=application,
             by=OperatorFactory(),
             message="Which bonded zone will you use?",
-            site_url="https://silkway.example",
         )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -79,7 +79,6 @@ def test_invitation_pages_in_chinese(client, demo):
         merchant=Merchant.objects.get(slug="sydney-daigou"),
         email="new@sydney-daigou.example",
         role="staff",
-        site_url="http://testserver",
     )
     token = services.invitation_token(invitation)
     html = client.get(f"/zh-hans/seller/join/{token}/").content.decode()

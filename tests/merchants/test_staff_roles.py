@@ -27,7 +27,6 @@ def invitation_for(cast, email="pending@alpha.example"):
         merchant=cast.merchant,
         email=email,
         role=Role.STAFF,
-        site_url="http://testserver",
     )
 
 
@@ -228,7 +227,6 @@ def test_invitation_api_cross_tenant(tenants):
         merchant=tenants.a.merchant,
         email="x@a.example",
         role="staff",
-        site_url="http://testserver",
     )
     assert_cross_tenant_404(
         f"/api/v1/seller/invitations/{invitation.pk}/",
@@ -246,7 +244,6 @@ def test_invitation_page_cross_tenant(tenants):
         merchant=tenants.a.merchant,
         email="x@a.example",
         role="staff",
-        site_url="http://testserver",
     )
     assert_cross_tenant_404(
         reverse("seller:invitation", args=[invitation.pk]),

@@ -69,7 +69,7 @@ def query_terms(normalised: str) -> list[Term]:
 
 class NameMatches(Func):
     """``silkway_product_search(name_en, name_zh_hans) @@ <tsquery>``: the expression the
-    GIN index (migration 0005 storefront search) is built on, so PostgreSQL uses it."""
+    GIN index (migration 0006 storefront search) is built on, so PostgreSQL uses it."""
 
     output_field = BooleanField()
     conditional = True

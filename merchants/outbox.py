@@ -1,36 +1,46 @@
-"""Emails about invitations and applications. Thin and idempotent: each checks the row's
-state and records that it sent, so a retried task does not mail twice."""
+"""The merchants app's outbox handlers: emails about invitations and applications.
+
+Written by the services in the same transaction as the invitation or the decision
+(``marketplace.outbox.outbox_enqueue``), delivered by a worker on the ``notifications``
+queue. Idempotent: each checks the row's state and records that it sent (``email_sent_at``,
+``notified_at``) in the same transaction as the send, so a repeated delivery mails nothing.
+Links start with ``settings.SITE_URL``, whichever process builds them.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from marketplace.outbox import outbox_handler
+
 from .models import Invitation, MerchantApplicationEvent
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+INVITATION_EMAIL = "merchants.invitation_email"
+APPLICATION_EMAIL = "merchants.application_update_email"
 
 
-@shared_task(name="merchants.tasks.send_invitation_email", queue="notifications", **RETRY)
-def send_invitation_email(*, invitation_id: int, site_url: str, language: str) -> bool:
-    """Email the invitee the signed link (in the inviter's language)."""
+@outbox_handler(INVITATION_EMAIL, queue="notifications")
+def send_invitation_email(payload: dict) -> bool:
+    """Email the invitee the signed link (in the inviter's language). ``payload``:
+    ``invitation_id``, ``language``."""
     from .services import invitation_token
 
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("merchant", "invited_by")
-            .filter(pk=invitation_id)
+            .filter(pk=payload["invitation_id"])
             .first()
         )
         if invitation is None or invitation.email_sent_at or not invitation.is_pending:
             return False
-        with translation.override(language):
-            url = site_url + reverse(
+        with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
+            url = settings.SITE_URL + reverse(
                 "seller:invitation_accept", args=[invitation_token(invitation)]
             )
             context = {"invitation": invitation, "url": url}
@@ -42,25 +52,26 @@ def send_invitation_email(*, invitation_id: int, site_url: str, language: str) -
     return True
 
 
-@shared_task(name="merchants.tasks.send_application_update_email", queue="notifications", **RETRY)
-def send_application_update_email(*, event_id: int, language: str, site_url: str = "") -> bool:
+@outbox_handler(APPLICATION_EMAIL, queue="notifications")
+def send_application_update_email(payload: dict) -> bool:
     """Tell the applicant their application was approved, rejected (with the reason) or
-    needs more information (with the operator's message)."""
+    needs more information (with the operator's message). ``payload``: ``event_id``,
+    ``language``."""
     with transaction.atomic():
         event = (
             MerchantApplicationEvent.objects.select_for_update(of=("self",))
             .select_related("subject__applicant")
-            .filter(pk=event_id)
+            .filter(pk=payload["event_id"])
             .first()
         )
         if event is None or event.notified_at:
             return False
         application = event.subject
-        with translation.override(language):
+        with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
             context = {
                 "application": application,
                 "event": event,
-                "url": site_url + reverse("apply:status", args=[application.pk]),
+                "url": settings.SITE_URL + reverse("apply:status", args=[application.pk]),
             }
             subject = render_to_string("merchants/email/application_subject.txt", context).strip()
             body = render_to_string("merchants/email/application.txt", context)
