@@ -84,6 +84,7 @@ beat: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
+	@scripts/ensure_wrk.sh
 	$(PY) bench/run.py
 
 clean:

@@ -178,7 +178,7 @@ def check_pages(base: str, paths: dict[str, list[str]]) -> None:
 
 def main() -> int:
     if shutil.which("wrk") is None:
-        say("wrk is not installed: apt-get install wrk")
+        say("wrk is not installed: apt-get install wrk (make bench installs it when run as root)")
         return 1
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     db_url = bench_database_url()

@@ -282,15 +282,6 @@ def quota_years(*, ledger: QuotaLedger) -> list[dict]:
 # --------------------------------------------------------------------------------------------
 
 
-def assessments_for_reference(*, reference: str) -> list[DutyAssessment]:
-    """Every assessment made for ``reference``, newest first, with their estimates."""
-    return list(
-        DutyAssessment.objects.filter(reference=reference)
-        .select_related("estimate")
-        .order_by("-created_at", "-id")
-    )
-
-
 def assessments_stuck(*, older_than_seconds: int = 300) -> list[int]:
     """Ids of assessments still pending after ``older_than_seconds`` (for the sweeper)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)

@@ -17,14 +17,14 @@ from logistics.shipping.demo import seed_shipping_demo
 from marketplace.demo import DemoStep
 from merchants.models import Merchant
 
-K = Warehouse.Kind
+Kind = Warehouse.Kind
 PLATFORM_WAREHOUSES = [
     # code, en, zh-hans, kind, country, customs area, address
     (
         "ningbo-bonded",
         "Ningbo Bonded Zone Warehouse",
         "宁波保税区仓",
-        K.BONDED,
+        Kind.BONDED,
         "CN",
         "3105",
         "Ningbo Bonded Zone, Beilun, Zhejiang",
@@ -33,7 +33,7 @@ PLATFORM_WAREHOUSES = [
         "hangzhou-bonded",
         "Hangzhou Xiasha Bonded Warehouse",
         "杭州下沙保税仓",
-        K.BONDED,
+        Kind.BONDED,
         "CN",
         "2991",
         "Xiasha Comprehensive Bonded Zone, Hangzhou, Zhejiang",
@@ -42,17 +42,17 @@ PLATFORM_WAREHOUSES = [
         "auckland",
         "Auckland Overseas Warehouse",
         "奥克兰海外仓",
-        K.OVERSEAS,
+        Kind.OVERSEAS,
         "NZ",
         "",
         "Airport Oaks, Auckland",
     ),
-    ("tokyo", "Tokyo Overseas Warehouse", "东京海外仓", K.OVERSEAS, "JP", "", "Koto, Tokyo"),
+    ("tokyo", "Tokyo Overseas Warehouse", "东京海外仓", Kind.OVERSEAS, "JP", "", "Koto, Tokyo"),
     (
         "shanghai-domestic",
         "Shanghai Domestic Warehouse",
         "上海国内仓",
-        K.DOMESTIC,
+        Kind.DOMESTIC,
         "CN",
         "",
         "Qingpu, Shanghai",
@@ -65,7 +65,7 @@ MERCHANT_WAREHOUSES = [
         "kiwi-christchurch",
         "Kiwi Nature Christchurch Store Room",
         "奇异自然基督城库房",
-        K.OVERSEAS,
+        Kind.OVERSEAS,
         "NZ",
         "Christchurch",
     ),

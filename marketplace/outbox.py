@@ -56,6 +56,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
+from .lock_objects import lock_outbox_message, lock_outbox_message_to_claim
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,6 @@ def handler_for(kind: str) -> Handler:
         return _handlers[kind]
     except KeyError:
         raise OutboxError(f"no outbox handler for {kind!r}") from None
-
-
-def registered_kinds() -> list[str]:
-    return sorted(_handlers)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -152,12 +149,7 @@ def _claim(message_id: int) -> OutboxMessage | None:
     is not due yet, or it is no longer pending)."""
     now = timezone.now()
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=Status.PENDING, next_attempt_at__lte=now)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .first()
-        )
+        message = lock_outbox_message_to_claim(message_id, now=now)
         if message is None:
             return None
         message.attempts += 1
@@ -235,7 +227,7 @@ def outbox_sweep(*, limit: int = 500) -> int:
 def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
     """An operator's retry of a dead (or waiting) message: pending again, a fresh set of
     attempts, dispatched once this commits. A delivered message is left as it is."""
-    locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    locked = lock_outbox_message(message.pk)
     if locked.status == Status.SENT:
         return locked
     locked.status = Status.PENDING

@@ -101,11 +101,5 @@ class CurrentMerchantMiddleware:
         return self.get_response(request)
 
 
-def current_merchant(request):
-    """The resolved merchant (a real instance or ``None``; never a lazy proxy)."""
-    membership = request.get_membership() if hasattr(request, "get_membership") else None
-    return membership.merchant if membership else None
-
-
 def current_membership(request):
     return request.get_membership() if hasattr(request, "get_membership") else None

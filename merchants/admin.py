@@ -282,7 +282,7 @@ class MembershipInline(admin.TabularInline):
     verbose_name_plural = _("team")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+        return super().get_queryset(request).select_related("user", "merchant")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -307,8 +307,20 @@ class CategoryCommissionInline(admin.TabularInline):
     model = CategoryCommission
     extra = 0
     fields = ("category", "rate")
-    autocomplete_fields = ["category"]
     verbose_name_plural = _("commission rates by category")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "merchant")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The category menu of every row from one query per page, not one per row."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "category" and field is not None:
+            choices = getattr(request, "_commission_category_choices", None)
+            if choices is None:
+                choices = request._commission_category_choices = list(field.choices)
+            field.choices = choices
+        return field
 
 
 @admin.register(Merchant)

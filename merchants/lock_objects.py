@@ -20,6 +20,7 @@ from merchants.models import (
     Membership,
     Merchant,
     MerchantApplication,
+    MerchantApplicationEvent,
     PayoutDetails,
 )
 from merchants.roles import Role
@@ -28,6 +29,15 @@ from merchants.roles import Role
 def lock_application(application_id: int) -> MerchantApplication:
     """Lock a merchant application (it comes before the merchant it may become)."""
     return for_update(MerchantApplication.objects).get(pk=application_id)
+
+
+def lock_application_event(event_id: int) -> MerchantApplicationEvent:
+    """Lock one event of an application (alone: when its email is sent and marked)."""
+    return (
+        for_update(MerchantApplicationEvent.objects)
+        .select_related("subject__applicant")
+        .get(pk=event_id)
+    )
 
 
 def lock_merchant(merchant_id: int) -> Merchant:

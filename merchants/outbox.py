@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 
 from marketplace.outbox import outbox_handler
 
+from .lock_objects import lock_application_event, lock_invitation
 from .models import Invitation, MerchantApplicationEvent
 
 INVITATION_EMAIL = "merchants.invitation_email"
@@ -31,13 +32,11 @@ def send_invitation_email(payload: dict) -> bool:
     from .services import invitation_token
 
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("merchant", "invited_by")
-            .filter(pk=payload["invitation_id"])
-            .first()
-        )
-        if invitation is None or invitation.email_sent_at or not invitation.is_pending:
+        try:
+            invitation = lock_invitation(payload["invitation_id"])
+        except Invitation.DoesNotExist:
+            return False
+        if invitation.email_sent_at or not invitation.is_pending:
             return False
         with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
             url = settings.SITE_URL + reverse(
@@ -58,13 +57,11 @@ def send_application_update_email(payload: dict) -> bool:
     needs more information (with the operator's message). ``payload``: ``event_id``,
     ``language``."""
     with transaction.atomic():
-        event = (
-            MerchantApplicationEvent.objects.select_for_update(of=("self",))
-            .select_related("subject__applicant")
-            .filter(pk=payload["event_id"])
-            .first()
-        )
-        if event is None or event.notified_at:
+        try:
+            event = lock_application_event(payload["event_id"])
+        except MerchantApplicationEvent.DoesNotExist:
+            return False
+        if event.notified_at:
             return False
         application = event.subject
         with translation.override(payload.get("language") or settings.LANGUAGE_CODE):

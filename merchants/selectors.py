@@ -84,11 +84,6 @@ def application_detail(queryset: QuerySet[MerchantApplication], pk: int) -> Merc
     )
 
 
-def applications_for_review() -> QuerySet[MerchantApplication]:
-    """The operators' queue: open applications first, oldest first (fair review order)."""
-    return MerchantApplication.objects.select_related("applicant").order_by("created_at")
-
-
 # --- invitations ---------------------------------------------------------------------------
 
 

@@ -60,35 +60,52 @@ __all__ = [
     "submit_transition",
 ]
 
-S = Product.Status
+ProductStatus = Product.Status
 PRODUCT_FLOW = Workflow(
     field="status",
     transitions={
-        "submit": Transition(sources={S.DRAFT}, target=S.PENDING_REVIEW),
-        "approve": Transition(sources={S.PENDING_REVIEW}, target=S.APPROVED),
-        "reject": Transition(sources={S.PENDING_REVIEW}, target=S.REJECTED, reason_required=True),
-        "delist": Transition(sources={S.APPROVED}, target=S.DELISTED, reason_required=True),
-        "resubmit": Transition(sources={S.REJECTED, S.DELISTED}, target=S.PENDING_REVIEW),
+        "submit": Transition(sources={ProductStatus.DRAFT}, target=ProductStatus.PENDING_REVIEW),
+        "approve": Transition(
+            sources={ProductStatus.PENDING_REVIEW}, target=ProductStatus.APPROVED
+        ),
+        "reject": Transition(
+            sources={ProductStatus.PENDING_REVIEW},
+            target=ProductStatus.REJECTED,
+            reason_required=True,
+        ),
+        "delist": Transition(
+            sources={ProductStatus.APPROVED}, target=ProductStatus.DELISTED, reason_required=True
+        ),
+        "resubmit": Transition(
+            sources={ProductStatus.REJECTED, ProductStatus.DELISTED},
+            target=ProductStatus.PENDING_REVIEW,
+        ),
     },
 )
 
-R = ProductRevision.Status
+RevisionStatus = ProductRevision.Status
 REVISION_FLOW = Workflow(
     field="status",
     transitions={
-        "approve": Transition(sources={R.PENDING}, target=R.APPROVED),
-        "reject": Transition(sources={R.PENDING}, target=R.REJECTED, reason_required=True),
-        "withdraw": Transition(sources={R.PENDING}, target=R.WITHDRAWN),
-        "merge": Transition(sources={R.PENDING}, target=R.MERGED),
+        "approve": Transition(sources={RevisionStatus.PENDING}, target=RevisionStatus.APPROVED),
+        "reject": Transition(
+            sources={RevisionStatus.PENDING}, target=RevisionStatus.REJECTED, reason_required=True
+        ),
+        "withdraw": Transition(sources={RevisionStatus.PENDING}, target=RevisionStatus.WITHDRAWN),
+        "merge": Transition(sources={RevisionStatus.PENDING}, target=RevisionStatus.MERGED),
     },
 )
 
-L = ListingReport.Status
+ReportStatus = ListingReport.Status
 REPORT_FLOW = Workflow(
     field="status",
     transitions={
-        "uphold": Transition(sources={L.OPEN}, target=L.UPHELD, reason_required=True),
-        "dismiss": Transition(sources={L.OPEN}, target=L.DISMISSED, reason_required=True),
+        "uphold": Transition(
+            sources={ReportStatus.OPEN}, target=ReportStatus.UPHELD, reason_required=True
+        ),
+        "dismiss": Transition(
+            sources={ReportStatus.OPEN}, target=ReportStatus.DISMISSED, reason_required=True
+        ),
     },
 )
 
@@ -116,7 +133,7 @@ def product_is_visible(product: Product) -> bool:
 def pending_revision(product: Product) -> ProductRevision | None:
     """The product's open revision, if any (to change it, lock it with
     ``catalog.lock_objects.lock_product``)."""
-    return ProductRevision.objects.filter(product=product, status=R.PENDING).first()
+    return ProductRevision.objects.filter(product=product, status=RevisionStatus.PENDING).first()
 
 
 # --- product lifecycle ---------------------------------------------------------------------
@@ -331,7 +348,9 @@ def report_create(*, product: Product, reporter, reason: str, details: str = "")
     details = details.strip()
     if reason == ListingReport.Reason.OTHER and not details:
         raise ValidationError({"details": _("Tell us what is wrong with this listing.")})
-    if ListingReport.objects.filter(product=product, reporter=reporter, status=L.OPEN).exists():
+    if ListingReport.objects.filter(
+        product=product, reporter=reporter, status=ReportStatus.OPEN
+    ).exists():
         raise ValidationError(
             _("You have already reported this listing; our team is looking into it.")
         )

@@ -25,7 +25,10 @@ def test_sign_up_creates_a_shopper_and_logs_them_in(client):
     assert response.status_code == 302
     user = User.objects.get(email="new.shopper@example.com")
     assert not user.is_staff and user.preferred_language == "zh-hans"
-    assert "Mei" in client.get("/en/").content.decode() or client.session["_auth_user_id"]
+    # signed in at once: the next page offers "Log out", not "Log in"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    home = client.get("/en/").content.decode()
+    assert "Log out" in home and "Log in" not in home
 
 
 def test_sign_up_errors_are_translated(client):

@@ -1,12 +1,15 @@
 """Big CSV imports run in a real Celery worker; the seller watches progress reach 100 %."""
 
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 
-from catalog.models import SKU, ImportJob, Stock, StockAdjustment
+from catalog.models import SKU, Category, ImportJob, Stock, StockAdjustment
 from tests.catalog.csv_rows import product_row, stock_csv, to_csv
 from tests.factories import (
     BrandFactory,
@@ -99,25 +102,64 @@ def test_a_large_file_with_one_bad_row_imports_nothing(celery_worker, big_shop):
     assert not Stock.objects.exists() and not StockAdjustment.objects.exists()
 
 
+@contextmanager
+def _category_held(category):
+    """Another transaction holds ``category``'s row (FOR UPDATE) until the block ends: the
+    worker's import stops at the first product filed under it (the foreign-key check waits),
+    so the test sees the job mid-way however fast the machine is."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Category.objects.select_for_update().get(pk=category.pk)
+                held.set()
+                release.wait(120)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(60)
+
+
 def test_a_large_product_file_shows_its_progress_while_the_worker_runs(
     celery_worker, transactional_db, tenants, settings
 ):
     settings.CATALOG_IMPORT_INLINE_MAX_ROWS = 10
     CategoryFactory(slug="honey")
+    wine = CategoryFactory(slug="wine")
     BrandFactory(slug="comvita")
     rows = [
-        product_row(product_slug=f"p-{i // 3}", name_en=f"Honey {i // 3}", sku_code=f"H-{i}")
+        product_row(
+            product_slug=f"p-{i // 3}",
+            name_en=f"Honey {i // 3}",
+            sku_code=f"H-{i}",
+            category="honey" if i < 240 else "wine",
+        )
         for i in range(300)
     ]
-    job, url = _upload(tenants.a, to_csv(rows), kind="products")
-    assert job.status == "queued" and reverse("stock:import_detail", args=[job.pk]) == url
-    first_page = tenants.a.client.get(url).content.decode()
-    assert 'http-equiv="refresh"' in first_page  # the page refreshes itself while it runs
+    with _category_held(wine):
+        job, url = _upload(tenants.a, to_csv(rows), kind="products")
+        # the upload answers at once with the job's page; the worker has it (or will)
+        assert not job.is_finished and reverse("stock:import_detail", args=[job.pk]) == url
+        # the worker has gone through the honey rows and waits at the first wine product
+        deadline = time.monotonic() + 90
+        while job.percent < 50 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            job.refresh_from_db()
+        assert job.status == "running" and 50 <= job.percent < 100, (job.status, job.percent)
+        running_page = tenants.a.client.get(url).content.decode()
+        assert 'http-equiv="refresh"' in running_page  # the page refreshes itself meanwhile
+        assert f"{job.percent}%" in running_page
 
     seen, page = _watch(tenants.a, job, url)
 
     assert seen[-1] == ("succeeded", 100), job.errors
-    partial = sorted({p for status, p in seen if status == "running" and 0 < p < 100})
-    assert partial, f"no intermediate progress was visible: {seen[:5]}…{seen[-5:]}"
     assert job.summary["products_created"] == 100 and job.summary["skus_created"] == 300
     assert "Imported. Every row was accepted." in page and 'http-equiv="refresh"' not in page

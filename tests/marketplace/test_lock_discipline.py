@@ -10,9 +10,6 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "catalog", "customs", "logistics", "marketing", "marketplace", "merchants")
 ALLOWED = {
     "marketplace/locking.py",  # the one way a row is locked
-    # Its two emails lock the row they mark as sent, one row each; they move to the outbox
-    # (issue 7 §3), which will own that lock.
-    "merchants/tasks.py",
 }
 
 
