@@ -34,6 +34,10 @@ class CurrencyAdmin(admin.ModelAdmin):
     list_editable = ("is_active",)
     search_fields = ("code", "name")
 
+    @admin.display(description=_("minor unit digits"))
+    def minor_unit(self, obj):
+        return obj.minor_unit
+
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .money import minor_unit
+
 
 class Currency(models.Model):
     """An ISO 4217 currency the platform lists, shows or settles in."""
@@ -19,7 +21,6 @@ class Currency(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO 4217 code."))],
     )
     name = models.CharField(_("name"), max_length=64)
-    minor_unit = models.PositiveSmallIntegerField(_("minor unit digits"), default=2)
     is_active = models.BooleanField(_("offered to shoppers"), default=True)
 
     class Meta:
@@ -29,6 +30,11 @@ class Currency(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def minor_unit(self) -> int:
+        """Digits after the decimal point: the money kernel's (CLDR), the one source."""
+        return minor_unit(self.code)
 
 
 class ExchangeRate(models.Model):

@@ -116,3 +116,20 @@ def test_a_rate_must_be_positive():
 
     with pytest.raises(ValueError):
         exchange_rate_set(currency="USD", rate="0")
+
+
+@pytest.mark.django_db
+def test_a_currency_the_operator_adds_reports_the_minor_unit_money_rounds_to(client):
+    """One source of minor units: a new currency needs no digits typed in, and the API says
+    what the money kernel rounds to (Ugandan shillings have no cents)."""
+    from marketplace.models import Currency
+    from marketplace.services import exchange_rate_set
+
+    Currency.objects.create(code="UGX", name="Ugandan Shilling")
+    exchange_rate_set(currency="UGX", rate="0.0019")
+    rows = client.get("/api/v1/currencies/").json()["results"]
+    ugx = next(r for r in rows if r["code"] == "UGX")
+    assert ugx["minor_unit"] == 0 == minor_unit("UGX")
+    assert round_money(D("1234.5"), "UGX") == D("1235")
+    assert next(r for r in rows if r["code"] == "JPY")["minor_unit"] == 0
+    assert next(r for r in rows if r["code"] == "USD")["minor_unit"] == 2
