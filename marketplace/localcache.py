@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -39,7 +40,10 @@ def _now() -> float:
 class LocalCache(Generic[T]):
     """A bounded, optionally expiring map kept in process memory (see the module docstring)."""
 
+    _instances: weakref.WeakSet[LocalCache] = weakref.WeakSet()
+
     def __init__(self, *, maxsize: int = 1, ttl: float | None = None):
+        LocalCache._instances.add(self)
         self.ttl = ttl
         self._data: LRUCache = (
             TTLCache(maxsize, ttl, timer=_now) if ttl is not None else LRUCache(maxsize)
@@ -67,6 +71,13 @@ class LocalCache(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+    @classmethod
+    def clear_all(cls) -> None:
+        """Empty every copy in this process (tests that count queries start from the same
+        state each time; a copy expiring between two counts would look like a new query)."""
+        for instance in list(cls._instances):
+            instance.clear()
 
     def __len__(self) -> int:
         with self._lock:

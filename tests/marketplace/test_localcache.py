@@ -89,3 +89,11 @@ def test_a_write_bumps_now_and_once_more_on_commit(version, django_capture_on_co
         assert version.current() == start + 3
     assert len(callbacks) == 1  # many rows in one transaction: one extra bump
     assert version.current() == start + 4
+
+
+def test_clear_all_empties_every_copy_in_the_process():
+    first, second = LocalCache(), LocalCache(ttl=60)
+    first.get("k", lambda: 1)
+    second.get("k", lambda: 2)
+    LocalCache.clear_all()
+    assert len(first) == len(second) == 0
