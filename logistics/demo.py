@@ -105,7 +105,5 @@ def seed_logistics_demo(demo=None) -> dict[str, Warehouse]:
 DEMO_STEPS = [
     DemoStep("logistics.warehouses", seed_logistics_demo, after=("merchants.stores",)),
     # the demo merchants' free-shipping thresholds
-    DemoStep(
-        "logistics.shipping", lambda demo: seed_shipping_demo(), after=("merchants.stores",)
-    ),
+    DemoStep("logistics.shipping", lambda demo: seed_shipping_demo(), after=("merchants.stores",)),
 ]

@@ -47,6 +47,16 @@ MODULE_EXCEPTIONS = {
 }
 
 
+# Module-level cycles kept on purpose, each with its reason.
+CYCLE_EXCEPTIONS = {
+    frozenset({"logistics.models", "logistics.shipping.models"}): (
+        "Django's registration idiom: logistics/models.py imports the shipping tables at its "
+        "end so the app registers them, and they point at Warehouse (a models/ package with "
+        "both would remove it)"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Layer:
     index: int
@@ -208,7 +218,7 @@ def test_module_level_imports_form_no_cycle():
     for imp in found:
         if not imp.lazy:
             graph[imp.source].add(imp.target)
-    cycles = strongly_connected(graph)
+    cycles = [c for c in strongly_connected(graph) if frozenset(c) not in CYCLE_EXCEPTIONS]
     assert cycles == [], "module-level import cycles:\n" + "\n".join(
         " -> ".join(sorted(c)) for c in cycles
     )

@@ -9,9 +9,8 @@ TW), not as provinces of ``CN``.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from babel import Locale
+from marketplace import countries
+from marketplace.i18n import pick
 
 # ISO 3166-2:CN (2017 letters) -> (English, Chinese), the 31 mainland provincial-level divisions.
 CN_PROVINCES: dict[str, tuple[str, str]] = {
@@ -86,22 +85,9 @@ _PROVINCE_BY_POSTAL_PREFIX = {
     prefix: code for code, prefixes in _CN_POSTAL_PREFIXES.items() for prefix in prefixes
 }
 
-# CLDR region codes that are not countries one ships to.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
-
-
-@lru_cache(maxsize=1)
-def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes of the countries and territories CLDR knows (``UK`` is not
-    one: the United Kingdom is ``GB``)."""
-    names = Locale.parse("en").territories
-    return frozenset(
-        code for code in names if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
-def is_country(code: str) -> bool:
-    return code in country_codes()
+# Countries are the kernel's one list (marketplace.countries: ISO 3166-1, Kosovo out).
+country_codes = countries.country_codes
+is_country = countries.is_country
 
 
 def province_code(country: str, province: str) -> str:
@@ -130,9 +116,7 @@ def is_zone_member(token: str) -> bool:
 
 def place_name(token: str, language: str) -> str:
     """``CN-XJ`` -> Xinjiang / 新疆; ``FR`` -> France / 法国 (CLDR names)."""
-    zh = language.lower().startswith("zh")
     if token in CN_PROVINCES:
         en, chinese = CN_PROVINCES[token]
-        return chinese if zh else en
-    names = Locale.parse("zh_Hans" if zh else "en").territories
-    return names.get(token, token)
+        return pick(en, chinese, language)
+    return countries.country_name(token, language)

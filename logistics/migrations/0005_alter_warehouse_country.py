@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('logistics', '0002_alter_warehouse_customs_area_code_and_more'),
+        ('logistics', '0004_seed_shipping_network'),
     ]
 
     operations = [
