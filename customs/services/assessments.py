@@ -43,15 +43,15 @@ from marketplace.transitions import Transition, Workflow
 
 from .quotes import ZERO, duty_quote_prepare
 
-S = DutyAssessment.Status
+Status = DutyAssessment.Status
 
 ASSESSMENT_FLOW = Workflow(
     field="status",
     transitions={
-        "compute": Transition(sources={S.PENDING}, target=S.COMPUTED),
-        "fail": Transition(sources={S.PENDING}, target=S.FAILED),
-        "freeze": Transition(sources={S.COMPUTED}, target=S.FROZEN),
-        "recompute": Transition(sources={S.COMPUTED, S.FAILED}, target=S.PENDING),
+        "compute": Transition(sources={Status.PENDING}, target=Status.COMPUTED),
+        "fail": Transition(sources={Status.PENDING}, target=Status.FAILED),
+        "freeze": Transition(sources={Status.COMPUTED}, target=Status.FROZEN),
+        "recompute": Transition(sources={Status.COMPUTED, Status.FAILED}, target=Status.PENDING),
     },
 )
 
@@ -198,7 +198,7 @@ def duty_assessment_compute(*, assessment_id: int) -> DutyAssessment:
     assessment = lock_assessment(assessment_id)
     if assessment is None:
         raise DutyAssessment.DoesNotExist(f"duty assessment {assessment_id} does not exist")
-    if assessment.status != S.PENDING:
+    if assessment.status != Status.PENDING:
         return assessment
     assessment.attempts += 1
     try:
@@ -290,7 +290,7 @@ def duty_assessment_recompute(
 def duty_assessment_fail(*, assessment_id: int, reason: str) -> DutyAssessment | None:
     """Fail a still-pending assessment after the task gave up retrying (an outage)."""
     assessment = lock_assessment(assessment_id)
-    if assessment is None or assessment.status != S.PENDING:
+    if assessment is None or assessment.status != Status.PENDING:
         return assessment
     assessment.error = reason[:2000]
     assessment.save(update_fields=["error"])

@@ -40,19 +40,21 @@ from ._common import is_operator
 from .merchants import MERCHANT_FLOW, merchant_create, merchant_unique_slug
 from .team import membership_add
 
-A = MerchantApplication.Status
+Status = MerchantApplication.Status
 
 APPLICATION_FLOW = Workflow(
     field="status",
     transitions={
-        "approve": Transition(sources={A.SUBMITTED}, target=A.APPROVED),
+        "approve": Transition(sources={Status.SUBMITTED}, target=Status.APPROVED),
         "reject": Transition(
-            sources={A.SUBMITTED, A.INFO_REQUESTED}, target=A.REJECTED, reason_required=True
+            sources={Status.SUBMITTED, Status.INFO_REQUESTED},
+            target=Status.REJECTED,
+            reason_required=True,
         ),
         "request_info": Transition(
-            sources={A.SUBMITTED}, target=A.INFO_REQUESTED, reason_required=True
+            sources={Status.SUBMITTED}, target=Status.INFO_REQUESTED, reason_required=True
         ),
-        "resubmit": Transition(sources={A.INFO_REQUESTED}, target=A.SUBMITTED),
+        "resubmit": Transition(sources={Status.INFO_REQUESTED}, target=Status.SUBMITTED),
     },
 )
 
@@ -150,7 +152,7 @@ def application_submit(*, applicant, details: ApplicationDetails) -> MerchantApp
         raise ValidationError({"licence_file": _("Upload a copy of the business licence.")})
     if not details.payout_account_number:
         raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
-    application = MerchantApplication(applicant=applicant, status=A.SUBMITTED)
+    application = MerchantApplication(applicant=applicant, status=Status.SUBMITTED)
     _fill(application, details)
     _validate(application, details)
     try:
@@ -165,7 +167,7 @@ def application_submit(*, applicant, details: ApplicationDetails) -> MerchantApp
         subject=application,
         transition="submit",
         from_state="",
-        to_state=A.SUBMITTED,
+        to_state=Status.SUBMITTED,
         actor=applicant,
     )
     return application
@@ -201,7 +203,7 @@ def application_update(
     if by is None or by.pk != application.applicant_id:
         raise PermissionDenied(_("Only the applicant may change this application."))
     locked = lock_application(application.pk)
-    if locked.status != A.INFO_REQUESTED:
+    if locked.status != Status.INFO_REQUESTED:
         raise ValidationError(
             _("This application can only be changed after the operator asks for information.")
         )

@@ -24,14 +24,18 @@ from merchants.models import CategoryCommission, Merchant, MerchantEvent
 
 from ._common import is_operator, merchant_note
 
-S = Merchant.Status
+Status = Merchant.Status
 
 MERCHANT_FLOW = Workflow(
     field="status",
     transitions={
-        "approve": Transition(sources={S.APPLIED}, target=S.APPROVED),
-        "suspend": Transition(sources={S.APPROVED}, target=S.SUSPENDED, reason_required=True),
-        "reinstate": Transition(sources={S.SUSPENDED}, target=S.APPROVED, reason_required=True),
+        "approve": Transition(sources={Status.APPLIED}, target=Status.APPROVED),
+        "suspend": Transition(
+            sources={Status.APPROVED}, target=Status.SUSPENDED, reason_required=True
+        ),
+        "reinstate": Transition(
+            sources={Status.SUSPENDED}, target=Status.APPROVED, reason_required=True
+        ),
     },
 )
 
@@ -54,10 +58,10 @@ def _storefront_changed() -> None:
 def merchant_unique_slug(base: str, *, fallback: str = "merchant") -> str:
     """A free merchant slug made from ``base`` (``kiwi-nature``, ``kiwi-nature-2``…)."""
     root = slugify(base)[:70] or fallback
-    candidate, n = root, 1
+    candidate, attempt = root, 1
     while Merchant.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{root}-{n}"
+        attempt += 1
+        candidate = f"{root}-{attempt}"
     return candidate
 
 
@@ -69,14 +73,14 @@ def merchant_create(
     slug: str,
     kind: str,
     country: str,
-    status: str = S.APPROVED,
+    status: str = Status.APPROVED,
     by=None,
     commission_rate: Decimal | None = None,
 ) -> Merchant:
     """Create a merchant directly (operators, for self-operated stores, and demo data;
     companies apply through ``application_submit``). ``status`` approved is reached through
     the ``approve`` transition so the history starts with who created it."""
-    if status not in (S.APPLIED, S.APPROVED):
+    if status not in (Status.APPLIED, Status.APPROVED):
         raise ValidationError({"status": _("A new merchant is either applied or approved.")})
     merchant = Merchant(
         name_en=name_en,
@@ -84,12 +88,12 @@ def merchant_create(
         slug=slug,
         kind=kind,
         country=country.upper(),
-        status=S.APPLIED,
+        status=Status.APPLIED,
         commission_rate=commission_rate,
     )
     merchant.full_clean()
     merchant.save()
-    if status == S.APPROVED:
+    if status == Status.APPROVED:
         MERCHANT_FLOW.apply(merchant, "approve", by=by, event_model=MerchantEvent)
     return merchant
 
