@@ -14,12 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 
-from catalog.models import SKU, Stock
+from catalog.models import SKU, TRADE_MODE_FLAGS, Stock
 from logistics.models import Warehouse
-from marketplace.clearance import CHINA, Clearance, clearance_for, shippable_modes
+from marketplace.clearance import (
+    BONDED_WAREHOUSE,
+    CHINA,
+    PURCHASING_AGENT,
+    Clearance,
+    ClearanceMode,
+    clearance_for,
+    shippable_modes,
+)
 
 # Where the storefront's shoppers receive their goods until checkout knows an address: the
 # marketplace sells imports into China, so the badges and promises are China's.
@@ -68,3 +76,32 @@ def shippable(
             merchant_kind=merchant_kind,
         )
     ]
+
+
+def _stocked(*, bonded: bool, in_china: bool = True) -> Exists:
+    """The SKU has a stock row in an active warehouse: in a bonded zone, or outside one in
+    China (``in_china``) or abroad."""
+    where = Q(warehouse__kind=BONDED_WAREHOUSE)
+    if not bonded:
+        where = ~where & (Q(warehouse__country=CHINA) if in_china else ~Q(warehouse__country=CHINA))
+    return Exists(Stock.objects.filter(where, sku=OuterRef("pk"), warehouse__is_active=True))
+
+
+def ships_under(mode: str) -> Q:
+    """A filter on SKUs: those whose stock ships under ``mode`` to the storefront's
+    destination (China). The table of ``clearance_for`` written as SQL, for listings that
+    cannot call it per row; tests/catalog/test_storefront_clearance.py proves the two agree
+    on every kind of warehouse, merchant and set of allowed modes."""
+    mode = ClearanceMode(mode)
+    if mode not in TRADE_MODE_FLAGS:  # export retail: not how goods reach a shopper in China
+        return Q(pk__in=[])
+    agent = Q(merchant__kind=PURCHASING_AGENT)
+    flag = Q(**{TRADE_MODE_FLAGS[mode]: True})
+    abroad = _stocked(bonded=False, in_china=False)
+    if mode == ClearanceMode.BONDED:
+        return flag & ~agent & _stocked(bonded=True)
+    if mode == ClearanceMode.DIRECT:
+        return flag & ~agent & abroad
+    if mode == ClearanceMode.PERSONAL_PARCEL:
+        return flag & abroad & (agent | Q(allow_direct=False))
+    return flag & ~agent & _stocked(bonded=False, in_china=True)

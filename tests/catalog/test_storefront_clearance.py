@@ -4,16 +4,25 @@ Tokyo is a 9610 direct purchase, not bonded goods, on the listing, the product p
 public API alike."""
 
 from decimal import Decimal
+from itertools import product as combinations
 
 import pytest
 
-from catalog.clearance import sku_clearance
+from catalog.clearance import ships_under, sku_clearance
+from catalog.models import SKU, TRADE_MODE_FLAGS
 from catalog.services.stock import stock_receive
 from logistics.services import warehouse_update
-from marketplace.clearance import ClearanceMode, Refusal
+from marketplace.clearance import SKU_MODES, ClearanceMode, Refusal, clearance_for
 from merchants.models import Merchant
 from tests.catalog.storefront_catalog import product
-from tests.factories import CategoryFactory, MerchantFactory, StockFactory, WarehouseFactory
+from tests.factories import (
+    CategoryFactory,
+    MerchantFactory,
+    ProductFactory,
+    SKUFactory,
+    StockFactory,
+    WarehouseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +148,54 @@ def test_checkout_asks_the_sku_with_its_warehouse_and_destination(beauty):
     assert sku_clearance(sku=sku, warehouse=ningbo, destination="CN").mode is ClearanceMode.BONDED
     refused = sku_clearance(sku=sku, warehouse=tokyo, destination="US")
     assert not refused and refused.refusal is Refusal.NOT_THROUGH_CHINA
+
+
+def test_the_clearance_filter_finds_what_the_badges_show(client, beauty):
+    lip_balm, _tokyo, ningbo = beauty
+
+    def names(query):
+        return {p["name_en"] for p in client.get("/api/v1/products/", query).json()["results"]}
+
+    assert names({"trade_mode": "bonded"}) == set()
+    assert names({"trade_mode": "direct"}) == {"Medicated Lip Balm"}
+    assert "Medicated Lip Balm" in html_of(client, "/en/c/lips/?trade_mode=direct")
+    assert "Medicated Lip Balm" not in html_of(client, "/en/c/lips/?trade_mode=bonded")
+
+    stock_receive(merchant=lip_balm.merchant, sku=lip_balm.skus.get(), warehouse=ningbo, quantity=1)
+
+    assert names({"trade_mode": "bonded"}) == {"Medicated Lip Balm"}
+
+
+def test_the_filter_in_sql_agrees_with_the_rule_everywhere(db):
+    """Every kind of merchant, every set of allowed modes, stock in a bonded zone, in China
+    or abroad: ``ships_under`` selects exactly the SKUs ``clearance_for`` sends that way."""
+    places = {
+        "bonded": WarehouseFactory(kind="bonded", country="CN"),
+        "china": WarehouseFactory(kind="domestic", country="CN"),
+        "abroad": WarehouseFactory(kind="overseas", country="JP"),
+    }
+    expected: dict[str, set[int]] = {mode: set() for mode in ClearanceMode}
+    for kind in Merchant.Kind.values:
+        merchant = MerchantFactory(kind=kind)
+        for warehouse in places.values():
+            for allowed in combinations([False, True], repeat=len(SKU_MODES)):
+                if not any(allowed):
+                    continue
+                flags = dict(zip(TRADE_MODE_FLAGS.values(), allowed, strict=True))
+                record = {"product_record_status": "recorded"} if flags["allow_bonded"] else {}
+                sku = SKUFactory(product=ProductFactory(merchant=merchant), **flags, **record)
+                StockFactory(sku=sku, warehouse=warehouse)
+                got = clearance_for(
+                    warehouse_kind=warehouse.kind,
+                    warehouse_country=warehouse.country,
+                    destination="CN",
+                    sku_modes=sku.trade_modes,
+                    merchant_kind=kind,
+                )
+                if got:
+                    expected[got.mode].add(sku.pk)
+
+    for mode in ClearanceMode:
+        found = set(SKU.objects.filter(ships_under(mode)).values_list("pk", flat=True))
+        assert found == expected[mode], mode
+    assert all(expected[mode] for mode in SKU_MODES)

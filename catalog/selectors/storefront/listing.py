@@ -26,7 +26,7 @@ from django.db.models import (
     When,
 )
 
-from catalog.clearance import places_of, shippable, stock_places
+from catalog.clearance import places_of, shippable, ships_under, stock_places
 from catalog.models import SKU, TRADE_MODE_FLAGS, Product, ProductImage, Stock
 from marketplace.cacheversion import storefront_cache_version
 from marketplace.clearance import ClearanceMode
@@ -118,7 +118,7 @@ def apply_filters(
         qs = qs.filter(merchant__kind=Merchant.Kind.SELF_OPERATED)
     sku_rule = Q()
     if filters.trade_mode in TRADE_MODE_FLAGS:
-        sku_rule &= Q(**{TRADE_MODE_FLAGS[filters.trade_mode]: True})
+        sku_rule &= ships_under(filters.trade_mode)
     if filters.origin_country:
         sku_rule &= Q(origin_country=filters.origin_country)
     if sku_rule:
