@@ -232,7 +232,8 @@ class SkuForm(forms.Form):
 
     def to_input(self, tiers: list[tuple[int, Decimal]]) -> SkuInput:
         data = dict(self.cleaned_data)
-        return SkuInput(**data, **flags_for(data.pop("trade_modes", [])), tiers=tiers)
+        flags = flags_for(data.pop("trade_modes", []))
+        return SkuInput(**data, **flags, tiers=tiers)
 
 
 class TierForm(forms.Form):
