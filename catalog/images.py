@@ -62,9 +62,7 @@ def _open_checked(upload) -> Image.Image:
         return open_checked_image(
             data,
             formats=ACCEPTED_FORMATS,
-            not_accepted=_(
-                "This file is not an image we accept: upload a JPEG, PNG, WebP or GIF."
-            ),
+            not_accepted=_("This file is not an image we accept: upload a JPEG, PNG, WebP or GIF."),
         )
     except ValidationError as exc:
         raise ValidationError({"image": exc.error_list}) from exc

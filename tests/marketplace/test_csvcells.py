@@ -11,7 +11,7 @@ CELLS = [
     "",
     "plain",
     "麦卢卡蜂蜜",
-    "=HYPERLINK(\"https://evil.example\",\"x\")",
+    '=HYPERLINK("https://evil.example","x")',
     "+SUM(1,2)",
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(A1:A9)",
