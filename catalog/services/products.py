@@ -150,51 +150,51 @@ def attribute_errors(attributes) -> list[ValidationError]:
                 code="attributes_shape",
             )
         ]
-    errors = []
-    if len(attributes) > MAX_ATTRIBUTES:
-        errors.append(
-            ValidationError(
-                _("A variant has at most %(max)s attributes."),
-                code="attributes_too_many",
-                params={"max": MAX_ATTRIBUTES},
-            )
-        )
     names, values = list(attributes), list(attributes.values())
-    if any(not name for name in names) or any(not value for value in values):
-        errors.append(
-            ValidationError(_("Each attribute needs a name and a value."), code="attribute_blank")
-        )
-    if any(len(name) > MAX_ATTRIBUTE_NAME_LENGTH for name in names):
-        errors.append(
-            ValidationError(
-                _("An attribute name has at most %(max)s characters."),
-                code="attribute_name_too_long",
-                params={"max": MAX_ATTRIBUTE_NAME_LENGTH},
-            )
-        )
-    if any(len(value) > MAX_ATTRIBUTE_VALUE_LENGTH for value in values):
-        errors.append(
-            ValidationError(
-                _("An attribute value has at most %(max)s characters."),
-                code="attribute_value_too_long",
-                params={"max": MAX_ATTRIBUTE_VALUE_LENGTH},
-            )
-        )
-    if any(_ATTRIBUTE_NAME_SEPARATORS.intersection(name) for name in names):
-        errors.append(
-            ValidationError(
-                _("An attribute name cannot contain “=”, “:”, “;” or a line break."),
-                code="attribute_name_character",
-            )
-        )
-    if any(_ATTRIBUTE_VALUE_SEPARATORS.intersection(value) for value in values):
-        errors.append(
-            ValidationError(
-                _("An attribute value cannot contain “;” or a line break."),
-                code="attribute_value_character",
-            )
-        )
-    return errors
+    # (broken?, message, code, limit) — one error per rule, however many pairs break it
+    rules = [
+        (
+            len(attributes) > MAX_ATTRIBUTES,
+            _("A variant has at most %(max)s attributes."),
+            "attributes_too_many",
+            MAX_ATTRIBUTES,
+        ),
+        (
+            not all(names) or not all(values),
+            _("Each attribute needs a name and a value."),
+            "attribute_blank",
+            None,
+        ),
+        (
+            any(len(name) > MAX_ATTRIBUTE_NAME_LENGTH for name in names),
+            _("An attribute name has at most %(max)s characters."),
+            "attribute_name_too_long",
+            MAX_ATTRIBUTE_NAME_LENGTH,
+        ),
+        (
+            any(len(value) > MAX_ATTRIBUTE_VALUE_LENGTH for value in values),
+            _("An attribute value has at most %(max)s characters."),
+            "attribute_value_too_long",
+            MAX_ATTRIBUTE_VALUE_LENGTH,
+        ),
+        (
+            any(_ATTRIBUTE_NAME_SEPARATORS.intersection(name) for name in names),
+            _("An attribute name cannot contain “=”, “:”, “;” or a line break."),
+            "attribute_name_character",
+            None,
+        ),
+        (
+            any(_ATTRIBUTE_VALUE_SEPARATORS.intersection(value) for value in values),
+            _("An attribute value cannot contain “;” or a line break."),
+            "attribute_value_character",
+            None,
+        ),
+    ]
+    return [
+        ValidationError(message, code=code, params=None if limit is None else {"max": limit})
+        for broken, message, code, limit in rules
+        if broken
+    ]
 
 
 def _currency_error(code: str) -> str | None:
