@@ -1,11 +1,13 @@
 """Product images: checking uploads by their content and making the stored versions (Pillow).
 
-An upload is accepted only if Pillow recognises it as JPEG, PNG, WebP or GIF (the file name
-and the browser's content type are not trusted), it is at most ``MAX_UPLOAD_BYTES`` and has
-at most ``MAX_PIXELS``. What is stored is re-encoded by us, never the uploaded bytes: that
-drops EXIF (camera serials, GPS positions) and anything smuggled after the image data, and
-caps the size shoppers download. Two versions are kept: the display image (longest side at
-most ``DISPLAY_SIZE``) and the thumbnail (``THUMBNAIL_SIZE``), both named by a random UUID.
+An upload is accepted only if it is at most ``MAX_UPLOAD_BYTES`` and passes the project's one
+image check (``marketplace.images.open_checked_image``): recognised by content as JPEG, PNG,
+WebP or GIF (the file name and the browser's content type are not trusted), at most
+``settings.UPLOAD_IMAGE_MAX_PIXELS``, refused before decoding when larger. What is stored is
+re-encoded by us, never the uploaded bytes: that drops EXIF (camera serials, GPS positions)
+and anything smuggled after the image data, and caps the size shoppers download. Two versions
+are kept: the display image (longest side at most ``DISPLAY_SIZE``) and the thumbnail
+(``THUMBNAIL_SIZE``), both named by a random UUID.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from marketplace.images import open_checked_image
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 DISPLAY_SIZE = 1600
 THUMBNAIL_SIZE = 400
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -55,26 +58,14 @@ def _open_checked(upload) -> Image.Image:
                 % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
             }
         )
-    not_an_image = ValidationError(
-        {"image": _("This file is not an image we accept: upload a JPEG, PNG, WebP or GIF.")}
-    )
     try:
-        probe = Image.open(io.BytesIO(data))
-        kind = probe.format
-        width, height = probe.size
-        probe.verify()  # structural check; the probe is unusable afterwards
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise not_an_image from exc
-    if kind not in ACCEPTED_FORMATS:
-        raise not_an_image
-    if width * height > MAX_PIXELS:
-        raise ValidationError({"image": _("The image is too large: at most 40 megapixels.")})
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise not_an_image from exc
-    return image
+        return open_checked_image(
+            data,
+            formats=ACCEPTED_FORMATS,
+            not_accepted=_("This file is not an image we accept: upload a JPEG, PNG, WebP or GIF."),
+        )
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.error_list}) from exc
 
 
 def _encode(image: Image.Image, longest_side: int) -> bytes:

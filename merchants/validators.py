@@ -13,10 +13,12 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.clearance import SKU_MODES
+from marketplace.images import open_checked_image
 
 # Business licences are scans: a few megabytes is plenty, and the cap keeps abuse cheap.
 LICENCE_MAX_BYTES = 5 * 1024 * 1024
 LICENCE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+LICENCE_IMAGE_FORMATS = ("JPEG", "PNG")
 
 SWIFT_VALIDATOR = RegexValidator(
     r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$",
@@ -84,8 +86,9 @@ def sniff_licence_type(head: bytes) -> str | None:
 def validate_licence_file(upload) -> None:
     """PDF, JPEG or PNG judged by content (not the file name), at most ``LICENCE_MAX_BYTES``.
 
-    Images must also decode (Pillow), and a PDF must carry its end-of-file marker, so a file
-    that merely starts with the right bytes is still refused.
+    Images must pass the one image check (``marketplace.images``: sound structure, at most
+    ``UPLOAD_IMAGE_MAX_PIXELS``), and a PDF must carry its end-of-file marker, so a file that
+    merely starts with the right bytes is still refused.
     """
     if upload is None:
         return
@@ -115,13 +118,19 @@ def validate_licence_file(upload) -> None:
             upload.seek(0)
             raise wrong_type
     else:
-        from PIL import Image, UnidentifiedImageError
-
+        # Scans are stored as sent, so the image is verified, not decoded; its pixel count
+        # is checked against the one upload limit (a decompression bomb is refused here).
         upload.seek(0)
         try:
-            with Image.open(upload) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            open_checked_image(
+                upload.read(LICENCE_MAX_BYTES + 1),
+                formats=LICENCE_IMAGE_FORMATS,
+                not_accepted=wrong_type.message,
+                decode=False,
+            )
+        except ValidationError as exc:
             upload.seek(0)
-            raise wrong_type from exc
+            if exc.code == "image_type":
+                raise wrong_type from exc
+            raise
     upload.seek(0)

@@ -77,7 +77,13 @@ class SellerSkuSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=64)
     barcode = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     attributes = serializers.DictField(
-        child=serializers.CharField(max_length=100), required=False, default=dict
+        # lengths, count and characters are the service's rule (same message at every door)
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text=f"name → value, at most {products.MAX_ATTRIBUTES} pairs; names at most "
+        f"{products.MAX_ATTRIBUTE_NAME_LENGTH} characters without = : ; or line breaks, values "
+        f"at most {products.MAX_ATTRIBUTE_VALUE_LENGTH} characters without ; or line breaks.",
     )
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     min_order_quantity = serializers.IntegerField(min_value=1, default=1)

