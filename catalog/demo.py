@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.demo_stock import seed_stock_demo
-from catalog.models import Brand, Category, Product
+from catalog.models import Brand, Category, Product, flags_for
 from catalog.services import moderation
 from catalog.services.products import SkuInput, product_create, product_update
+from marketplace.clearance import ClearanceMode
 from marketplace.demo import Demo, DemoStep
 from merchants.models import Membership, Merchant
 from merchants.roles import Role
@@ -86,10 +87,10 @@ BRANDS = [
 ]
 
 MODES = {
-    "b": "allow_bonded",
-    "d": "allow_direct",
-    "p": "allow_personal_parcel",
-    "g": "allow_general_trade",
+    "b": ClearanceMode.BONDED,
+    "d": ClearanceMode.DIRECT,
+    "p": ClearanceMode.PERSONAL_PARCEL,
+    "g": ClearanceMode.GENERAL_TRADE,
 }
 
 
@@ -601,7 +602,7 @@ def _sku_input(sku: DemoSku) -> SkuInput:
         product_record_number=_record_number(sku) if sku.record else "",
         product_record_status=status,
         tiers=[(quantity, Decimal(price)) for quantity, price in sku.tiers],
-        **{flag: letter in sku.modes for letter, flag in MODES.items()},
+        **flags_for(MODES[letter] for letter in sku.modes),
     )
 
 

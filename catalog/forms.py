@@ -15,22 +15,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
+    TRADE_MODE_FLAGS,
     Brand,
     Category,
     ListingReport,
     PostalTaxCategory,
     ProductRecordStatus,
-    TradeMode,
+    flags_for,
+    modes_of,
 )
-from catalog.services.products import EXCISE_CATEGORIES, TRADE_MODE_FIELDS, SkuInput
+from catalog.services.products import EXCISE_CATEGORIES, SkuInput
+from marketplace.clearance import ClearanceMode
+from marketplace.clearance_labels import sku_mode_choices
 from marketplace.countries import country_choices
-
-TRADE_MODE_FLAGS = {
-    TradeMode.BONDED: "allow_bonded",
-    TradeMode.DIRECT: "allow_direct",
-    TradeMode.PERSONAL_PARCEL: "allow_personal_parcel",
-    TradeMode.GENERAL_TRADE: "allow_general_trade",
-}
 
 # The customs measurement units merchants use most (China customs unit codes).
 CUSTOMS_UNITS = [
@@ -191,9 +188,9 @@ class SkuForm(forms.Form):
     customs_unit = forms.ChoiceField(label=_("Customs unit"), choices=CUSTOMS_UNITS, initial="011")
     trade_modes = forms.MultipleChoiceField(
         label=_("Trade modes"),
-        choices=TradeMode.choices,
+        choices=sku_mode_choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[TradeMode.DIRECT],
+        initial=[ClearanceMode.DIRECT.value],
         error_messages={"required": _("Allow at least one trade mode.")},
     )
     postal_tax_category = forms.ChoiceField(
@@ -211,7 +208,7 @@ class SkuForm(forms.Form):
 
     # Service field names that this form shows under another name.
     # "tiers" errors are shown above the tier rows by the view, not on this form.
-    ALIASES = {**dict.fromkeys(TRADE_MODE_FIELDS, "trade_modes"), "tiers": ""}
+    ALIASES = {**dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes"), "tiers": ""}
 
     def __init__(self, *args, lock_code: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,13 +227,12 @@ class SkuForm(forms.Form):
         return {
             **{name: getattr(sku, name) for name in cls.base_fields if hasattr(sku, name)},
             "attributes": format_attributes(sku.attributes),
-            "trade_modes": [mode for mode, flag in TRADE_MODE_FLAGS.items() if getattr(sku, flag)],
+            "trade_modes": modes_of(sku),
         }
 
     def to_input(self, tiers: list[tuple[int, Decimal]]) -> SkuInput:
         data = dict(self.cleaned_data)
-        modes = set(data.pop("trade_modes", []))
-        flags = {flag: mode in modes for mode, flag in TRADE_MODE_FLAGS.items()}
+        flags = flags_for(data.pop("trade_modes", []))
         return SkuInput(**data, **flags, tiers=tiers)
 
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.clearance import ClearanceMode
 from marketplace.countries import validate_country
 from marketplace.tenancy import MerchantOwned
 from marketplace.transitions import TransitionEvent
@@ -227,13 +228,25 @@ class ProductRevisionImage(MerchantOwned):
         ordering = ["position", "id"]
 
 
-class TradeMode(models.TextChoices):
-    """How goods cross the border (customs supervision modes)."""
+# The one map from a SKU's trade-mode flags to the modes (``marketplace.clearance``): forms,
+# the API, the CSV importer, the storefront and demo data read and write modes through it.
+TRADE_MODE_FLAGS: dict[ClearanceMode, str] = {
+    ClearanceMode.BONDED: "allow_bonded",
+    ClearanceMode.DIRECT: "allow_direct",
+    ClearanceMode.PERSONAL_PARCEL: "allow_personal_parcel",
+    ClearanceMode.GENERAL_TRADE: "allow_general_trade",
+}
 
-    BONDED = "bonded", _("Bonded import (1210)")
-    DIRECT = "direct", _("Direct purchase import (9610)")
-    PERSONAL_PARCEL = "personal_parcel", _("Personal parcel")
-    GENERAL_TRADE = "general_trade", _("General trade (0110)")
+
+def modes_of(flags) -> list[str]:
+    """The modes an object with the flag attributes (a SKU, a SKU's data) allows, in order."""
+    return [str(mode) for mode, flag in TRADE_MODE_FLAGS.items() if getattr(flags, flag)]
+
+
+def flags_for(modes) -> dict[str, bool]:
+    """The flag fields for the modes ``modes`` names (unknown values are ignored)."""
+    chosen = {str(mode) for mode in modes}
+    return {flag: mode.value in chosen for mode, flag in TRADE_MODE_FLAGS.items()}
 
 
 class PostalTaxCategory(models.TextChoices):
@@ -338,13 +351,9 @@ class SKU(MerchantOwned):
 
     @property
     def trade_modes(self) -> list[str]:
-        flags = {
-            TradeMode.BONDED: self.allow_bonded,
-            TradeMode.DIRECT: self.allow_direct,
-            TradeMode.PERSONAL_PARCEL: self.allow_personal_parcel,
-            TradeMode.GENERAL_TRADE: self.allow_general_trade,
-        }
-        return [str(mode) for mode, on in flags.items() if on]
+        """The modes the merchant allows this SKU (where its stock lies narrows them:
+        ``catalog.clearance``)."""
+        return modes_of(self)
 
 
 class WholesaleTier(MerchantOwned):

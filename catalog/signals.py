@@ -4,8 +4,10 @@ Saving or deleting a catalog row shoppers see bumps the storefront version
 (``marketplace.cacheversion``), so every cached storefront read, fragment and page made from
 the old rows is stale: at once, and again when the transaction commits (a reader on another
 connection may have cached the old rows under the new number in between). ``CatalogConfig.ready`` calls ``connect()`` so web, worker and shell
-processes all invalidate. Stock is not watched: the product page reads it live, and
-listings' "in stock" filter lives with ``LIST_TTL``.
+processes all invalidate. Stock counts are not watched: the product page reads them live, and
+listings' "in stock" filter lives with ``LIST_TTL``. Where stock lies is: the stock services
+bump the version when a SKU gets a stock row in a new warehouse, and logistics when a
+warehouse's kind, country or active flag changes (the clearance modes shown follow it).
 """
 
 from django.db.models.signals import post_delete, post_save

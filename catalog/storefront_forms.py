@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import TradeMode
 from catalog.selectors.storefront import ListingFilters, NamedRef, Sort
+from marketplace.clearance_labels import sku_mode_choices
 
 SORT_LABELS = {
     Sort.RELEVANCE: _("Best match"),
@@ -29,7 +29,7 @@ class ListingFilterForm(forms.Form):
     trade_mode = forms.ChoiceField(
         label=_("Customs clearance"),
         required=False,
-        choices=[("", _("Any"))] + list(TradeMode.choices),
+        choices=[("", _("Any"))] + sku_mode_choices(),
     )
     price_min = forms.DecimalField(
         label=_("Lowest price"), required=False, min_value=Decimal(0), max_digits=12,

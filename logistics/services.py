@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.cacheversion import storefront_version
+
 from .lock_objects import lock_warehouse
 from .models import Warehouse
 
@@ -98,6 +100,11 @@ def warehouse_update(*, warehouse: Warehouse, by_operator: bool = False, **chang
     locked = lock_warehouse(warehouse.pk)
     if not by_operator and locked.merchant_id is None:
         raise ValidationError(_("Only operators may edit platform warehouses."))
+    before = (locked.kind, locked.country, locked.is_active)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    return _clean_and_save(locked)
+    saved = _clean_and_save(locked)
+    if (saved.kind, saved.country, saved.is_active) != before:
+        # The storefront promises clearance modes by where stock lies (catalog.clearance).
+        storefront_version.bump_for_write()
+    return saved

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from catalog.models import TradeMode
+from marketplace.clearance import ClearanceMode
 from marketplace.demo import Demo, DemoStep
 
 from .models import Merchant, MerchantApplication
@@ -128,7 +128,7 @@ def seed_onboarding(demo: Demo) -> None:
             country="AU",
             by=operator,
         )
-        agent.trade_modes = [TradeMode.PERSONAL_PARCEL.value, TradeMode.DIRECT.value]
+        agent.trade_modes = [ClearanceMode.PERSONAL_PARCEL.value, ClearanceMode.DIRECT.value]
         agent.save(update_fields=["trade_modes"])
         agent.categories.set(_categories("health", "mother-baby", "beauty"))
         owner = make_user(AGENT_OWNER)
@@ -169,7 +169,7 @@ def seed_onboarding(demo: Demo) -> None:
                 contact_email=APPLICANT,
                 contact_phone="+49 89 1234567",
                 categories=_categories("fashion", "electronics") or _categories("beauty"),
-                trade_modes=[TradeMode.DIRECT.value, TradeMode.BONDED.value],
+                trade_modes=[ClearanceMode.DIRECT.value, ClearanceMode.BONDED.value],
                 payout_bank_name="Commerzbank",
                 payout_account_holder="Alpine Outdoor GmbH",
                 payout_account_number="DE89 3704 0044 0532 0130 00",

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import TradeMode
+from marketplace.clearance_labels import sku_mode_choices
 from marketplace.countries import country_choices
 
 from .models import MerchantApplication
@@ -47,7 +47,7 @@ class ApplicationForm(forms.ModelForm):
     )
     trade_modes = forms.MultipleChoiceField(
         label=_("How will your goods cross the border?"),
-        choices=TradeMode.choices,
+        choices=sku_mode_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one trade mode.")},
     )

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import TradeMode
+from marketplace.clearance import SKU_MODES
 from marketplace.images import open_checked_image
 
 # Business licences are scans: a few megabytes is plenty, and the cap keeps abuse cheap.
@@ -60,10 +60,10 @@ def validate_account_number(value: str) -> None:
 
 
 def validate_trade_modes(value) -> None:
-    """At least one trade mode, each one of ``catalog.models.TradeMode``."""
+    """At least one trade mode, each one a SKU may be allowed (``marketplace.clearance.SKU_MODES``)."""
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Choose at least one trade mode."), code="required")
-    unknown = [mode for mode in value if mode not in TradeMode.values]
+    unknown = [mode for mode in value if mode not in SKU_MODES]
     if unknown:
         raise ValidationError(
             _("Unknown trade mode: %(modes)s."),

@@ -34,17 +34,7 @@ LAZY_EXCEPTIONS = {
 
 # Module-level imports that go up, kept only while another item of the same issue moves
 # the thing they need below them. Each names who moves it.
-MODULE_EXCEPTIONS = {
-    (module, "catalog.models"): (
-        "TradeMode: the one mode vocabulary moves below merchants with issue 7 §2 (cat)"
-    )
-    for module in (
-        "merchants.demo",
-        "merchants.forms",
-        "merchants.templatetags.merchants_tags",
-        "merchants.validators",
-    )
-}
+MODULE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 # Module-level cycles kept on purpose, each with its reason.

@@ -30,6 +30,7 @@ from catalog.selectors import moderation as selectors
 from catalog.selectors.seller import detail_prefetches
 from catalog.services import moderation
 from marketplace.admin import ReadOnlyAdminMixin
+from marketplace.clearance_labels import mode_label
 from marketplace.transitions import IllegalTransition
 
 REFUSALS = (IllegalTransition, ValidationError, PermissionDenied)
@@ -139,7 +140,7 @@ class ProductDisplayMixin:
                     sku.origin_country,
                     sku.net_weight_kg,
                     sku.gross_weight_kg,
-                    ", ".join(str(dict(_trade_labels()).get(m, m)) for m in sku.trade_modes),
+                    ", ".join(mode_label(m) for m in sku.trade_modes),
                     sku.get_product_record_status_display(),
                     sku.product_record_number,
                     _("yes") if sku.is_active else _("no"),
@@ -212,12 +213,6 @@ class ProductDisplayMixin:
             ),
         )
         return format_html('<table class="review-table">{}</table>', rows)
-
-
-def _trade_labels():
-    from catalog.models import TradeMode
-
-    return TradeMode.choices
 
 
 def _pending_exists():

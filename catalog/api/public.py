@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from catalog.models import TradeMode
 from catalog.selectors import storefront as sf
+from marketplace.clearance_labels import sku_mode_choices
 from marketplace.currency import currencies_displayable, default_display_currency, price_in
 from marketplace.money import Money, format_money
 from marketplace.selectors import fx_rates_current
@@ -69,7 +69,7 @@ class ProductSummarySerializer(serializers.Serializer):
     brand = RefSerializer(allow_null=True)
     listing_price = MoneySerializer(allow_null=True, help_text=_("Lowest price, as listed"))
     price = MoneySerializer(allow_null=True, help_text=_("Lowest price, display currency"))
-    trade_modes = serializers.ListField(child=serializers.ChoiceField(TradeMode.choices))
+    trade_modes = serializers.ListField(child=serializers.ChoiceField(sku_mode_choices()))
     thumbnail = serializers.CharField()
 
 
@@ -86,7 +86,7 @@ class SkuSerializer(serializers.Serializer):
     price = MoneySerializer()
     listing_price = MoneySerializer()
     min_order_quantity = serializers.IntegerField()
-    trade_modes = serializers.ListField(child=serializers.ChoiceField(TradeMode.choices))
+    trade_modes = serializers.ListField(child=serializers.ChoiceField(sku_mode_choices()))
     origin_country = serializers.CharField()
     availability = serializers.ChoiceField(
         ["in_stock", "low_stock", "out_of_stock"], help_text=_("From live stock")
@@ -124,7 +124,7 @@ class ProductQuery(CurrencyQuery):
     )
     brand = serializers.SlugField(required=False)
     merchant = serializers.SlugField(required=False)
-    trade_mode = serializers.ChoiceField(TradeMode.choices, required=False)
+    trade_mode = serializers.ChoiceField(sku_mode_choices(), required=False)
     origin_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
     price_min = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal(0), required=False

@@ -25,6 +25,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from catalog.models import (
+    TRADE_MODE_FLAGS,
     Brand,
     Category,
     PostalTaxCategory,
@@ -32,24 +33,21 @@ from catalog.models import (
     ProductImage,
     ProductRecordStatus,
     ProductRevisionImage,
-    TradeMode,
+    flags_for,
 )
 from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
 from catalog.services import moderation, products
-from catalog.services.products import EXCISE_CATEGORIES, TRADE_MODE_FIELDS, SkuInput
+from catalog.services.products import EXCISE_CATEGORIES, SkuInput
 from marketplace.api.errors import error_response
 from marketplace.api.seller import SellerAPIMixin
+from marketplace.clearance import ClearanceMode
+from marketplace.clearance_labels import sku_mode_choices
 from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
 
-TRADE_MODE_FLAGS = {
-    TradeMode.BONDED: "allow_bonded",
-    TradeMode.DIRECT: "allow_direct",
-    TradeMode.PERSONAL_PARCEL: "allow_personal_parcel",
-    TradeMode.GENERAL_TRADE: "allow_general_trade",
-}
-SKU_ALIASES = dict.fromkeys(TRADE_MODE_FIELDS, "trade_modes")
+# The flag fields are one "trade_modes" list here, so errors about them are reported there.
+SKU_ALIASES = dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes")
 
 
 def _as_api_errors(error: DjangoValidationError, aliases=None) -> dict | list:
@@ -100,8 +98,8 @@ class SellerSkuSerializer(serializers.Serializer):
     height_cm = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
     customs_unit = serializers.CharField(max_length=3, default="011")
     trade_modes = serializers.ListField(
-        child=serializers.ChoiceField(choices=TradeMode.choices),
-        default=lambda: [TradeMode.DIRECT.value],
+        child=serializers.ChoiceField(choices=sku_mode_choices()),
+        default=lambda: [ClearanceMode.DIRECT.value],
     )
     postal_tax_category = serializers.ChoiceField(choices=PostalTaxCategory.choices, default="20")
     excise_category = serializers.ChoiceField(
@@ -133,8 +131,7 @@ class SellerSkuSerializer(serializers.Serializer):
 
     def to_input(self, data: dict) -> SkuInput:
         values = {k: v for k, v in data.items() if k not in {"trade_modes", "tiers"}}
-        modes = set(data.get("trade_modes") or [])
-        flags = {flag: mode in modes for mode, flag in TRADE_MODE_FLAGS.items()}
+        flags = flags_for(data.get("trade_modes") or [])
         tiers = [(t["min_quantity"], t["unit_price"]) for t in data.get("tiers") or []]
         return SkuInput(**values, **flags, tiers=tiers)
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import (
     SKU,
+    TRADE_MODE_FLAGS,
     Brand,
     Category,
     ImportJob,
@@ -46,7 +47,6 @@ from catalog.models import (
     ProductRecordStatus,
     Stock,
     StockAdjustment,
-    TradeMode,
     WholesaleTier,
 )
 from catalog.sanitize import sanitize_html
@@ -98,12 +98,6 @@ COLUMNS = {ImportJob.Kind.PRODUCTS: PRODUCT_COLUMNS, ImportJob.Kind.STOCK: STOCK
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Reports keep the first problems; a file with thousands of errors is wrong in one way.
 MAX_REPORTED_ERRORS = 500
-TRADE_MODE_FLAGS = {
-    TradeMode.BONDED: "allow_bonded",
-    TradeMode.DIRECT: "allow_direct",
-    TradeMode.PERSONAL_PARCEL: "allow_personal_parcel",
-    TradeMode.GENERAL_TRADE: "allow_general_trade",
-}
 
 
 class _Rollback(Exception):
@@ -429,14 +423,14 @@ class ProductImporter:
             row.fail(
                 "trade_modes",
                 _("Give at least one trade mode: %(modes)s.")
-                % {"modes": ", ".join(TradeMode.values)},
+                % {"modes": ", ".join(TRADE_MODE_FLAGS)},
             )
         for mode in modes:
             if mode not in TRADE_MODE_FLAGS:
                 row.fail(
                     "trade_modes",
                     _("Unknown trade mode “%(value)s”. Use %(modes)s, separated by “;”.")
-                    % {"value": mode, "modes": ", ".join(TradeMode.values)},
+                    % {"value": mode, "modes": ", ".join(TRADE_MODE_FLAGS)},
                 )
             else:
                 flags[TRADE_MODE_FLAGS[mode]] = True
@@ -651,10 +645,7 @@ SKU_FIELD_COLUMNS = {
     "tiers": "wholesale_tiers",
     "min_quantity": "wholesale_tiers",
     "unit_price": "wholesale_tiers",
-    "allow_bonded": "trade_modes",
-    "allow_direct": "trade_modes",
-    "allow_personal_parcel": "trade_modes",
-    "allow_general_trade": "trade_modes",
+    **dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes"),
 }
 
 

@@ -41,6 +41,7 @@ from catalog.models import (
     ProductRevision,
     ProductRevisionImage,
     WholesaleTier,
+    modes_of,
 )
 from catalog.sanitize import sanitize_html
 from catalog.services.moderation import (
@@ -71,10 +72,6 @@ EXCISE_CATEGORIES = [
     ("high_end_watch", gettext_lazy("High-end watches")),
     ("jewellery", gettext_lazy("Jewellery and precious stones")),
 ]
-
-# Fields that say how a SKU may cross the border; the form and the API show them as one
-# "trade_modes" list, so errors about them are reported under that name too.
-TRADE_MODE_FIELDS = ("allow_bonded", "allow_direct", "allow_personal_parcel", "allow_general_trade")
 
 _HS_SEPARATORS = re.compile(r"[\s.\-]")
 _HS_FORMAT = re.compile(r"^\d{6}(\d{2}){0,2}$")
@@ -233,7 +230,7 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
 
     if sku.hs_code and (problem := hs_code_error(sku.hs_code)):
         add("hs_code", problem)
-    if not any(getattr(sku, name) for name in TRADE_MODE_FIELDS):
+    if not modes_of(sku):
         add("trade_modes", _("Allow at least one trade mode."))
     if sku.allow_bonded and sku.product_record_status != ProductRecordStatus.RECORDED:
         add(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.lock_objects import lock_stock
 from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
 from logistics.models import Warehouse
+from marketplace.cacheversion import storefront_version
 
 Reason = StockAdjustment.Reason
 
@@ -119,6 +120,8 @@ def _row_for(*, merchant, sku: SKU, warehouse: Warehouse, receiving: bool = Fals
         try:
             with transaction.atomic():
                 pk = Stock.objects.create(merchant=merchant, sku=sku, warehouse=warehouse).pk
+            # A new place for the SKU can change the clearance modes the storefront shows.
+            storefront_version.bump_for_write()
         except IntegrityError:
             # Another transaction created the row between our read and insert: use theirs.
             pk = Stock.objects.get(sku=sku, warehouse=warehouse).pk
@@ -254,6 +257,7 @@ def stock_counts_set(
             [Stock(merchant=merchant, sku=c.sku, warehouse=c.warehouse) for c in missing],
             ignore_conflicts=True,  # created meanwhile by someone else: theirs is as good
         )
+        storefront_version.bump_for_write()  # new places: see _row_for
         existing.update(
             {
                 (row.sku_id, row.warehouse_id): row.pk

@@ -18,10 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from catalog.models import TradeMode
 from catalog.selectors import storefront as sf
 from catalog.storefront_forms import ListingFilterForm
 from marketplace import pagecache
+from marketplace.clearance import ClearanceMode
+from marketplace.clearance_labels import mode_label
 from marketplace.countries import country_name
 from marketplace.currency import display_currency, display_rates_fingerprint
 from marketplace.i18n import page_language
@@ -320,7 +321,7 @@ def product(request, pk: int, slug: str | None = None):
                 for key, value in sku.attributes.items()
             ],
             "stock_slot": pagecache.live_slot(f"sku-{sku.id}"),
-            "trade_modes": [TradeMode(m).label for m in sku.trade_modes],
+            "trade_modes": [mode_label(m) for m in sku.trade_modes],
             "origin": country_name(sku.origin_country, language),
         }
         for sku in detail.skus
@@ -333,8 +334,8 @@ def product(request, pk: int, slug: str | None = None):
             "product": detail,
             "breadcrumbs": (tree.ancestors(node.id) + [node]) if node else [],
             "variants": variants,
-            "trade_modes": [TradeMode(m).label for m in detail.trade_modes],
-            "bonded": TradeMode.BONDED in detail.trade_modes,
+            "trade_modes": [mode_label(m) for m in detail.trade_modes],
+            "bonded": ClearanceMode.BONDED in detail.trade_modes,
         }
 
     response = render(

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from marketplace.clearance import ClearanceMode
+
 CURRENCY_CNY = "142"  # customs currency code for the renminbi, the only one these messages take
 
 
@@ -46,10 +48,21 @@ class AppStatus(StrEnum):
 
 
 class TradeMode(StrEnum):
-    """贸易方式 of an import inventory list."""
+    """贸易方式 of an import inventory list: the customs code of the two cross-border import
+    modes, taken from the one vocabulary (``marketplace.clearance.ClearanceMode``)."""
 
-    DIRECT = "9610"  # 直购进口: shipped from abroad per order
-    BONDED = "1210"  # 保税进口: shipped from a bonded warehouse
+    DIRECT = ClearanceMode.DIRECT.customs_code  # 9610 直购进口: shipped from abroad per order
+    BONDED = ClearanceMode.BONDED.customs_code  # 1210 保税进口: shipped from a bonded warehouse
+
+    @property
+    def mode(self) -> ClearanceMode:
+        """The clearance mode this code declares (9610 on an import list is direct)."""
+        return ClearanceMode[self.name]
+
+    @classmethod
+    def of(cls, mode: ClearanceMode | str) -> TradeMode:
+        """The code an import list carries for ``mode`` (bonded or direct only)."""
+        return cls[ClearanceMode(mode).name]
 
 
 @dataclass(frozen=True, slots=True)

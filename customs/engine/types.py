@@ -4,7 +4,7 @@ Everything the engine takes or returns is a frozen, slotted dataclass: a quote c
 compared in tests and handed between threads without copies, and slots keep attribute access
 and construction cheap on the hot path (one quote builds several of these per line).
 
-No Django here. The Django layer builds the same row types from its tables and wraps the
+No Django here (``marketplace.clearance``, the clearance modes, is standard library only). The Django layer builds the same row types from its tables and wraps the
 bilingual texts of :class:`Message` in its own translation machinery.
 """
 
@@ -16,6 +16,10 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from types import MappingProxyType
+
+# The one vocabulary of clearance modes is the kernel's standard-library module (the engine
+# imports nothing else of the project); re-exported here as the engine's own input type.
+from marketplace.clearance import ClearanceMode
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -32,18 +36,6 @@ FLAG_CHILDRENS_CLOTHING = "childrens_clothing"  # zero-rated for UK VAT
 # --------------------------------------------------------------------------------------------
 # Enums
 # --------------------------------------------------------------------------------------------
-
-
-class ClearanceMode(StrEnum):
-    """How the goods cross the border (通关模式); with the destination it selects the regime."""
-
-    BONDED = "bonded"  # 1210 保税备货: cross-border retail import from a bonded warehouse
-    DIRECT = "direct"  # 9610 直购进口: cross-border retail import shipped from abroad per order
-    PERSONAL_PARCEL = "personal_parcel"  # 行邮: personal parcel, postal tax
-    GENERAL_TRADE = "general_trade"  # 0110 一般贸易: imported in bulk by a company
-    # Outbound B2C sales from China to any other country (9610 export). One mode for every
-    # foreign destination: the destination's own rules decide the rest.
-    EXPORT_RETAIL = "export_retail"
 
 
 class TaxKind(StrEnum):

@@ -23,7 +23,7 @@ from lxml import etree
 from customs.ceb import codes, dxp, matching, messages, rules, schema
 from customs.ceb import types as t
 from customs.ceb.codec import CHINA_TIME, CebFormatError
-from customs.engine import ClearanceMode, LineItem, QuoteRequest, TaxKind, load_ratebook, quote
+from customs.engine import LineItem, QuoteRequest, TaxKind, load_ratebook, quote
 from customs.gateway.sealing import Route, seal_receipts
 from customs.signing import xmldsig
 from customs.signing.algorithms import SignatureInvalid
@@ -471,9 +471,7 @@ class CustomsOffice:
                     or doc.trade_mode is t.TradeMode.DIRECT,
                 )
             )
-        mode = (
-            ClearanceMode.BONDED if doc.trade_mode is t.TradeMode.BONDED else ClearanceMode.DIRECT
-        )
+        mode = doc.trade_mode.mode
         used = self._year_total(doc.buyer_id_number, doc.decl_time.year)
         request = QuoteRequest(
             destination="CN",

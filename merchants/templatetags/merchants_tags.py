@@ -2,8 +2,9 @@
 
 from django import template
 
-from catalog.models import TradeMode
 from marketplace import countries
+from marketplace.clearance import SKU_MODES
+from marketplace.clearance_labels import mode_label
 
 register = template.Library()
 
@@ -22,4 +23,4 @@ def country_name(code: str) -> str:
 
 @register.filter
 def trade_mode_labels(values) -> list[str]:
-    return [str(TradeMode(v).label) for v in values or [] if v in TradeMode.values]
+    return [mode_label(v) for v in values or [] if v in SKU_MODES]

@@ -42,7 +42,6 @@ from .cache import (
 )
 from .detail import ProductDetail, SkuView, detail_cache_key, product_detail
 from .listing import (
-    TRADE_MODE_FLAGS,
     IdPage,
     ListingFilters,
     ProductCard,
@@ -90,7 +89,6 @@ __all__ = [
     "MAX_CACHED_IDS",
     "PAGE_SIZE",
     "SEARCH_TTL",
-    "TRADE_MODE_FLAGS",
     "TREE_TTL",
     "WAREHOUSE_TTL",
     "Availability",

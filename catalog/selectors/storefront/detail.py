@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Prefetch
 
+from catalog.clearance import places_of, shippable, stock_places
 from catalog.models import SKU, ProductImage, WholesaleTier
 from catalog.sanitize import sanitize_html
 from marketplace.cacheversion import storefront_cache_version
@@ -26,7 +27,7 @@ class SkuView:
     price: Decimal
     min_order_quantity: int
     low_stock_threshold: int
-    trade_modes: list[str]
+    trade_modes: list[str]  # the modes its stock ships under (``catalog.clearance``)
     origin_country: str
     tiers: list[tuple[int, Decimal]]
 
@@ -76,7 +77,9 @@ def _detail_from_db(product_id: int) -> ProductDetail | None:
         .prefetch_related(
             Prefetch(
                 "skus",
-                queryset=SKU.objects.filter(is_active=True).order_by("id"),
+                queryset=SKU.objects.filter(is_active=True)
+                .annotate(places=stock_places())
+                .order_by("id"),
                 to_attr="active_skus",
             ),
             Prefetch("active_skus__tiers", queryset=WholesaleTier.objects.order_by("min_quantity")),
@@ -95,7 +98,11 @@ def _detail_from_db(product_id: int) -> ProductDetail | None:
             price=sku.price,
             min_order_quantity=sku.min_order_quantity,
             low_stock_threshold=sku.low_stock_threshold,
-            trade_modes=sku.trade_modes,
+            trade_modes=shippable(
+                sku_modes=sku.trade_modes,
+                merchant_kind=product.merchant.kind,
+                places=places_of(sku.places),
+            ),
             origin_country=sku.origin_country,
             tiers=[(t.min_quantity, t.unit_price) for t in sku.tiers.all()],
         )

@@ -26,8 +26,10 @@ from django.db.models import (
     When,
 )
 
-from catalog.models import SKU, Product, ProductImage, Stock, TradeMode
+from catalog.clearance import places_of, shippable, ships_under, stock_places
+from catalog.models import SKU, TRADE_MODE_FLAGS, Product, ProductImage, Stock
 from marketplace.cacheversion import storefront_cache_version
+from marketplace.clearance import ClearanceMode
 from marketplace.currency import rates_for_display
 from marketplace.i18n import pick
 from merchants.models import Merchant
@@ -44,14 +46,6 @@ class Sort:
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
     ALL = (RELEVANCE, NEWEST, PRICE_ASC, PRICE_DESC)
-
-
-TRADE_MODE_FLAGS = {
-    TradeMode.BONDED: "allow_bonded",
-    TradeMode.DIRECT: "allow_direct",
-    TradeMode.PERSONAL_PARCEL: "allow_personal_parcel",
-    TradeMode.GENERAL_TRADE: "allow_general_trade",
-}
 
 
 @dataclass(frozen=True)
@@ -124,7 +118,7 @@ def apply_filters(
         qs = qs.filter(merchant__kind=Merchant.Kind.SELF_OPERATED)
     sku_rule = Q()
     if filters.trade_mode in TRADE_MODE_FLAGS:
-        sku_rule &= Q(**{TRADE_MODE_FLAGS[filters.trade_mode]: True})
+        sku_rule &= ships_under(filters.trade_mode)
     if filters.origin_country:
         sku_rule &= Q(origin_country=filters.origin_country)
     if sku_rule:
@@ -219,7 +213,7 @@ class ProductCard:
     brand: NamedRef | None
     thumbnail: str
     image_alt: str
-    trade_modes: list[str]
+    trade_modes: list[str]  # the modes its stock ships under (``catalog.clearance``)
     category_id: int
 
     @property
@@ -228,7 +222,7 @@ class ProductCard:
 
     @property
     def bonded(self) -> bool:
-        return TradeMode.BONDED in self.trade_modes
+        return ClearanceMode.BONDED in self.trade_modes
 
 
 def _cards_from_db(ids: list[int]) -> dict[int, ProductCard]:
@@ -239,9 +233,9 @@ def _cards_from_db(ids: list[int]) -> dict[int, ProductCard]:
         .prefetch_related(
             Prefetch(
                 "skus",
-                queryset=SKU.objects.filter(is_active=True).only(
-                    "id", "product_id", "price", *TRADE_MODE_FLAGS.values()
-                ),
+                queryset=SKU.objects.filter(is_active=True)
+                .only("id", "product_id", "price", *TRADE_MODE_FLAGS.values())
+                .annotate(places=stock_places()),
                 to_attr="active_skus",
             ),
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
@@ -250,7 +244,16 @@ def _cards_from_db(ids: list[int]) -> dict[int, ProductCard]:
     cards = {}
     for product in products:
         prices = [sku.price for sku in product.active_skus]
-        modes = sorted({mode for sku in product.active_skus for mode in sku.trade_modes})
+        kind = product.merchant.kind
+        modes = sorted(
+            {
+                mode
+                for sku in product.active_skus
+                for mode in shippable(
+                    sku_modes=sku.trade_modes, merchant_kind=kind, places=places_of(sku.places)
+                )
+            }
+        )
         images = list(product.images.all())
         cards[product.id] = ProductCard(
             id=product.id,
