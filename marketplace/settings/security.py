@@ -1,5 +1,7 @@
 """Security settings. Strict whenever DEBUG is off (production)."""
 
+from datetime import timedelta
+
 from .base import DEBUG
 from .env import env_bool, env_int
 
@@ -8,6 +10,25 @@ CSRF_COOKIE_HTTPONLY = False  # forms read it from the cookie-less template tag;
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Log-in lockout (django-axes, marketplace/lockout.py) on every log-in door: the accounts page,
+# the back office and the API token endpoint. Failures are counted per account and, apart,
+# per client (IP address) in the database (axes' AccessAttempt rows); the limit is over the
+# token endpoint's 10/min throttle, which keeps its own 429.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "marketplace.lockout.login_name"
+AXES_LOCKOUT_CALLABLE = "marketplace.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures are what the lock needs; successful log-ins are not logged (no IP history kept).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the failures, translated
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
