@@ -1,8 +1,11 @@
 """Security settings. Strict whenever DEBUG is off (production)."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from .base import DEBUG
+from csp.constants import NONCE, NONE, SELF
+
+from .base import DEBUG, MEDIA_URL
 from .env import env_bool, env_int
 
 SESSION_COOKIE_HTTPONLY = True
@@ -29,6 +32,34 @@ AXES_RESET_ON_SUCCESS = True
 # Failures are what the lock needs; successful log-ins are not logged (no IP history kept).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the failures, translated
+
+# Content-Security-Policy (django-csp) on every response. Scripts and styles come from us,
+# or inline with the request's nonce (``{{ request.csp_nonce }}``: the API docs page is the
+# one inline script); never 'unsafe-inline'. Stripe.js is allowed for the checkout.
+_MEDIA_ORIGIN = (
+    "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if urlsplit(MEDIA_URL).netloc else None
+)
+CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE, "https://js.stripe.com"],
+    "style-src": [SELF, NONCE],
+    # Swagger UI's stylesheet draws its icons as data: images.
+    "img-src": [SELF, "data:", *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])],
+    "connect-src": [SELF, "https://api.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+# Report-only (the browser reports, blocks nothing) is for trying a change in development;
+# with DEBUG off the policy is always enforced.
+CSP_REPORT_ONLY = DEBUG and env_bool("CSP_REPORT_ONLY", False)
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
