@@ -28,7 +28,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "marketplace.lockout.login_name"
 AXES_LOCKOUT_CALLABLE = "marketplace.lockout.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: axes would delete the client's rows too, so an attacker
+# could reset their count by logging in to an account of their own between guesses.
+AXES_RESET_ON_SUCCESS = False
 # Failures are what the lock needs; successful log-ins are not logged (no IP history kept).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the failures, translated
