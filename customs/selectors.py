@@ -214,6 +214,11 @@ def quota_digest(id_number: str) -> str:
     return identifier_digest(normalise_id_number(id_number))
 
 
+def buyer_identities_of(*, user):
+    """The identities ``user`` saved on their account, oldest first."""
+    return BuyerIdentity.objects.filter(user=user).order_by("created_at", "id")
+
+
 def quota_visible_to(*, user, id_number: str) -> bool:
     """Whether ``user`` may see the yearly quota of ``id_number``: a signed-in user who saved
     that identity on their own account (one indexed query). Anyone else's quote is priced as

@@ -16,7 +16,7 @@ from .assessments import (
     duty_assessment_request,
     duty_assessments_requeue,
 )
-from .identities import buyer_identity_save
+from .identities import buyer_identity_delete, buyer_identity_save
 from .quota import QuotaError, QuotaExceededError, quota_record_usage, quota_restore
 from .quotes import PreparedQuote, duty_quote, duty_quote_prepare, fx_rates_into
 from .rates import (
@@ -33,6 +33,7 @@ __all__ = [
     "PreparedQuote",
     "QuotaError",
     "QuotaExceededError",
+    "buyer_identity_delete",
     "buyer_identity_save",
     "duty_assessment_compute",
     "duty_assessment_fail",

@@ -25,3 +25,10 @@ def buyer_identity_save(*, user, name: str, id_number: str) -> BuyerIdentity:
         defaults={"name": name.strip(), "id_number": number, "id_masked": mask(number)},
     )
     return identity
+
+
+@transaction.atomic
+def buyer_identity_delete(*, identity: BuyerIdentity) -> None:
+    """Remove a saved identity from its owner's account (the quota ledger stays: it is the
+    customs record of what that person bought)."""
+    identity.delete()

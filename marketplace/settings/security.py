@@ -41,7 +41,7 @@ AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the failures, translated
 _MEDIA_ORIGIN = (
     "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if urlsplit(MEDIA_URL).netloc else None
 )
-CSP_DIRECTIVES = {
+_CSP_DIRECTIVES = {
     "default-src": [SELF],
     "script-src": [SELF, NONCE, "https://js.stripe.com"],
     "style-src": [SELF, NONCE],
@@ -56,12 +56,12 @@ CSP_DIRECTIVES = {
 }
 # Report-only (the browser reports, blocks nothing) is for trying a change in development;
 # with DEBUG off the policy is always enforced.
-CSP_REPORT_ONLY = DEBUG and env_bool("CSP_REPORT_ONLY", False)
-if CSP_REPORT_ONLY:
+# (django-csp's check refuses settings named CSP_*: the old format's.)
+if DEBUG and env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY = None
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
 else:
-    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -89,3 +89,10 @@ def test_no_template_has_an_inline_script_or_style_without_the_nonce():
         for name, attrs in re.findall(r"<(script|style)\b([^>]*)>", text):
             assert "request.csp_nonce" in attrs, f"{path}: <{name}{attrs}>"
         assert " style=" not in text, f"{path}: an inline style attribute is blocked by the CSP"
+
+
+def test_the_settings_pass_the_system_checks():
+    """django-csp refuses settings in its old format (any CSP_* name) at start-up."""
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")
