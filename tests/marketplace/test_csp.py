@@ -96,3 +96,18 @@ def test_the_settings_pass_the_system_checks():
     from django.core.management import call_command
 
     call_command("check", fail_level="WARNING")
+
+
+def test_a_page_that_used_its_nonce_is_not_kept_in_the_page_cache(rf):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from marketplace.pagecache import storable
+
+    middleware = CSPMiddleware(lambda request: HttpResponse())
+    plain, inline = rf.get("/en/"), rf.get("/en/")
+    for request in (plain, inline):
+        middleware.process_request(request)
+    assert str(inline.csp_nonce)  # what a template writing nonce="{{ request.csp_nonce }}" does
+    assert storable(plain, HttpResponse("page")) is True
+    assert storable(inline, HttpResponse("page")) is False
