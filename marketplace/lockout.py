@@ -35,6 +35,16 @@ def login_name(request: HttpRequest, credentials: dict | None) -> str | None:
     return str(raw).strip().lower()
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """``AXES_CLIENT_IP_CALLABLE``: the client a failure is counted against. ``REMOTE_ADDR``
+    unless ``LOGIN_CLIENT_ADDRESS_META`` names the header a trusted proxy in front sets to
+    the client's address (``HTTP_X_REAL_IP``); behind a proxy ``REMOTE_ADDR`` is the proxy,
+    and every client would count as one."""
+    meta = getattr(request, "META", {})
+    value = meta.get(settings.LOGIN_CLIENT_ADDRESS_META) or meta.get("REMOTE_ADDR")
+    return value.strip() if value else None
+
+
 def cooloff_minutes() -> int:
     """The cool-off in whole minutes (rounded up), as the message states it."""
     return max(1, -(-int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60))

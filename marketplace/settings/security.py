@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from csp.constants import NONCE, NONE, SELF
 
 from .base import DEBUG, MEDIA_URL
-from .env import env_bool, env_int
+from .env import env_bool, env_int, env_str
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # forms read it from the cookie-less template tag; API uses header
@@ -28,6 +28,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "marketplace.lockout.login_name"
 AXES_LOCKOUT_CALLABLE = "marketplace.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "marketplace.lockout.client_address"
+# The request.META key holding the client's address: REMOTE_ADDR, or the header a trusted
+# proxy sets (HTTP_X_REAL_IP). Only name a header the proxy always overwrites.
+LOGIN_CLIENT_ADDRESS_META = env_str("LOGIN_CLIENT_ADDRESS_META", "REMOTE_ADDR")
 # A success does not wipe the count: axes would delete the client's rows too, so an attacker
 # could reset their count by logging in to an account of their own between guesses.
 AXES_RESET_ON_SUCCESS = False

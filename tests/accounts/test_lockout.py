@@ -178,3 +178,14 @@ def test_operators_see_the_failures_in_the_back_office(client, client_for, opera
     assert page.status_code == 200
     html = page.content.decode()
     assert user.email in html
+
+
+def test_behind_a_proxy_the_client_is_the_address_the_proxy_names(settings):
+    settings.LOGIN_CLIENT_ADDRESS_META = "HTTP_X_REAL_IP"
+    victims = UserFactory.create_batch(20)
+    proxy = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="203.0.113.50")
+    assert [page_login(proxy, v.email, "guess").status_code for v in victims][-1] == 429
+    # Another shopper through the same proxy is a different client.
+    neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="203.0.113.51")
+    bystander = UserFactory()
+    assert page_login(neighbour, bystander.email, PASSWORD).status_code == 302
