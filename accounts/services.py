@@ -1,5 +1,6 @@
 """Account writes."""
 
+from axes.utils import reset as axes_reset
 from django.db import transaction
 
 from .models import User
@@ -13,3 +14,9 @@ def user_register(
     return User.objects.create_user(
         email=email, password=password, display_name=display_name, preferred_language=language
     )
+
+
+def login_failures_clear(*, email: str) -> int:
+    """Forget the failed log-ins counted against an account (its lockout ends): called when
+    its owner proved who they are by resetting the password. Returns the rows removed."""
+    return axes_reset(username=email.strip().lower())

@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from .forms import EmailAuthenticationForm, SignupForm
-from .services import user_register
+from .services import login_failures_clear, user_register
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,6 +49,12 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The emailed link proved the account is theirs: a lockout on it ends here.
+        response = super().form_valid(form)
+        login_failures_clear(email=form.user.email)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

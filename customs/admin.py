@@ -37,6 +37,7 @@ from .engine import EngineError, regime_name
 from .forms import QuoteLineFormSet, QuoteTryForm, RateBookCheckedForm, RegimeForm
 from .identity import is_valid_id_number, normalise_id_number
 from .models import (
+    BuyerIdentity,
     DutyAssessment,
     HsRate,
     PostalCategory,
@@ -47,6 +48,9 @@ from .models import (
 )
 from .presenters import engine_error_fields, quote_view
 from .profiles import admin as profiles_admin  # noqa: F401 - registers the profile screens
+
+# Who may read the buyers' yearly quota (the ledgers, and the allowance in "try a quote").
+LEDGER_VIEW = "customs.view_quotaledger"
 
 # --- rate tables ---------------------------------------------------------------------------
 
@@ -167,7 +171,7 @@ class RegimeAdmin(RateTableAdmin):
             form = QuoteTryForm(request.POST)
             lines = QuoteLineFormSet(request.POST, prefix="lines")
             if form.is_valid() and lines.is_valid():
-                result_view = self._try_quote(form, lines, language)
+                result_view = self._try_quote(form, lines, language, user=request.user)
         else:
             form = QuoteTryForm()
             lines = QuoteLineFormSet(prefix="lines")
@@ -182,7 +186,7 @@ class RegimeAdmin(RateTableAdmin):
         return TemplateResponse(request, "admin/customs/try_quote.html", context)
 
     @staticmethod
-    def _try_quote(form: QuoteTryForm, lines, language: str) -> dict | None:
+    def _try_quote(form: QuoteTryForm, lines, language: str, *, user) -> dict | None:
         items = [
             item
             for index, line in enumerate(lines.forms)
@@ -193,13 +197,16 @@ class RegimeAdmin(RateTableAdmin):
             return None
         data = form.cleaned_data
         order_date = data.get("order_date") or timezone.localdate()
+        # The yearly allowance is ledger data: only an operator who may read the ledgers
+        # sees it here; for anyone else the number changes nothing (as in the public quote).
+        id_number = (data.get("id_number") or None) if user.has_perm(LEDGER_VIEW) else None
         try:
             result = services.duty_quote(
                 destination=data["destination"],
                 mode=data["mode"],
                 lines=items,
                 currency=data.get("currency") or None,
-                id_number=data.get("id_number") or None,
+                id_number=id_number,
                 order_date=order_date,
                 **form.amounts(),
             )
@@ -210,7 +217,7 @@ class RegimeAdmin(RateTableAdmin):
             for errors in fields.values():
                 form.add_error(None, errors)
             return None
-        has_id = bool(data.get("id_number")) and result.yearly_remaining is not None
+        has_id = bool(id_number) and result.yearly_remaining is not None
         return quote_view(
             result,
             language=language,
@@ -304,6 +311,23 @@ class RevealForm(forms.Form):
         max_length=200,
         help_text=_("Recorded with your name in the personal data access log."),
     )
+
+
+@admin.register(BuyerIdentity)
+class BuyerIdentityAdmin(admin.ModelAdmin):
+    """Masked and not editable (shoppers save their identities themselves); deletable, so
+    an account can be deleted with its identities."""
+
+    list_display = ("name", "id_masked", "user", "created_at")
+    fields = ("user", "name", "id_masked", "created_at")
+    readonly_fields = fields
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(QuotaLedger)

@@ -11,6 +11,7 @@ models hold the one-row rules.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -373,6 +374,42 @@ class QuotaLedger(models.Model):
 
     def __str__(self) -> str:
         return self.id_masked
+
+
+class BuyerIdentity(models.Model):
+    """An identity (居民身份证) a shopper saved on their account to buy cross-border with: the
+    buyer (订购人) of their declarations.
+
+    Stored as the quota ledger stores it: a keyed digest for lookups (``id_digest``, the
+    ledger's key), the number encrypted at rest, and a masked copy for screens. Saving a
+    number here is what lets its owner see that number's yearly allowance in a quote; nobody
+    else's quote reads the ledger (``customs.selectors.quota_visible_to``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="buyer_identities",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name on the identity card"), max_length=60)
+    id_digest = models.CharField(_("identity digest"), max_length=64)
+    id_number = EncryptedTextField(_("identity number"))
+    id_masked = models.CharField(_("identity number"), max_length=32)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buyer identity")
+        verbose_name_plural = _("buyer identities")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "id_digest"], name="customs_buyer_identity_once_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_masked}"
 
 
 class QuotaEntry(models.Model):

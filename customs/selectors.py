@@ -40,6 +40,7 @@ from marketplace.crypto import identifier_digest
 
 from .identity import normalise_id_number
 from .models import (
+    BuyerIdentity,
     DutyAssessment,
     HsRate,
     PostalCategory,
@@ -211,6 +212,20 @@ def ratebook_invalidate() -> None:
 def quota_digest(id_number: str) -> str:
     """The ledger key of an identity number (a keyed digest; the number is not stored in it)."""
     return identifier_digest(normalise_id_number(id_number))
+
+
+def buyer_identities_of(*, user):
+    """The identities ``user`` saved on their account, oldest first."""
+    return BuyerIdentity.objects.filter(user=user).order_by("created_at", "id")
+
+
+def quota_visible_to(*, user, id_number: str) -> bool:
+    """Whether ``user`` may see the yearly quota of ``id_number``: a signed-in user who saved
+    that identity on their own account (one indexed query). Anyone else's quote is priced as
+    if no number had been sent, so it answers the same whoever the number belongs to."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return BuyerIdentity.objects.filter(user=user, id_digest=quota_digest(id_number)).exists()
 
 
 def quota_used_by_digest(*, digest: str, year: int) -> Decimal:

@@ -11,7 +11,7 @@ in, and nothing in a session such as flash messages) and no flash-message cookie
 else gets the page rendered for them, as before.
 
 What is stored (``storable``): a 200 that sets no cookie, did not ask for a CSRF token
-(a page with a form that posts is personal) and queued no message. The response always says
+(a page with a form that posts is personal), used no CSP nonce and queued no message. The response always says
 ``Vary: Cookie``: the page differs by the visitor's cookies (currency, session).
 
 The key (``page_key``) is the path with its query string, the language and whatever else the
@@ -72,6 +72,9 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not getattr(messages, "added_new", False)
         and "private" not in cache_control
         and "no-store" not in cache_control
+        # A page whose inline code carries this response's CSP nonce is for this response
+        # only (django-csp's lazy nonce is truthy once used): a copy would carry a stale one.
+        and not getattr(request, "csp_nonce", None)
     )
 
 

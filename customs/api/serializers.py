@@ -105,8 +105,9 @@ class QuoteRequestSerializer(serializers.Serializer):
         write_only=True,
         max_length=40,
         help_text=_(
-            "The buyer's identity number (China imports): the answer then says how much of "
-            "the yearly allowance is left. Never sent back."
+            "The buyer's identity number (China imports). When it is an identity saved on "
+            "the signed-in caller's own account, the answer says how much of its yearly "
+            "allowance is left; otherwise it changes nothing. Never sent back."
         ),
     )
     lines = QuoteLineSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
@@ -186,7 +187,8 @@ class QuoteResponseSerializer(serializers.Serializer):
     switched_from = serializers.CharField()
     yearly_limit = serializers.CharField(allow_null=True)
     yearly_remaining = serializers.CharField(
-        allow_null=True, help_text=_("Only when an identity number was sent")
+        allow_null=True,
+        help_text=_("Only for an identity saved on the signed-in caller's own account"),
     )
     yearly_counted = serializers.CharField(allow_null=True)
 

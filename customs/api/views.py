@@ -152,7 +152,9 @@ EXAMPLE_RESPONSE = {
 class DutyQuoteView(APIView):
     """Duties and taxes of one order (one parcel) under the regime its destination, clearance
     mode and date select, line by line. Anonymous callers are welcome; the "quote" throttle
-    limits each client. Amounts are strings; texts follow Accept-Language (zh-hans or en)."""
+    limits each client. Amounts are strings; texts follow Accept-Language (zh-hans or en).
+    The yearly allowance is read only for an identity saved on the signed-in caller's own
+    account; for anyone else the identity number changes nothing in the answer."""
 
     permission_classes = [permissions.AllowAny]
     parser_classes = [JSONParser]  # lines are nested: a form encoding cannot carry them
@@ -205,6 +207,10 @@ class DutyQuoteView(APIView):
         ]
         order_date = data.get("order_date") or timezone.localdate()
         id_number = data.get("id_number") or None
+        if id_number and not selectors.quota_visible_to(user=request.user, id_number=id_number):
+            # Not the caller's own saved identity: price it as if no number was sent, so the
+            # answer says nothing about whoever the number belongs to.
+            id_number = None
         try:
             result = services.duty_quote(
                 destination=data["destination"],

@@ -2,6 +2,7 @@
 
 - ``rates``: operator edits of the rate tables (checked, then the cached RateBook dropped);
 - ``quota``: the buyers' yearly quota ledger (usage, restore);
+- ``identities``: the identities shoppers save on their accounts;
 - ``quotes``: the synchronous duty quote for cart and checkout pages;
 - ``assessments``: stored duty assessments and their lifecycle (``ASSESSMENT_FLOW``).
 """
@@ -15,6 +16,7 @@ from .assessments import (
     duty_assessment_request,
     duty_assessments_requeue,
 )
+from .identities import buyer_identity_delete, buyer_identity_save
 from .quota import QuotaError, QuotaExceededError, quota_record_usage, quota_restore
 from .quotes import PreparedQuote, duty_quote, duty_quote_prepare, fx_rates_into
 from .rates import (
@@ -31,6 +33,8 @@ __all__ = [
     "PreparedQuote",
     "QuotaError",
     "QuotaExceededError",
+    "buyer_identity_delete",
+    "buyer_identity_save",
     "duty_assessment_compute",
     "duty_assessment_fail",
     "duty_assessment_freeze",

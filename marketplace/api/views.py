@@ -6,12 +6,13 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.lockout import LOCKED_OUT_CODE, locked_out_message
 from marketplace.money import Money, MoneyError, convert, format_money
 from marketplace.selectors import currencies_offered, fx_rates_current
 from marketplace.tenancy import memberships_for
@@ -126,8 +127,26 @@ class ConvertView(APIView):
         )
 
 
+class LoginLockedOut(exceptions.APIException):
+    """A log-in refused by the lockout (marketplace/lockout.py)."""
+
+    status_code = 429
+    default_code = LOCKED_OUT_CODE
+
+
 class TokenView(ObtainAuthToken):
-    """Exchange email + password for an API token (throttled)."""
+    """Exchange email + password for an API token (throttled, and locked out after too many
+    failures like every log-in door)."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            # Axes flags the request it saw (this DRF request) when the account or client
+            # is locked, or this failure reached the limit; its middleware sees only Django's.
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut(locked_out_message()) from None
+            raise

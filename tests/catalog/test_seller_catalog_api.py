@@ -46,6 +46,17 @@ def test_create_with_nested_skus_and_tiers_then_read_it_back(tenants):
     assert detail["skus"][0]["code"] == "API-SKU-1"
 
 
+def test_external_images_are_stripped_when_a_description_is_saved(tenants):
+    response = create(
+        tenants.a.client,
+        description_en='<p>Serum</p><img src="https://tracker.example/p.gif?m=1" alt="">',
+    )
+    assert response.status_code == 201, response.json()
+    product = Product.objects.get(pk=response.json()["id"])
+    assert "tracker.example" not in product.description_en
+    assert product.description_en == '<p>Serum</p><img alt="">'
+
+
 def test_bonded_without_record_is_a_field_error_and_nothing_is_written(tenants):
     response = create(
         tenants.a.client,

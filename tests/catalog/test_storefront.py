@@ -165,6 +165,19 @@ def test_description_is_sanitised_when_shown(client, shop):
     assert "<script>alert(1)" not in html and "onclick" not in html and "<p>Hi</p>" in html
 
 
+def test_external_images_in_a_description_never_reach_the_storefront(client, shop):
+    """A description saved before images were checked still shows no tracking pixel."""
+    Product.objects.filter(pk=shop.earbuds.pk).update(
+        description_en=(
+            '<p>Hi</p><img src="https://tracker.example/p.gif?u=1" alt="">'
+            '<img src="/media/products/own.jpg" alt="ours">'
+        )
+    )
+    html = page(client, product_url(shop.earbuds))
+    assert "tracker.example" not in html
+    assert '<img src="/media/products/own.jpg" alt="ours">' in html
+
+
 @pytest.mark.parametrize("which", ["draft", "hidden"])
 def test_invisible_products_are_404(client, shop, which):
     item = getattr(shop, which)

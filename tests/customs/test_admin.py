@@ -149,6 +149,31 @@ def test_try_a_quote_with_an_identity_number_shows_the_allowance_left(ops, rate_
     assert "25000.00 / 26000.00 CNY" in html
 
 
+def test_try_a_quote_shows_the_allowance_only_to_staff_who_may_read_the_ledgers(
+    client_for, rate_tables, id_number
+):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    spender, saver = id_number(21), id_number(22)
+    quota_record_usage(id_number=spender, year=2026, amount=Decimal("25800.00"), reference="SO-0")
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_regime"))
+    rates_only = client_for(staff)
+    url = reverse("admin:customs_try_quote")
+    pages = [
+        rates_only.post(url, try_quote_form(id_number=number)).content.decode()
+        for number in (spender, saver, "")
+    ]
+    totals = [re.search(r"29\.12", page) is not None for page in pages]
+    assert totals == [True, True, True]
+    assert not any("/ 26000.00 CNY" in page or "200.00 CNY" in page for page in pages)
+    staff.user_permissions.add(Permission.objects.get(codename="view_quotaledger"))
+    page = client_for(staff).post(url, try_quote_form(id_number=spender)).content.decode()
+    assert "200.00 / 26000.00 CNY" in page
+
+
 def test_an_operator_edit_reaches_the_next_quote(
     ops, rate_tables, django_capture_on_commit_callbacks
 ):

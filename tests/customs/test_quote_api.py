@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings as django_settings
 
 from customs.api.views import EXAMPLE_REQUEST, EXAMPLE_RESPONSE
-from customs.services import duty_quote, fx_rates_into, quota_record_usage
+from customs.services import buyer_identity_save, duty_quote, fx_rates_into, quota_record_usage
 from marketplace.money import Money, convert
 from tests.customs.helpers import line
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,12 +124,20 @@ def test_blocking_reasons_come_in_the_shoppers_words(client, rate_tables):
     assert "over the 5,000.00 CNY limit" in en["blocking"][0]["message"]
 
 
+def shopper_with_identity(client_for, number: str):
+    """A signed-in shopper who saved ``number`` on their account, and their client."""
+    shopper = UserFactory()
+    buyer_identity_save(user=shopper, name="张三", id_number=number)
+    return shopper, client_for(shopper)
+
+
 def test_an_identity_number_gives_the_yearly_allowance_and_is_never_echoed(
-    client, rate_tables, id_number
+    client, client_for, rate_tables, id_number
 ):
     buyer = id_number(5)
     quota_record_usage(id_number=buyer, year=2026, amount=Decimal("3200.00"), reference="SO-0")
-    response = post(client, order(id_number=buyer))
+    _, owner = shopper_with_identity(client_for, buyer)
+    response = post(owner, order(id_number=buyer))
     body = response.json()
     assert (body["yearly_limit"], body["yearly_remaining"], body["yearly_counted"]) == (
         "26000.00",
@@ -142,13 +151,40 @@ def test_an_identity_number_gives_the_yearly_allowance_and_is_never_echoed(
 
 
 def test_over_the_yearly_allowance_the_order_is_refused_before_payment(
-    client, rate_tables, id_number
+    client_for, rate_tables, id_number
 ):
     buyer = id_number(6)
     quota_record_usage(id_number=buyer, year=2026, amount=Decimal("25800.00"), reference="SO-0")
-    body = post(client, order(id_number=buyer), "zh-hans").json()
+    _, owner = shopper_with_identity(client_for, buyer)
+    body = post(owner, order(id_number=buyer), "zh-hans").json()
     assert body["blocked"] is True
     assert "您本年度剩余额度为 200.00 CNY" in body["blocking"][0]["message"]
+
+
+def test_someone_elses_number_gets_the_same_answer_whoever_it_belongs_to(
+    client, client_for, rate_tables, id_number
+):
+    """The quote once told anyone a stranger's spending: 26,000 minus what they bought."""
+    spender, saver = id_number(11), id_number(12)
+    quota_record_usage(id_number=spender, year=2026, amount=Decimal("25800.00"), reference="SO-1")
+    shopper_with_identity(client_for, spender)  # saved, but on another account
+    _, stranger = shopper_with_identity(client_for, id_number(13))
+    for caller in (client, stranger):
+        for language in ("en", "zh-hans"):
+            without = post(caller, order(), language)
+            answers = [
+                post(caller, order(id_number=number), language) for number in (spender, saver)
+            ]
+            assert [a.status_code for a in answers] == [200, 200]
+            assert answers[0].content == answers[1].content == without.content
+            body = answers[0].json()
+            assert body["blocked"] is False and body["blocking"] == []
+            assert body["yearly_remaining"] is None and body["yearly_limit"] is None
+            assert "200.00" not in answers[0].content.decode()
+    # The owner of the spent number sees their own 200 CNY left.
+    _, owner = shopper_with_identity(client_for, spender)
+    mine = post(owner, order(id_number=spender)).json()
+    assert mine["yearly_remaining"] == "200.00" and mine["blocked"] is True
 
 
 @pytest.mark.parametrize(
