@@ -153,3 +153,71 @@ def test_every_message_is_translated_into_chinese():
         catalog = read_po(handle)
     missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert missing == []
+
+
+# The switch used to resolve ``next`` under the request's language (cookie or browser), so
+# a page in the other language did not resolve and the switch sent you back to it.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("browser", "code", "next_url", "landing"),
+    [
+        ("en-US,en;q=0.9", "en", "/zh-hans/p/57/", "/en/p/57/"),
+        ("zh-CN,zh;q=0.9", "zh-hans", "/en/p/57/", "/zh-hans/p/57/"),
+        (
+            "en-US,en;q=0.9",
+            "en",
+            "/zh-hans/search/?q=%E8%8C%B6&page=2",
+            "/en/search/?q=%E8%8C%B6&page=2",
+        ),
+        ("zh-CN,zh;q=0.9", "zh-hans", "/en/seller/team/", "/zh-hans/seller/team/"),
+        ("en-US,en;q=0.9", "en", "/zh-hans/seller/payout/", "/en/seller/payout/"),
+        (
+            "zh-CN,zh;q=0.9",
+            "zh-hans",
+            "/en/ops/catalog/product/?o=1",
+            "/zh-hans/ops/catalog/product/?o=1",
+        ),
+        ("en-US,en;q=0.9", "en", "/zh-hans/ops/", "/en/ops/"),
+        # a page that does not exist keeps its place in the other language
+        ("en-US,en;q=0.9", "en", "/zh-hans/no-such-page/", "/en/no-such-page/"),
+        ("", "en", "/zh-hans/", "/en/"),
+    ],
+)
+def test_switch_lands_on_the_other_languages_page_whatever_the_browser_says(
+    client, browser, code, next_url, landing
+):
+    headers = {"Accept-Language": browser} if browser else {}
+    response = client.get(f"/i18n/switch/{code}/", {"next": next_url}, headers=headers)
+    assert response.status_code == 302
+    assert response.url == landing
+    assert response.cookies["django_language"].value == code
+    assert response.cookies["django_language"]["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+def test_switch_ignores_a_cookie_naming_the_other_language(client):
+    client.cookies["django_language"] = "zh-hans"
+    response = client.get("/i18n/switch/en/", {"next": "/zh-hans/accounts/login/"})
+    assert response.url == "/en/accounts/login/"
+    assert response.cookies["django_language"].value == "en"
+    # and the landing page is English, cookie and all
+    page = client.get(response.url, headers={"Accept-Language": "zh-CN"})
+    assert "<h1>Log in</h1>" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_switch_moves_the_log_in_pages_next_along(client):
+    response = client.get(
+        "/i18n/switch/en/",
+        {"next": "/zh-hans/ops/login/?next=/zh-hans/ops/customs/hsrate/"},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert response.url == "/en/ops/login/?next=%2Fen%2Fops%2Fcustoms%2Fhsrate%2F"
+
+
+@pytest.mark.django_db
+def test_switch_to_a_language_the_site_does_not_speak_is_not_found(client):
+    # Django ships French messages, but Silkway has no /fr/ pages: no cookie, no redirect
+    response = client.get("/i18n/switch/fr/", {"next": "/en/"})
+    assert response.status_code == 404
+    assert "django_language" not in response.cookies
