@@ -105,3 +105,27 @@ def test_password_reset_rules_speak_chinese_on_the_chinese_page(client):
     html = response.content.decode()
     assert "密码长度太短。密码必须包含至少 8 个字符。" in html
     assert english_words(html) == set()
+
+
+@pytest.mark.parametrize(("lang", "chosen"), [("zh-hans", "zh-hans"), ("en", "en")])
+def test_sign_up_preselects_the_page_language(client, lang, chosen):
+    """The Chinese sign-up page used to preselect English (the model's default)."""
+    html = client.get(f"/{lang}/accounts/signup/", headers={"Accept-Language": "en"})
+    form = html.context["form"]
+    assert form["preferred_language"].value() == chosen
+    assert re.search(rf'<option value="{chosen}" selected>', html.content.decode())
+
+
+def test_sign_up_on_the_chinese_page_keeps_chinese_unless_changed(client):
+    page = client.get("/zh-hans/accounts/signup/")
+    chosen = page.context["form"]["preferred_language"].value()
+    client.post(
+        "/zh-hans/accounts/signup/",
+        {
+            "email": "mei@example.com",
+            "preferred_language": chosen,
+            "password1": "a-Strong-passphrase-42",
+            "password2": "a-Strong-passphrase-42",
+        },
+    )
+    assert User.objects.get(email="mei@example.com").preferred_language == "zh-hans"
