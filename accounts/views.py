@@ -18,7 +18,7 @@ def signup(request):
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data.get("display_name", ""),
-            language=form.cleaned_data.get("preferred_language") or "en",
+            language=form.cleaned_data["preferred_language"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("storefront:home")

@@ -46,6 +46,7 @@ from .models import (
     Regime,
     VatRate,
 )
+from .percent import rate_percent
 from .presenters import engine_error_fields, quote_view
 from .profiles import admin as profiles_admin  # noqa: F401 - registers the profile screens
 
@@ -53,6 +54,19 @@ from .profiles import admin as profiles_admin  # noqa: F401 - registers the prof
 LEDGER_VIEW = "customs.view_quotaledger"
 
 # --- rate tables ---------------------------------------------------------------------------
+
+
+def rate_column(model, name: str):
+    """A change-list column showing the rate field ``name`` as a percentage (``13%``), not as
+    the stored fraction (``0.130000``)."""
+
+    @admin.display(description=model._meta.get_field(name).verbose_name, ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        return None if value is None else rate_percent(value)  # None: the admin's "-"
+
+    column.__name__ = f"{name}_percent"
+    return column
 
 
 class RateTableAdmin(admin.ModelAdmin):
@@ -233,9 +247,9 @@ class HsRateAdmin(RateTableAdmin):
         "table",
         "hs_prefix_display",
         "flag",
-        "duty_rate",
-        "vat_rate",
-        "ct_rate",
+        rate_column(HsRate, "duty_rate"),
+        rate_column(HsRate, "vat_rate"),
+        rate_column(HsRate, "ct_rate"),
         "postal_category",
         "excise",
         "note",
@@ -276,13 +290,19 @@ class HsRateAdmin(RateTableAdmin):
 
 @admin.register(PostalCategory)
 class PostalCategoryAdmin(RateTableAdmin, TranslationAdmin):
-    list_display = ("code", "rate", "description")
+    list_display = ("code", rate_column(PostalCategory, "rate"), "description")
     search_fields = ("code", "description_en", "description_zh_hans")
 
 
 @admin.register(VatRate)
 class VatRateAdmin(RateTableAdmin):
-    list_display = ("country", "rate", "effective_from", "effective_to", "note")
+    list_display = (
+        "country",
+        rate_column(VatRate, "rate"),
+        "effective_from",
+        "effective_to",
+        "note",
+    )
     list_filter = ("country",)
     search_fields = ("country",)
 

@@ -25,6 +25,7 @@ from customs.engine import (
     FLAG_HIGH_END_WATCH,
     ClearanceMode,
 )
+from customs.percent import PercentRateField
 from marketplace.crypto import EncryptedTextField
 from marketplace.transitions import TransitionEvent
 
@@ -68,8 +69,21 @@ def _validate_modes(value: str) -> None:
         )
 
 
+class RateField(models.DecimalField):
+    """A tax rate stored as a fraction (0.13); forms show and take it as a percentage (13).
+    The database column is a plain decimal (``deconstruct`` names ``DecimalField``, so no
+    migration sees a change)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PercentRateField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 def _rate(verbose: str, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
+    return RateField(
         verbose,
         **RATE_DIGITS,
         validators=[MinValueValidator(0), MaxValueValidator(1)],

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,30 +25,6 @@ from .forms import AccountForm, ApplicationForm
 from .models import MerchantApplication
 from .validators import LICENCE_TYPES
 from .views import add_service_errors
-
-
-def _details(form: ApplicationForm) -> services.ApplicationDetails:
-    data = form.cleaned_data
-    return services.ApplicationDetails(
-        kind=data["kind"],
-        company_name_zh_hans=data["company_name_zh_hans"],
-        company_name_en=data["company_name_en"],
-        country=data["country"],
-        licence_number=data["licence_number"],
-        # Only a new upload replaces the file (an unchanged field yields the stored one).
-        licence_file=upload
-        if isinstance(upload := data.get("licence_file"), UploadedFile)
-        else None,
-        contact_name=data["contact_name"],
-        contact_email=data["contact_email"],
-        contact_phone=data["contact_phone"],
-        categories=list(data["categories"]),
-        trade_modes=list(data["trade_modes"]),
-        payout_bank_name=data["payout_bank_name"],
-        payout_account_holder=data["payout_account_holder"],
-        payout_account_number=data.get("payout_account_number", ""),
-        payout_swift=data["payout_swift"],
-    )
 
 
 def _route_errors(exc: ValidationError, form: ApplicationForm, account: AccountForm | None):
@@ -90,7 +65,7 @@ def apply(request):
                         email=account.cleaned_data["email"],
                         password=account.cleaned_data["password1"],
                         language=get_language() or "en",
-                        details=_details(form),
+                        details=form.details(),
                     )
                     login(
                         request,
@@ -99,7 +74,7 @@ def apply(request):
                     )
                 else:
                     application = services.application_submit(
-                        applicant=user, details=_details(form)
+                        applicant=user, details=form.details()
                     )
             except ValidationError as exc:
                 _route_errors(exc, form, account)
@@ -149,7 +124,7 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(
-                application=application, by=request.user, details=_details(form)
+                application=application, by=request.user, details=form.details()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.clearance_labels import sku_mode_choices
@@ -12,6 +13,7 @@ from marketplace.countries import country_choices
 
 from .models import MerchantApplication
 from .roles import Role
+from .services import ApplicationDetails
 from .validators import (
     LICENCE_MAX_BYTES,
     SWIFT_VALIDATOR,
@@ -117,6 +119,29 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_payout_account_number(self):
         return normalise_account_number(self.cleaned_data.get("payout_account_number", ""))
+
+    def details(self) -> ApplicationDetails:
+        """The cleaned input as the services take it (the page and the API both send it)."""
+        data = self.cleaned_data
+        upload = data.get("licence_file")
+        return ApplicationDetails(
+            kind=data["kind"],
+            company_name_zh_hans=data["company_name_zh_hans"],
+            company_name_en=data["company_name_en"],
+            country=data["country"],
+            licence_number=data["licence_number"],
+            # Only a new upload replaces the file (an unchanged field yields the stored one).
+            licence_file=upload if isinstance(upload, UploadedFile) else None,
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            categories=list(data["categories"]),
+            trade_modes=list(data["trade_modes"]),
+            payout_bank_name=data["payout_bank_name"],
+            payout_account_holder=data["payout_account_holder"],
+            payout_account_number=data.get("payout_account_number", ""),
+            payout_swift=data["payout_swift"],
+        )
 
     def _post_clean(self):
         # The services run the model's full validation; skipping it here avoids reading the

@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from merchants.models import Invitation, Membership, Merchant, MerchantEvent
+from merchants.forms import ApplicationForm
+from merchants.models import (
+    Invitation,
+    Membership,
+    Merchant,
+    MerchantApplication,
+    MerchantApplicationEvent,
+    MerchantEvent,
+)
 from merchants.roles import Role
 from merchants.validators import (
     SWIFT_VALIDATOR,
@@ -130,3 +138,48 @@ class CommissionSerializer(serializers.Serializer):
     )
     platform_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
     categories = CommissionLineSerializer(source="lines", many=True)
+
+
+class ApplicationEventSerializer(MerchantEventSerializer):
+    """One step of an application's review; the reason is the operator's question or
+    decision, shown to the applicant (operators are not named)."""
+
+    summary = None
+
+    class Meta:
+        model = MerchantApplicationEvent
+        fields = [name for name in MerchantEventSerializer.Meta.fields if name != "summary"]
+        read_only_fields = fields
+
+
+class MerchantApplicationSerializer(serializers.ModelSerializer):
+    """An application as its applicant sees it: what they sent (the account number masked),
+    where the review stands, and its history."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    categories = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    trade_modes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    payout_account_masked = serializers.CharField(read_only=True)
+    merchant = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    events = ApplicationEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MerchantApplication
+        # what the form takes, less what is never read back (the file is at .../licence/,
+        # the account number only masked)
+        fields = [
+            "id",
+            "status",
+            "status_label",
+            *(
+                name
+                for name in ApplicationForm.Meta.fields
+                if name not in ("licence_file", "payout_account_number")
+            ),
+            "payout_account_masked",
+            "merchant",
+            "created_at",
+            "updated_at",
+            "events",
+        ]
+        read_only_fields = fields

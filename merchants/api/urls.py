@@ -1,11 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import onboarding, views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("seller/team", views.SellerTeamViewSet, basename="seller-team")
 router.register("seller/invitations", views.SellerInvitationViewSet, basename="seller-invitation")
+router.register(
+    "onboarding/applications", onboarding.ApplicationViewSet, basename="onboarding-application"
+)
 
 urlpatterns = [
     path("seller/merchant/", views.SellerMerchantView.as_view(), name="seller-merchant"),

@@ -7,6 +7,7 @@ from django.core import mail
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.marketplace.test_i18n import english_words
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,59 @@ def test_password_reset_round_trip(client, lang):
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Another-strong-pass-77")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("abc", "密码长度太短。密码必须包含至少 8 个字符。"),
+        ("12345678", "这个密码太常见了。"),
+        ("90817263", "密码只包含数字。"),
+    ],
+)
+def test_sign_up_password_rules_speak_chinese_on_the_chinese_page(client, password, message):
+    response = client.post(
+        "/zh-hans/accounts/signup/",
+        {"email": "mei@example.com", "password1": password, "password2": password},
+    )
+    html = response.content.decode()
+    assert message in html
+    assert "This password" not in html
+    assert english_words(html) == set()
+
+
+def test_password_reset_rules_speak_chinese_on_the_chinese_page(client):
+    user = UserFactory()
+    client.post("/zh-hans/accounts/password-reset/", {"email": user.email})
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "abc", "new_password2": "abc"}
+    )
+    html = response.content.decode()
+    assert "密码长度太短。密码必须包含至少 8 个字符。" in html
+    assert english_words(html) == set()
+
+
+@pytest.mark.parametrize(("lang", "chosen"), [("zh-hans", "zh-hans"), ("en", "en")])
+def test_sign_up_preselects_the_page_language(client, lang, chosen):
+    """The Chinese sign-up page used to preselect English (the model's default)."""
+    html = client.get(f"/{lang}/accounts/signup/", headers={"Accept-Language": "en"})
+    form = html.context["form"]
+    assert form["preferred_language"].value() == chosen
+    assert re.search(rf'<option value="{chosen}" selected>', html.content.decode())
+
+
+def test_sign_up_on_the_chinese_page_keeps_chinese_unless_changed(client):
+    page = client.get("/zh-hans/accounts/signup/")
+    chosen = page.context["form"]["preferred_language"].value()
+    client.post(
+        "/zh-hans/accounts/signup/",
+        {
+            "email": "mei@example.com",
+            "preferred_language": chosen,
+            "password1": "a-Strong-passphrase-42",
+            "password2": "a-Strong-passphrase-42",
+        },
+    )
+    assert User.objects.get(email="mei@example.com").preferred_language == "zh-hans"

@@ -183,8 +183,9 @@ def test_an_operator_edit_reaches_the_next_quote(
         "table": "CN",
         "hs_prefix": "61",
         "flag": "",
-        "duty_rate": "0.07",
-        "vat_rate": "0.09",
+        # typed as percentages, as the form shows them
+        "duty_rate": "7",
+        "vat_rate": "9",
         "ct_rate": "0",
         "postal_category": "2",
         "note": "knitted apparel, reduced VAT",
@@ -195,12 +196,14 @@ def test_an_operator_edit_reaches_the_next_quote(
     assert response.status_code == 302
     html = ops.post(reverse("admin:customs_try_quote"), try_quote_form()).content.decode()
     assert re.search(r'id="tax-total">20\.16<', html)  # 320 x 9 % x 0.7
+    row.refresh_from_db()
+    assert (row.duty_rate, row.vat_rate) == (Decimal("0.07"), Decimal("0.09"))
 
 
 def test_an_edit_that_breaks_the_rate_data_is_refused_with_the_reason(ops, rate_tables):
     response = ops.post(
         reverse("admin:customs_vatrate_add"),
-        {"country": "DE", "rate": "0.16", "effective_from": "2020-07-01", "note": ""},
+        {"country": "DE", "rate": "16", "effective_from": "2020-07-01", "note": ""},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -328,7 +331,7 @@ def test_a_postal_rate_edited_in_both_languages_reaches_the_quotes(
             reverse("admin:customs_postalcategory_change", args=[category.pk]),
             {
                 "code": "2",
-                "rate": "0.25",
+                "rate": "25",  # percent, as the form shows it
                 "description_en": "textiles and everything not listed elsewhere",
                 "description_zh_hans": "纺织品及其他未列明物品",
             },
@@ -341,3 +344,53 @@ def test_a_postal_rate_edited_in_both_languages_reaches_the_quotes(
         try_quote_form(mode="personal_parcel", freight="", **{"lines-0-unit_price": "1200"}),
     ).content.decode()
     assert re.search(r'id="tax-total">300\.00<', html)  # 1,200 x 25 %
+
+
+RAW_FRACTION = re.compile(r">\s*[01]\.\d{6}\s*<")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_hs_rates_are_listed_as_percentages(ops, rate_tables, lang):
+    """The list showed the stored fractions (0.100000) where operators read 10%."""
+    row = HsRate.objects.get(table="CN", hs_prefix="61", flag="")
+    url = reverse("admin:customs_hsrate_changelist").replace("/en/", f"/{lang}/")
+    html = ops.get(url, {"q": "61", "table__exact": "CN"}).content.decode()
+    assert not RAW_FRACTION.search(html)
+    cells = re.search(rf'<a href="[^"]*/hsrate/{row.pk}/change/[^"]*">.*?</tr>', html, re.S)
+    shown = re.findall(r'<td class="field-(\w+)">([^<]*)</td>', cells.group(0))
+    rates = {name: value for name, value in shown if name.endswith("_percent")}
+    # customs/seed/rates.csv: CN,61 duty 0.07, VAT empty (the standard rate), CT 0
+    assert rates == {"duty_rate_percent": "7%", "vat_rate_percent": "-", "ct_rate_percent": "0%"}
+
+
+def test_vat_rates_and_postal_categories_are_listed_as_percentages(ops, rate_tables):
+    for name in ("vatrate", "postalcategory"):
+        html = ops.get(reverse(f"admin:customs_{name}_changelist")).content.decode()
+        assert not RAW_FRACTION.search(html), name
+    html = ops.get(reverse("admin:customs_vatrate_changelist"), {"q": "DE"}).content.decode()
+    assert '<td class="field-rate_percent">19%</td>' in html
+
+
+def test_an_hs_rate_is_edited_as_a_percentage(ops, rate_tables):
+    row = HsRate.objects.get(table="CN", hs_prefix="61", flag="")
+    row.duty_rate = Decimal("0.1")
+    row.save()
+    url = reverse("admin:customs_hsrate_change", args=[row.pk]).replace("/en/", "/zh-hans/")
+    html = ops.get(url).content.decode()
+    assert re.search(r'name="duty_rate" value="10"', html)
+    assert "以百分比填写：13 表示 13%。" in html
+    assert not re.search(r'value="0\.\d{6}"', html)
+    data = {
+        "table": "CN",
+        "hs_prefix": "61",
+        "flag": "",
+        "duty_rate": "130",
+        "vat_rate": "",
+        "ct_rate": "0",
+        "postal_category": row.postal_category,
+        "note": row.note,
+    }
+    refused = ops.post(url, data).content.decode()
+    assert "确保该值小于或等于100。" in refused
+    row.refresh_from_db()
+    assert row.duty_rate == Decimal("0.1")

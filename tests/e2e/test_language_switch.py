@@ -1,8 +1,14 @@
-"""In a real browser: switch the home page to 中文 and back, staying on the page."""
+"""In a real browser: switch the language and stay on the same page, whatever the browser's
+own language and in every part of the site."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
 
 from marketplace.demo import seed_demo
+from tests.catalog.storefront_catalog import build_shop
+from tests.factories import MembershipFactory, OperatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -32,3 +38,55 @@ def test_switch_keeps_you_on_the_same_page(page):
     page.get_by_role("link", name="中文").click()
     page.wait_for_url("**/zh-hans/accounts/login/")
     assert page.locator("h1").inner_text() == "登录"
+
+
+def _fresh_browser(browser, live_server, locale: str, user=None):
+    """A new browser context (no cookies) whose Accept-Language is ``locale``, signed in as
+    ``user`` by handing it a session made on the server (no language cookie)."""
+    context = browser.new_context(base_url=live_server.url, locale=locale)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("browser_locale", "start", "link", "landing", "storefront_heading", "admin_heading"),
+    [
+        ("en-US", "zh-hans", "English", "en", "Clover Honey", "Operations"),
+        ("zh-CN", "en", "中文", "zh-hans", "三叶草蜂蜜", "运营"),
+    ],
+)
+def test_switch_from_a_fresh_browser_lands_on_the_other_language(
+    browser, live_server, browser_locale, start, link, landing, storefront_heading, admin_heading
+):
+    """The browser asks for one language, the page is in the other, and the switch goes to
+    the page's own URL in the language clicked (query string kept), in the storefront, the
+    seller portal and the back office. It used to send you back to where you were."""
+    shop = build_shop()
+    owner = MembershipFactory(merchant=shop.store).user
+    operator = OperatorFactory()
+    clover = f"/p/{shop.clover.pk}/{shop.clover.slug}/"
+    team_heading = {"en": "Team", "zh-hans": "团队"}[landing]
+    for user, path, heading in [
+        (None, f"{clover}?sku=1", storefront_heading),
+        (owner, "/seller/team/", team_heading),
+        (operator, "/ops/", admin_heading),
+    ]:
+        context, page = _fresh_browser(browser, live_server, browser_locale, user)
+        page.goto(f"/{start}{path}")
+        assert page.locator("html").get_attribute("lang") == start
+        page.locator(".lang-switch").get_by_role("link", name=link).click()
+        page.wait_for_url(f"{live_server.url}/{landing}{path}")
+        assert page.locator("html").get_attribute("lang") == landing, path
+        expect(page.locator("h1, #content h1").filter(has_text=heading).first).to_be_visible()
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        assert cookies[settings.LANGUAGE_COOKIE_NAME] == landing
+        context.close()

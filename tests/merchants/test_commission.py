@@ -233,3 +233,29 @@ def test_commission_page_query_count(cast, django_assert_max_num_queries):
         CategoryFactory(slug=f"c-{n}")
     with django_assert_max_num_queries(8):
         assert cast["owner"].get(reverse("seller:commission")).status_code == 200
+
+
+def test_the_chinese_commission_page_says_commission_not_tax(cast, tree):
+    """The rate column was headed 税率 (tax rate): the msgid "Rate" is the duty breakdown's."""
+    html = cast["owner"].get("/zh-hans/seller/commission/").content.decode()
+    assert "<th>佣金比例</th>" in html
+    assert "您的默认佣金比例" in html
+    assert "税率" not in html and "费率" not in html
+
+
+def test_no_commission_message_is_translated_as_a_tax_or_fee_rate():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    with open(root / "locale/zh_Hans/LC_MESSAGES/django.po", "rb") as handle:
+        catalog = read_po(handle)
+    wrong = [
+        message.id
+        for message in catalog
+        if isinstance(message.id, str)
+        and "commission" in message.id.lower()
+        and ("税率" in message.string or "费率" in message.string)
+    ]
+    assert wrong == []

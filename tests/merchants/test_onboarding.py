@@ -451,3 +451,20 @@ def test_a_pdf_licence_is_accepted_from_the_form(client_for, categories):
     client = client_for(UserFactory())
     client.post(reverse("apply:start"), form_data(categories, licence_file=pdf_upload("a.PDF")))
     assert MerchantApplication.objects.get().licence_kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", "Direct purchase import (9610), Bonded import (1210)"),
+        ("zh-hans", "直购进口（9610）, 保税进口（1210）"),
+    ],
+)
+def test_the_applicants_summary_shows_the_trade_modes_they_chose(client_for, details, lang, shown):
+    """The summary listed everything the applicant sent except the trade modes."""
+    application = services.application_submit(
+        applicant=UserFactory(), details=details(trade_modes=["direct", "bonded"])
+    )
+    url = reverse("apply:status", args=[application.pk]).replace("/en/", f"/{lang}/")
+    html = client_for(application.applicant).get(url).content.decode()
+    assert f'<dd data-field="trade_modes">{shown}</dd>' in html
