@@ -8,6 +8,7 @@ from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -125,8 +126,8 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
     The key holds the path and query, language, display currency, the FX table's digest and
     the storefront version: a catalog change, a new rate or another currency is a new key.
     The version and the page come in one cache round trip (``sf.read_versioned``).
-    ``live(meta)`` returns the HTML of the page's live slots; it runs on every request,
-    cached page or not, with the ``live_meta`` the view left on its response.
+    ``live(meta, request)`` returns the HTML of the page's live slots; it runs on every
+    request, cached page or not, with the ``live_meta`` the view left on its response.
     """
 
     def decorate(view):
@@ -145,7 +146,9 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
                 key = made[version]
                 entry = found.get(key)
                 if entry is not None:
-                    return entry.response(live(entry.meta) if live and entry.has_slots else None)
+                    return entry.response(
+                        live(entry.meta, request) if live and entry.has_slots else None
+                    )
             else:
                 version = sf.storefront_cache_version()
             with sf.version_pinned(version):
@@ -158,7 +161,7 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
                 if store:
                     cache.set(key, entry, timeout)
                 if entry.has_slots:
-                    response.content = entry.body(live(entry.meta))
+                    response.content = entry.body(live(entry.meta, request))
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -249,14 +252,21 @@ def category(request, slug: str):
     )
 
 
-def product_live(meta: dict) -> dict[str, str]:
+def product_live(meta: dict, request) -> dict[str, str]:
     """The product page's live slots, from stock read now: the availability line with the
     warehouses it ships from (``stock``) and each variant's availability cell
-    (``sku-<id>``). ``meta["skus"]``: ``(sku id, low-stock threshold)`` pairs."""
+    (``sku-<id>``); and the visitor's CSRF token for the add-to-cart forms (``csrf``), so
+    the page itself stays shareable. ``meta["skus"]``: ``(sku id, low-stock threshold)``
+    pairs."""
     stock = sf.sku_stock(meta["skus"])
     language = _language()
     places = tuple((w["kind"], w["country"]) for w in stock.warehouses)
-    live = {"stock": _availability_html(stock.state, places, language)}
+    live = {
+        "stock": _availability_html(stock.state, places, language),
+        "csrf": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
+    }
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
     return live
@@ -345,6 +355,7 @@ def product(request, pk: int, slug: str | None = None):
             "product": detail,
             "variants": variants,
             "stock_slot": pagecache.live_slot("stock"),
+            "csrf_slot": pagecache.live_slot("csrf"),
             "report_url": report_url(detail.id),
             "fragments": {
                 "top": parts.get("top", "storefront/_product_top.html", static_context),
