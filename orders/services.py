@@ -43,6 +43,17 @@ def _refuse(field: str, code: str, message: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
+def _lock(cart: Cart) -> Cart:
+    """The cart's lock; a cart merged away meanwhile (its shopper signed in on another
+    request) is refused like any other change that came too late."""
+    try:
+        return lock_cart(cart.pk)
+    except Cart.DoesNotExist:
+        raise _refuse(
+            "cart", "cart_gone", _("Your cart changed in the meantime: please try again.")
+        ) from None
+
+
 def _check(offer: Offer | None, quantity: int, destination: str) -> Offer:
     if offer is None:
         raise _refuse("sku", "unknown_sku", _("This product does not exist."))
@@ -73,7 +84,7 @@ def cart_add(*, cart: Cart, sku_id: int, quantity: int, destination: str) -> Car
             "invalid_quantity",
             _("Enter a quantity from 1 to %(n)s.") % {"n": MAX_QUANTITY},
         )
-    lock_cart(cart.pk)
+    _lock(cart)
     line = CartLine.objects.filter(cart=cart, sku_id=sku_id).first()
     total = quantity + (line.quantity if line else 0)
     _check(offer, total, destination)
@@ -97,7 +108,7 @@ def cart_add(*, cart: Cart, sku_id: int, quantity: int, destination: str) -> Car
 def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, destination: str) -> CartLine:
     """Set a line's quantity (0 removes it). The shopper now sees today's price: the line's
     price change, if any, is acknowledged."""
-    lock_cart(cart.pk)
+    _lock(cart)
     line = CartLine.objects.filter(cart=cart, pk=line_id).first()
     if line is None:
         raise _refuse("line", "unknown_line", _("This item is no longer in your cart."))
@@ -115,7 +126,7 @@ def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int, destination: s
 @transaction.atomic
 def cart_remove(*, cart: Cart, line_id: int) -> None:
     """Remove a line (removing one that is gone already is not an error)."""
-    lock_cart(cart.pk)
+    _lock(cart)
     CartLine.objects.filter(cart=cart, pk=line_id).delete()
 
 
