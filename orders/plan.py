@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs.engine import EngineError, LineItem, QuoteResult
+from customs.codec import tax_kind_name
 from customs.presenters import quote_view
 from customs.services import duty_quote
 from logistics.models import Warehouse
@@ -129,21 +130,35 @@ class GroupView:
     def cheapest(self):
         return self.shipping.options[0] if self.shipping.options else None
 
+    def _shown(self, amount: Decimal) -> Money:
+        """An amount of the regime's currency in the shopper's (as it is without a rate)."""
+        money = Money(amount, self.duties.result.currency)
+        try:
+            return convert(money, self.currency, rates_for_display(), base=settings.BASE_CURRENCY)
+        except MoneyError:
+            return money
+
     @property
     def duties_shown(self) -> Money | None:
         """The duty total in the shopper's currency, when there is one to show."""
         result = self.duties.result
         if result is None or result.blocked:
             return None
-        try:
-            return convert(
-                Money(result.tax_total, result.currency),
-                self.currency,
-                rates_for_display(),
-                base=settings.BASE_CURRENCY,
-            )
-        except MoneyError:
-            return None
+        return self._shown(result.tax_total)
+
+    @property
+    def duties_breakdown(self) -> list[tuple[str, Money]]:
+        """Each tax the engine charges (name in the page language, amount in the shopper's
+        currency), the zero ones left out."""
+        result = self.duties.result
+        if result is None or result.blocked:
+            return []
+        language = page_language()
+        return [
+            (tax_kind_name(kind, language), self._shown(amount))
+            for kind, amount in result.totals.items()
+            if amount
+        ]
 
 
 @dataclass
