@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customs.engine import EngineError, LineItem, QuoteResult
 from customs.codec import tax_kind_name
+from customs.engine import EngineError, LineItem, QuoteResult
 from customs.presenters import quote_view
 from customs.services import duty_quote
 from logistics.models import Warehouse
