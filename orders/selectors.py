@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -50,14 +52,41 @@ def cart_of(owner: CartOwner) -> Cart | None:
     return None
 
 
-def cart_count(owner: CartOwner) -> int:
-    """How many lines the owner's cart has (one query; none for an anonymous owner without
-    a cart token): the number on the header's cart link."""
+COUNT_TTL = 600
+
+
+def cart_count_key(owner: CartOwner) -> str | None:
     if owner.user_id is not None:
-        return CartLine.objects.filter(cart__user_id=owner.user_id).count()
+        return f"orders:cart-count:user:{owner.user_id}"
     if owner.token:
-        return CartLine.objects.filter(cart__token=owner.token, cart__user__isnull=True).count()
-    return 0
+        return f"orders:cart-count:token:{owner.token}"
+    return None
+
+
+def cart_count(owner: CartOwner) -> int:
+    """How many lines the owner's cart has: the number on the header's cart link. Kept in
+    the shared cache (every cart write forgets it, at once and on commit), so a page costs
+    one cache read and no query; none at all for an anonymous owner without a cart token."""
+    key = cart_count_key(owner)
+    if key is None:
+        return 0
+    count = cache.get(key)
+    if count is None:
+        if owner.user_id is not None:
+            lines = CartLine.objects.filter(cart__user_id=owner.user_id)
+        else:
+            lines = CartLine.objects.filter(cart__token=owner.token, cart__user__isnull=True)
+        count = lines.count()
+        cache.set(key, count, COUNT_TTL)
+    return count
+
+
+def cart_count_forget(cart: Cart) -> None:
+    """Forget the cached count of ``cart``'s owner, now and when the transaction commits."""
+    owner = CartOwner(user_id=cart.user_id) if cart.user_id else CartOwner(token=cart.token)
+    keys = [cart_count_key(owner)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --------------------------------------------------------------------------------------------

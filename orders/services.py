@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from orders.lock_objects import lock_cart, lock_carts
 from orders.models import Cart, CartLine
-from orders.selectors import Offer, Problem, offer_for, offers_for, problem_text, sku_rows
+from orders.selectors import (
+    Offer,
+    Problem,
+    cart_count_forget,
+    offer_for,
+    offers_for,
+    problem_text,
+    sku_rows,
+)
 
 # A quantity above this is refused whatever the stock (a typo, not an order).
 MAX_QUANTITY = 9999
@@ -45,13 +53,16 @@ def _refuse(field: str, code: str, message: str) -> ValidationError:
 
 def _lock(cart: Cart) -> Cart:
     """The cart's lock; a cart merged away meanwhile (its shopper signed in on another
-    request) is refused like any other change that came too late."""
+    request) is refused like any other change that came too late. The header's cached count
+    is forgotten: every caller is about to change the lines."""
     try:
-        return lock_cart(cart.pk)
+        locked = lock_cart(cart.pk)
     except Cart.DoesNotExist:
         raise _refuse(
             "cart", "cart_gone", _("Your cart changed in the meantime: please try again.")
         ) from None
+    cart_count_forget(locked)
+    return locked
 
 
 def _check(offer: Offer | None, quantity: int, destination: str) -> Offer:
@@ -147,6 +158,8 @@ def cart_merge(*, user, token: str, destination: str) -> Cart | None:
     locked = lock_carts([anonymous.pk, own.pk])
     if anonymous.pk not in locked:  # merged by a concurrent log-in meanwhile
         return own
+    cart_count_forget(anonymous)
+    cart_count_forget(own)
     incoming = list(CartLine.objects.filter(cart=anonymous))
     existing = {line.sku_id: line for line in CartLine.objects.filter(cart=own)}
     offers = offers_for(sku_rows().filter(pk__in=[line.sku_id for line in incoming]), destination)

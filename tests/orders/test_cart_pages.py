@@ -200,3 +200,41 @@ def test_header_count_costs_no_query_without_a_session(world, django_assert_num_
     with django_assert_num_queries(0):
         html = Template("{% load cart %}{% cart_link %}").render(Context({"request": request}))
     assert 'data-cart-count="0"' in html
+
+
+def test_chinese_cart_page_has_no_english_ui_text(world):
+    from tests.marketplace.test_i18n import english_words
+
+    for sku in (world.honey, world.serum, world.balm):
+        sku.attributes = {"size": "500克"}
+        sku.save()
+    browser = Client()
+    browser.post("/zh-hans/cart/add/", {"sku": world.honey.pk, "quantity": 1})
+    browser.post("/zh-hans/cart/add/", {"sku": world.serum.pk, "quantity": 2})
+    browser.post("/zh-hans/cart/add/", {"sku": world.balm.pk, "quantity": 1})
+    world.honey.price = "219.00"
+    world.honey.save()
+    world.stock["balm"].reserved = world.stock["balm"].on_hand
+    world.stock["balm"].save()
+    browser.post("/zh-hans/cart/destination/", {"country": "CN", "province": "CN-ZJ"})
+    page = browser.get("/zh-hans/cart/").content.decode()
+    assert "价格已变动" in page and "已售罄" in page and "税费" in page
+    page = re.sub(r'<span class="money">.*?</span>', "", page)
+    # EMS and DHL are carriers' names, the same in Chinese
+    assert english_words(page) - {"EMS", "DHL"} == set()
+
+
+def test_header_count_follows_changes_made_elsewhere(world, client_for):
+    from rest_framework.authtoken.models import Token
+
+    shopper = UserFactory()
+    browser = client_for(shopper)
+    browser.post("/en/cart/add/", {"sku": world.honey.pk, "quantity": 1})
+    assert 'data-cart-count="1"' in browser.get("/en/").content.decode()
+    app = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=shopper).key}")
+    app.post(
+        "/api/v1/cart/lines/",
+        {"sku": world.balm.pk, "quantity": 1},
+        content_type="application/json",
+    )
+    assert 'data-cart-count="2"' in browser.get("/en/").content.decode()
