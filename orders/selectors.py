@@ -150,7 +150,9 @@ class Offer:
 
     @property
     def minimum(self) -> int:
-        return self.sku.min_order_quantity
+        """The minimum order quantity of a line: the SKU's, or the product's when higher
+        (the product page shows both)."""
+        return max(self.sku.min_order_quantity, self.product.min_order_quantity)
 
     def unit_price(self, quantity: int) -> Decimal:
         return tier_unit_price(self.sku.price, self.tiers, quantity)

@@ -201,3 +201,11 @@ def test_a_users_cart_token_is_not_an_anonymous_cart(world):
     cart_add(cart=own, sku_id=world.honey.pk, quantity=1, destination="CN")
     assert cart_merge(user=other, token=own.token, destination="CN") is None
     assert own.lines.count() == 1
+
+
+def test_the_products_minimum_applies_when_higher_than_the_skus(world, cart):
+    Product.objects.filter(pk=world.balm.product_id).update(min_order_quantity=3)
+    with pytest.raises(ValidationError) as caught:
+        cart_add(cart=cart, sku_id=world.balm.pk, quantity=2, destination="CN")
+    assert "minimum order is 3" in caught.value.messages[0]
+    assert cart_add(cart=cart, sku_id=world.balm.pk, quantity=3, destination="CN").quantity == 3
