@@ -65,15 +65,17 @@ def _lock(cart: Cart) -> Cart:
     return locked
 
 
+def _invalid_quantity() -> ValidationError:
+    return _refuse(
+        "quantity", "invalid_quantity", _("Enter a quantity from 1 to %(n)s.") % {"n": MAX_QUANTITY}
+    )
+
+
 def _check(offer: Offer | None, quantity: int, destination: str) -> Offer:
     if offer is None:
         raise _refuse("sku", "unknown_sku", _("This product does not exist."))
     if quantity < 1 or quantity > MAX_QUANTITY:
-        raise _refuse(
-            "quantity",
-            "invalid_quantity",
-            _("Enter a quantity from 1 to %(n)s.") % {"n": MAX_QUANTITY},
-        )
+        raise _invalid_quantity()
     found = offer.problem(quantity, destination)
     if found:
         code, values = found
@@ -87,18 +89,12 @@ def cart_add(*, cart: Cart, sku_id: int, quantity: int, destination: str) -> Car
     """Add ``quantity`` units of SKU ``sku_id`` (to the line already holding it, if any).
     The line's new quantity must pass the offer's rules for ``destination``."""
     offer = offer_for(sku_id, destination)
-    if offer is None:
-        raise _refuse("sku", "unknown_sku", _("This product does not exist."))
     if quantity < 1:
-        raise _refuse(
-            "quantity",
-            "invalid_quantity",
-            _("Enter a quantity from 1 to %(n)s.") % {"n": MAX_QUANTITY},
-        )
+        raise _invalid_quantity()
     _lock(cart)
     line = CartLine.objects.filter(cart=cart, sku_id=sku_id).first()
     total = quantity + (line.quantity if line else 0)
-    _check(offer, total, destination)
+    offer = _check(offer, total, destination)
     unit = offer.unit_price(total)
     if line is None:
         line = CartLine.objects.create(
@@ -145,10 +141,10 @@ def cart_remove(*, cart: Cart, line_id: int) -> None:
 def cart_merge(*, user, token: str, destination: str) -> Cart | None:
     """Merge the anonymous cart ``token`` into ``user``'s cart at log-in and delete it.
 
-    Quantities of a SKU in both add up. The sum is capped at what can ship to
-    ``destination``, but never below the SKU's minimum order quantity (a capped line the
-    stock cannot fill stays as it is, and the cart page says why); a line whose SKU
-    cannot be bought at all moves over unchanged, to be shown as such. Returns the user's
+    Quantities of a SKU in both add up. A sum over what can ship to ``destination`` is
+    capped at that, unless that is below the line's minimum order quantity: then, like a
+    line whose SKU cannot be bought at all, it moves over as it is and the cart page says
+    why. Returns the user's
     cart, or None when there was no anonymous cart to merge.
     """
     anonymous = Cart.objects.filter(token=token, user__isnull=True).first()
@@ -168,8 +164,9 @@ def cart_merge(*, user, token: str, destination: str) -> Cart | None:
         mine = existing.get(line.sku_id)
         total = line.quantity + (mine.quantity if mine else 0)
         found = offer.problem(total, destination)
-        if found and found[0] == Problem.INSUFFICIENT_STOCK:
-            total = max(found[1]["available"], offer.minimum)
+        capped = found and found[0] == Problem.INSUFFICIENT_STOCK
+        if capped and found[1]["available"] >= offer.minimum:
+            total = found[1]["available"]
         seen = _seen_after_merge(offer, [line, mine] if mine else [line], total)
         target = mine or line
         target.cart, target.quantity, target.unit_price_seen = own, total, seen

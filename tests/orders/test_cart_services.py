@@ -209,3 +209,14 @@ def test_the_products_minimum_applies_when_higher_than_the_skus(world, cart):
         cart_add(cart=cart, sku_id=world.balm.pk, quantity=2, destination="CN")
     assert "minimum order is 3" in caught.value.messages[0]
     assert cart_add(cart=cart, sku_id=world.balm.pk, quantity=3, destination="CN").quantity == 3
+
+
+def test_merge_does_not_cap_below_the_minimum(world):
+    shopper = UserFactory()
+    anonymous = Cart.objects.create()
+    cart_add(cart=anonymous, sku_id=world.serum.pk, quantity=3, destination="CN")
+    world.stock["serum"].reserved = 3  # 1 left, the minimum is 2
+    world.stock["serum"].save()
+    cart_merge(user=shopper, token=anonymous.token, destination="CN")
+    line = cart_view(Cart.objects.get(user=shopper), "CN").lines[0]
+    assert line.quantity == 3 and line.problem == Problem.INSUFFICIENT_STOCK
