@@ -261,14 +261,13 @@ def product_live(meta: dict, request) -> dict[str, str]:
     stock = sf.sku_stock(meta["skus"])
     language = _language()
     places = tuple((w["kind"], w["country"]) for w in stock.warehouses)
-    live = {
-        "stock": _availability_html(stock.state, places, language),
-        "csrf": format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-        ),
-    }
+    live = {"stock": _availability_html(stock.state, places, language)}
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
+    # the add-to-cart forms' token, masked afresh for this response (never in the cache)
+    live["csrf"] = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
     return live
 
 
