@@ -8,7 +8,6 @@ from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -265,9 +264,7 @@ def product_live(meta: dict, request) -> dict[str, str]:
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
     # the add-to-cart forms' token, masked afresh for this response (never in the cache)
-    live["csrf"] = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    live["csrf"] = pagecache.csrf_input(request)
     return live
 
 
