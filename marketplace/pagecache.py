@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -58,6 +60,15 @@ def live_slot(name: str) -> SafeString:
     """A hole in a page, filled per request by the view's ``live`` function (``name``:
     letters, digits, ``_``, ``-``)."""
     return mark_safe(f"<!--live:{name}-->")  # noqa: S308 - a constant marker
+
+
+def csrf_input(request: HttpRequest) -> SafeString:
+    """The visitor's CSRF token as a form's hidden input, for a live slot: a cached page's
+    forms get a token masked afresh for each response (and the CSRF cookie, when the
+    visitor has none yet), while the page itself holds no one's token."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 def storable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("seller/stock/", include("catalog.stock_urls")),
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("apply/", include("merchants.apply_urls")),
+    path("cart/", include("orders.urls")),
     path("", include("catalog.urls")),
 )
 

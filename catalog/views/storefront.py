@@ -125,8 +125,8 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
     The key holds the path and query, language, display currency, the FX table's digest and
     the storefront version: a catalog change, a new rate or another currency is a new key.
     The version and the page come in one cache round trip (``sf.read_versioned``).
-    ``live(meta)`` returns the HTML of the page's live slots; it runs on every request,
-    cached page or not, with the ``live_meta`` the view left on its response.
+    ``live(meta, request)`` returns the HTML of the page's live slots; it runs on every
+    request, cached page or not, with the ``live_meta`` the view left on its response.
     """
 
     def decorate(view):
@@ -145,7 +145,9 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
                 key = made[version]
                 entry = found.get(key)
                 if entry is not None:
-                    return entry.response(live(entry.meta) if live and entry.has_slots else None)
+                    return entry.response(
+                        live(entry.meta, request) if live and entry.has_slots else None
+                    )
             else:
                 version = sf.storefront_cache_version()
             with sf.version_pinned(version):
@@ -158,7 +160,7 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
                 if store:
                     cache.set(key, entry, timeout)
                 if entry.has_slots:
-                    response.content = entry.body(live(entry.meta))
+                    response.content = entry.body(live(entry.meta, request))
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -249,16 +251,20 @@ def category(request, slug: str):
     )
 
 
-def product_live(meta: dict) -> dict[str, str]:
+def product_live(meta: dict, request) -> dict[str, str]:
     """The product page's live slots, from stock read now: the availability line with the
     warehouses it ships from (``stock``) and each variant's availability cell
-    (``sku-<id>``). ``meta["skus"]``: ``(sku id, low-stock threshold)`` pairs."""
+    (``sku-<id>``); and the visitor's CSRF token for the add-to-cart forms (``csrf``), so
+    the page itself stays shareable. ``meta["skus"]``: ``(sku id, low-stock threshold)``
+    pairs."""
     stock = sf.sku_stock(meta["skus"])
     language = _language()
     places = tuple((w["kind"], w["country"]) for w in stock.warehouses)
     live = {"stock": _availability_html(stock.state, places, language)}
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
+    # the add-to-cart forms' token, masked afresh for this response (never in the cache)
+    live["csrf"] = pagecache.csrf_input(request)
     return live
 
 
@@ -345,6 +351,7 @@ def product(request, pk: int, slug: str | None = None):
             "product": detail,
             "variants": variants,
             "stock_slot": pagecache.live_slot("stock"),
+            "csrf_slot": pagecache.live_slot("csrf"),
             "report_url": report_url(detail.id),
             "fragments": {
                 "top": parts.get("top", "storefront/_product_top.html", static_context),

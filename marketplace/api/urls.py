@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("logistics.api.urls")),
     path("", include("customs.api.urls")),
     path("", include("logistics.shipping.api")),
+    path("", include("orders.api.urls")),
 ]

@@ -1,0 +1,250 @@
+"""The split plan priced: each future order (``orders.split.Group``) with its lines, its
+shipping options (``logistics.shipping.selectors.shipping_options``) and its duties and taxes
+(``customs.services.duty_quote``). Reads only; what the cart page and ``GET /api/v1/cart/``
+show under "Your orders".
+
+Costs, whatever the number of lines: the cart's three queries (``orders.selectors``), one for
+the merchants' free-shipping thresholds, and per group the shipping quote's one query (its
+warehouse); duties come from the cached rate book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs.codec import tax_kind_name
+from customs.engine import EngineError, LineItem, QuoteResult
+from customs.presenters import quote_view
+from customs.services import duty_quote
+from logistics.models import Warehouse
+from logistics.shipping.rates import ParcelLine
+from logistics.shipping.selectors import ShippingQuote, free_shipping_thresholds, shipping_options
+from marketplace.clearance import ClearanceMode
+from marketplace.clearance_labels import mode_label
+from marketplace.countries import country_name
+from marketplace.currency import rates_for_display
+from marketplace.i18n import page_language
+from marketplace.money import Money, MoneyError, convert
+from merchants.models import Merchant
+from orders.selectors import CartView, LineView
+from orders.split import Group, Place, plan
+
+# Consumption-tax categories of a SKU (``catalog.services.products.EXCISE_CATEGORIES``) as the
+# duty engine's line flags: the two high-end categories select their own rate rows, every
+# other category is an excise good whatever its HS code.
+_ENGINE_FLAGS = {"high_end_cosmetic": "high_end_cosmetic", "high_end_watch": "high_end_watch"}
+
+
+def engine_line(view: LineView, quantity: int) -> LineItem:
+    """The duty engine's line for ``quantity`` units of a cart line, at the line's price."""
+    sku = view.sku
+    flags = set()
+    if sku.excise_category:
+        flags.add(_ENGINE_FLAGS.get(sku.excise_category, "excise"))
+    return LineItem(
+        sku=sku.code,
+        hs_code=sku.hs_code,
+        quantity=quantity,
+        unit_price=view.unit_price,
+        currency=view.currency,
+        postal_category=sku.postal_tax_category,
+        attributes=frozenset(flags),
+        has_product_record=sku.product_record_status == "recorded",
+    )
+
+
+@dataclass
+class Duties:
+    """A group's duty quote, or why there is none. ``collected`` False: nothing is charged
+    at checkout (the engine's regime says the taxes, if any, are paid on import)."""
+
+    result: QuoteResult | None = None
+    error: str = ""
+
+    @property
+    def collected(self) -> bool:
+        return bool(self.result and self.result.collected_at_checkout)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.result and self.result.blocked)
+
+    def blocking(self, language: str) -> list[str]:
+        return [m.text(language) for m in self.result.blocking] if self.result else []
+
+    def regime_name(self, language: str) -> str:
+        if self.result is None:
+            return ""
+        return self.result.regime.zh_hans if language == "zh-hans" else self.result.regime.en
+
+    def as_json(self, language: str) -> dict | None:
+        if self.result is None:
+            return None
+        return quote_view(self.result, language=language, order_date=timezone.localdate())
+
+
+@dataclass
+class GroupLine:
+    view: LineView
+    quantity: int
+
+    @property
+    def total(self) -> Decimal:
+        return self.view.unit_price * self.quantity
+
+
+@dataclass
+class GroupView:
+    """One future order: a merchant, a clearance mode, an origin warehouse, its lines."""
+
+    group: Group
+    merchant: Merchant
+    place: Place
+    lines: list[GroupLine]
+    goods: Money  # in the shopper's currency
+    shipping: ShippingQuote
+    duties: Duties
+    currency: str
+
+    @property
+    def mode(self) -> ClearanceMode:
+        return self.group.mode
+
+    @property
+    def mode_label(self) -> str:
+        return mode_label(self.group.mode)
+
+    @property
+    def ships_from(self) -> str:
+        """The origin warehouse as shoppers read it: its kind and country."""
+        kind = Warehouse.Kind(self.place.kind).label if self.place.kind in Warehouse.Kind else ""
+        return " · ".join(str(part) for part in (kind, country_name(self.place.country)) if part)
+
+    @property
+    def cheapest(self):
+        return self.shipping.options[0] if self.shipping.options else None
+
+    def _shown(self, amount: Decimal) -> Money:
+        """An amount of the regime's currency in the shopper's (as it is without a rate)."""
+        money = Money(amount, self.duties.result.currency)
+        try:
+            return convert(money, self.currency, rates_for_display(), base=settings.BASE_CURRENCY)
+        except MoneyError:
+            return money
+
+    @property
+    def duties_shown(self) -> Money | None:
+        """The duty total in the shopper's currency, when there is one to show."""
+        result = self.duties.result
+        if result is None or result.blocked:
+            return None
+        return self._shown(result.tax_total)
+
+    @property
+    def duties_breakdown(self) -> list[tuple[str, Money]]:
+        """Each tax the engine charges (name in the page language, amount in the shopper's
+        currency), the zero ones left out."""
+        result = self.duties.result
+        if result is None or result.blocked:
+            return []
+        language = page_language()
+        return [
+            (tax_kind_name(kind, language), self._shown(amount))
+            for kind, amount in result.totals.items()
+            if amount
+        ]
+
+
+@dataclass
+class PlanView:
+    cart: CartView
+    groups: list[GroupView] = field(default_factory=list)
+
+
+def cart_plan(
+    view: CartView, *, currency: str, province: str = "", ship_on: date | None = None
+) -> PlanView:
+    """Allocate the lines that can be checked out, group them, and price each group's
+    shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
+    places a Chinese address for the carriers that price by province."""
+    result = PlanView(cart=view)
+    lines = {line.id: line for line in view.lines if line.can_check_out}
+    if not lines:
+        return result
+    places = next(iter(lines.values())).offer.places
+    split = plan(
+        (line.offer.plan_line(line.id, line.quantity) for line in lines.values()),
+        places,
+        view.destination,
+    )
+    rates = rates_for_display()
+    base = settings.BASE_CURRENCY
+    thresholds = free_shipping_thresholds({g.merchant_id for g in split.groups})
+    ship_on = ship_on or timezone.localdate()
+    language = page_language()
+    for group in split.groups:
+        members = [GroupLine(lines[a.line_id], a.quantity) for a in group.allocations]
+        goods = Money(Decimal(0), currency)
+        for member in members:
+            goods = goods + convert(
+                Money(member.total, member.view.currency), currency, rates, base=base
+            )
+        quote = shipping_options(
+            warehouse_id=group.warehouse_id,
+            country=view.destination,
+            province=province,
+            lines=[
+                ParcelLine(
+                    quantity=m.quantity,
+                    unit_weight_kg=m.view.sku.gross_weight_kg,
+                    length_cm=m.view.sku.length_cm,
+                    width_cm=m.view.sku.width_cm,
+                    height_cm=m.view.sku.height_cm,
+                )
+                for m in members
+            ],
+            goods_subtotal=goods,
+            free_shipping_threshold=thresholds.get(group.merchant_id),
+            currency=currency,
+            fx_rates=rates,
+            ship_on=ship_on,
+        )
+        result.groups.append(
+            GroupView(
+                group=group,
+                merchant=members[0].view.merchant,
+                place=places[group.warehouse_id],
+                lines=members,
+                goods=goods,
+                shipping=quote,
+                duties=_duties(group, members, quote, view.destination, language),
+                currency=currency,
+            )
+        )
+    return result
+
+
+def _duties(group: Group, members, quote: ShippingQuote, destination: str, language) -> Duties:
+    """The engine's quote for the group, freight = its cheapest shipping option."""
+    cheapest = quote.options[0] if quote.options else None
+    try:
+        return Duties(
+            duty_quote(
+                destination=destination,
+                mode=str(group.mode),
+                lines=[engine_line(m.view, m.quantity) for m in members],
+                currency=cheapest.price.currency if cheapest else None,
+                freight=cheapest.price.amount if cheapest else Decimal(0),
+            )
+        )
+    except EngineError as exc:
+        message = getattr(exc, "message", None)
+        if message is not None and hasattr(message, "text"):
+            return Duties(error=message.text(language))
+        return Duties(error=_("Duties and taxes cannot be estimated for this order yet."))

@@ -1,0 +1,132 @@
+"""Cart pages (under the language prefix): the cart with its split plan, and the POST
+targets of the product page's and the cart page's forms. Each POST redirects (no page
+depends on JavaScript); a refused change is told on the page it came from."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from marketplace.countries import country_name
+from marketplace.currency import display_currency
+from orders.forms import AddToCartForm, DestinationForm, QuantityForm
+from orders.plan import cart_plan
+from orders.selectors import cart_view
+from orders.services import cart_add, cart_remove, cart_set_quantity
+from orders.shoppers import (
+    cart_for_write,
+    cart_of_request,
+    destination_of,
+    province_of,
+    remember_destination,
+)
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _tell(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@require_GET
+def cart(request):
+    """The cart: every line with its state, then the future orders with shipping and
+    duties, and the destination picker."""
+    destination = destination_of(request)
+    view = cart_view(cart_of_request(request), destination)
+    province = province_of(request)
+    plan = cart_plan(view, currency=display_currency(request), province=province)
+    return render(
+        request,
+        "orders/cart.html",
+        {
+            "view": view,
+            "plan": plan,
+            "destination": destination,
+            "destination_name": country_name(destination),
+            "destination_form": DestinationForm(
+                initial={"country": destination, "province": province}
+            ),
+        },
+    )
+
+
+@require_POST
+def add(request):
+    """Add a SKU from the product page; back to the cart, or to the page with the reason."""
+    form = AddToCartForm(request.POST)
+    cart_url = reverse("orders:cart")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(_back(request, cart_url))
+    try:
+        cart_add(
+            cart=cart_for_write(request),
+            sku_id=form.cleaned_data["sku"],
+            quantity=form.cleaned_data["quantity"],
+            destination=destination_of(request),
+        )
+    except ValidationError as exc:
+        _tell(request, exc)
+        return redirect(_back(request, cart_url))
+    messages.success(request, _("Added to your cart."))
+    return redirect(cart_url)
+
+
+@require_POST
+def update(request, line_id: int):
+    """Change a line's quantity (0 removes it)."""
+    form = QuantityForm(request.POST)
+    current = cart_of_request(request)
+    if current is None:
+        return redirect("orders:cart")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("orders:cart")
+    try:
+        cart_set_quantity(
+            cart=current,
+            line_id=line_id,
+            quantity=form.cleaned_data["quantity"],
+            destination=destination_of(request),
+        )
+    except ValidationError as exc:
+        _tell(request, exc)
+    return redirect("orders:cart")
+
+
+@require_POST
+def remove(request, line_id: int):
+    current = cart_of_request(request)
+    if current is not None:
+        cart_remove(cart=current, line_id=line_id)
+        messages.success(request, _("Removed from your cart."))
+    return redirect("orders:cart")
+
+
+@require_POST
+def destination(request):
+    """Remember the country the cart ships to (in the session)."""
+    form = DestinationForm(request.POST)
+    if form.is_valid():
+        remember_destination(request, form.cleaned_data["country"], form.cleaned_data["province"])
+    else:
+        messages.error(request, _("Choose a country from the list."))
+    return redirect("orders:cart")
