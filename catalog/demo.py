@@ -1,14 +1,14 @@
 """Demo catalog, added by ``marketplace.demo.seed_demo``: brands and 63 bilingual products of
 the demo merchants, with variants carrying plausible cross-border data and a picture each
-(drawn by ``catalog.demo_images``, stored through ``product_image_add`` like a merchant's
-upload, so WebP display image and thumbnail).
+(``catalog.demo_images``: drawn here, stored like a merchant's upload).
 
 Products go through the same services and moderation workflow as real ones (so each has its
 history): nearly all are approved; one waits for review, one is rejected with a reason, one
 live product has edits waiting for review and one is still a draft, so every queue and
 state has something to show. Idempotent: a product is matched by merchant and slug, a brand
-by slug; a demo product without a picture (seeded before pictures were) gets one, and one
-that has a picture gets no other. Record numbers and barcodes are illustrative, not real registrations.
+by slug; a demo product without a picture (seeded before the demo had pictures) gets one, and
+one that has a picture gets no other. Record numbers and barcodes are illustrative, not real
+registrations.
 """
 
 from __future__ import annotations
@@ -19,16 +19,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.demo_images import demo_picture
+from catalog.demo_images import picture_add, picture_backfill, products_pictured
 from catalog.demo_stock import seed_stock_demo
-from catalog.models import Brand, Category, Product, ProductImage, ProductRevisionImage
+from catalog.models import Brand, Category, Product
 from catalog.services import moderation
-from catalog.services.products import (
-    SkuInput,
-    product_create,
-    product_image_add,
-    product_update,
-)
+from catalog.services.products import SkuInput, product_create, product_update
 from marketplace.demo import Demo, DemoStep
 from merchants.models import Membership, Merchant
 from merchants.roles import Role
@@ -93,8 +88,6 @@ BRANDS = [
     ("arnotts", "Arnott's", "雅乐思", "AU"),
     ("emu-australia", "EMU Australia", "澳洲鸸鹋", "AU"),
 ]
-
-BRAND_NAMES = {slug: en for slug, en, _zh, _country in BRANDS}
 
 MODES = {
     "b": "allow_bonded",
@@ -636,27 +629,6 @@ def _owner(merchant: Merchant):
     return membership.user if membership else None
 
 
-def _add_picture(product: Product, item: DemoProduct, *, by) -> None:
-    """The product's demo picture, through the merchants' image service."""
-    upload = demo_picture(
-        slug=product.slug,
-        category=item.category,
-        brand=BRAND_NAMES[item.brand],
-        name=item.en,
-    )
-    product_image_add(product=product, by=by, upload=upload)
-
-
-def _backfill_picture(product: Product, item: DemoProduct, *, seller, operator) -> None:
-    """A picture for a demo product seeded before the demo had pictures. On a live product
-    the picture is an edit waiting for review, as a merchant's would be; the operator
-    approves it unless the product already had edits waiting (they stay in the queue)."""
-    had_edits = moderation.pending_revision(product) is not None
-    _add_picture(product, item, by=seller)
-    if product.status == Product.Status.APPROVED and not had_edits:
-        moderation.revision_approve(revision=moderation.pending_revision(product), by=operator)
-
-
 @transaction.atomic
 def seed_catalog_demo(*, operator) -> int:
     """Create the demo brands and products (skipping those that exist, but giving them their
@@ -667,17 +639,12 @@ def seed_catalog_demo(*, operator) -> int:
     merchants = {m.slug: m for m in Merchant.objects.filter(slug__in=CURRENCY)}
     owners = {slug: _owner(m) for slug, m in merchants.items()}
     existing = {
-        (p.merchant_id, p.slug): p for p in Product.objects.filter(merchant__in=merchants.values())
+        (p.merchant_id, p.slug): p
+        for p in Product.objects.filter(merchant__in=merchants.values()).select_related(
+            "brand", "category"
+        )
     }
-    pictured = set(
-        ProductImage.objects.filter(product__in=existing.values()).values_list(
-            "product_id", flat=True
-        )
-    ) | set(
-        ProductRevisionImage.objects.filter(revision__product__in=existing.values()).values_list(
-            "revision__product_id", flat=True
-        )
-    )
+    pictured = products_pictured(existing.values())
     created = 0
     for item in PRODUCTS:
         merchant = merchants.get(item.merchant)
@@ -687,7 +654,7 @@ def seed_catalog_demo(*, operator) -> int:
         found = existing.get((merchant.pk, slugify(item.en)[:100]))
         if found is not None:
             if found.pk not in pictured:
-                _backfill_picture(found, item, seller=owners[item.merchant], operator=operator)
+                picture_backfill(product=found, seller=owners[item.merchant], operator=operator)
             continue
         product = product_create(
             merchant=merchant,
@@ -701,7 +668,7 @@ def seed_catalog_demo(*, operator) -> int:
             min_order_quantity=item.moq,
             skus=[_sku_input(sku) for sku in item.skus],
         )
-        _add_picture(product, item, by=owners[item.merchant])
+        picture_add(product=product, by=owners[item.merchant])
         created += 1
         if item.state == "draft":
             continue

@@ -6,9 +6,10 @@ product's English name, as printed on an import label. The same product always g
 picture: the colour's shade and the glyph's tilt come from a hash of the product's slug, and
 the lettering uses the font that ships inside Pillow (not whatever the machine has).
 
-``demo_picture`` returns a PNG as an upload; ``catalog.demo`` stores it with
-``product_image_add``, the service merchants' uploads go through, so the demo's images are
-re-encoded to WebP with thumbnails exactly like theirs.
+``picture_add`` stores a product's picture with ``product_image_add``, the service merchants'
+uploads go through, so the demo's images are re-encoded to WebP with thumbnails exactly like
+theirs; ``catalog.demo`` calls it for each product it creates, before the product is
+submitted, and ``picture_backfill`` for a demo product seeded before pictures existed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from functools import lru_cache
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
+
+from catalog.models import Product, ProductImage, ProductRevisionImage
+from catalog.services import moderation
+from catalog.services.products import product_image_add
 
 # Drawn at SIZE and delivered at PICTURE_SIZE: the shrink smooths the edges, and 480 px is
 # what the product page shows (re-encoding bigger pictures was most of the seed's time).
@@ -177,3 +182,34 @@ def demo_picture(*, slug: str, category: str, brand: str, name: str) -> ContentF
     # stored uncompressed: the image service re-encodes it to WebP at once
     picture.save(out, format="PNG", compress_level=0)
     return ContentFile(out.getvalue(), name=f"{slug}.png")
+
+
+def picture_add(*, product: Product, by) -> None:
+    """Store ``product``'s picture through the merchants' image service (drawn from its slug,
+    top category, brand and English name)."""
+    upload = demo_picture(
+        slug=product.slug,
+        category=product.category.slug,
+        brand=product.brand.name_en if product.brand else "",
+        name=product.name_en or product.name,
+    )
+    product_image_add(product=product, by=by, upload=upload)
+
+
+def products_pictured(products) -> set[int]:
+    """Ids of ``products`` that have a picture, live or proposed in a pending edit."""
+    live = ProductImage.objects.filter(product__in=products).values_list("product_id", flat=True)
+    proposed = ProductRevisionImage.objects.filter(revision__product__in=products).values_list(
+        "revision__product_id", flat=True
+    )
+    return set(live) | set(proposed)
+
+
+def picture_backfill(*, product: Product, seller, operator) -> None:
+    """A picture for a demo product seeded before the demo had pictures. On a live product
+    the picture is an edit waiting for review, as a merchant's would be; the operator
+    approves it, unless the product already had edits waiting (the picture joins them)."""
+    had_edits = moderation.pending_revision(product) is not None
+    picture_add(product=product, by=seller)
+    if product.status == Product.Status.APPROVED and not had_edits:
+        moderation.revision_approve(revision=moderation.pending_revision(product), by=operator)
