@@ -1,11 +1,14 @@
 """Demo catalog, added by ``marketplace.demo.seed_demo``: brands and 63 bilingual products of
-the demo merchants, with variants carrying plausible cross-border data.
+the demo merchants, with variants carrying plausible cross-border data and a picture each
+(``catalog.demo_images``: drawn here, stored like a merchant's upload).
 
 Products go through the same services and moderation workflow as real ones (so each has its
 history): nearly all are approved; one waits for review, one is rejected with a reason, one
 live product has edits waiting for review and one is still a draft, so every queue and
 state has something to show. Idempotent: a product is matched by merchant and slug, a brand
-by slug. Record numbers and barcodes are illustrative, not real registrations.
+by slug; a demo product without a picture (seeded before the demo had pictures) gets one, and
+one that has a picture gets no other. Record numbers and barcodes are illustrative, not real
+registrations.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from catalog.demo_images import picture_add, picture_backfill, products_pictured
 from catalog.demo_stock import seed_stock_demo
 from catalog.models import Brand, Category, Product, flags_for
 from catalog.services import moderation
@@ -628,22 +632,30 @@ def _owner(merchant: Merchant):
 
 @transaction.atomic
 def seed_catalog_demo(*, operator) -> int:
-    """Create the demo brands and products (skipping those that exist); returns how many
-    products were created. Merchants or categories that are missing are skipped."""
+    """Create the demo brands and products (skipping those that exist, but giving them their
+    picture if they have none); returns how many products were created. Merchants or
+    categories that are missing are skipped."""
     brands = _brands()
     categories = {c.slug: c for c in Category.objects.all()}
     merchants = {m.slug: m for m in Merchant.objects.filter(slug__in=CURRENCY)}
     owners = {slug: _owner(m) for slug, m in merchants.items()}
-    taken = set(
-        Product.objects.filter(merchant__in=merchants.values()).values_list("merchant_id", "slug")
-    )
+    existing = {
+        (p.merchant_id, p.slug): p
+        for p in Product.objects.filter(merchant__in=merchants.values()).select_related(
+            "brand", "category"
+        )
+    }
+    pictured = products_pictured(existing.values())
     created = 0
     for item in PRODUCTS:
         merchant = merchants.get(item.merchant)
         category = categories.get(item.category)
         if merchant is None or category is None:
             continue
-        if (merchant.pk, slugify(item.en)[:100]) in taken:
+        found = existing.get((merchant.pk, slugify(item.en)[:100]))
+        if found is not None:
+            if found.pk not in pictured:
+                picture_backfill(product=found, seller=owners[item.merchant], operator=operator)
             continue
         product = product_create(
             merchant=merchant,
@@ -657,6 +669,7 @@ def seed_catalog_demo(*, operator) -> int:
             min_order_quantity=item.moq,
             skus=[_sku_input(sku) for sku in item.skus],
         )
+        picture_add(product=product, by=owners[item.merchant])
         created += 1
         if item.state == "draft":
             continue

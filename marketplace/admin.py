@@ -1,12 +1,15 @@
 """Back office (Django admin at /ops/): branding and the kernel tables."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import form_add_service_errors
 from .models import Currency, ExchangeRate, OutboxMessage, PersonalDataAccess
 from .outbox import outbox_retry
-from .services import exchange_rate_set
+from .services import exchange_rate_check, exchange_rate_set
 
 
 class ReadOnlyAdminMixin:
@@ -39,10 +42,30 @@ class CurrencyAdmin(admin.ModelAdmin):
         return obj.minor_unit
 
 
+class ExchangeRateForm(forms.ModelForm):
+    """Shows the service's refusal (a rate for the base currency) on the currency field,
+    instead of failing when the row is saved."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("currency", "rate", "valid_from")
+
+    def clean(self):
+        cleaned = super().clean()
+        currency = cleaned.get("currency")
+        if currency is not None:
+            try:
+                exchange_rate_check(currency=currency.code)
+            except ValidationError as exc:
+                form_add_service_errors(self, exc)
+        return cleaned
+
+
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
     """Rates are added, never edited: orders keep pointing at the rate they froze."""
 
+    form = ExchangeRateForm
     list_display = ("currency", "rate", "valid_from", "set_by", "created_at")
     list_filter = ("currency",)
     date_hierarchy = "valid_from"

@@ -7,7 +7,7 @@ in the shopper's display currency by the ``{% price %}`` tag (marketplace.templa
 from functools import lru_cache, wraps
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -26,7 +26,6 @@ from marketplace.clearance_labels import mode_label
 from marketplace.countries import country_name
 from marketplace.currency import display_currency, display_rates_fingerprint
 from marketplace.i18n import page_language
-from merchants.models import Merchant
 from merchants.selectors import merchants_public
 
 AVAILABILITY_LABELS = {
@@ -74,6 +73,20 @@ def _pagination(id_page: sf.IdPage) -> dict:
         "previous": id_page.page - 1 if id_page.page > 1 else None,
         "next": id_page.page + 1 if id_page.page < id_page.pages else None,
     }
+
+
+def _past_the_end(request, id_page: sf.IdPage) -> HttpResponseRedirect | None:
+    """A redirect to the last page when ``?page=`` is past it (an old link, a catalog that
+    shrank), keeping the other parameters; None on a page that exists. Temporary (302): the
+    page may exist again tomorrow."""
+    if id_page.page <= id_page.pages:
+        return None
+    query = request.GET.copy()
+    if id_page.pages > 1:
+        query["page"] = str(id_page.pages)
+    else:
+        query.pop("page", None)
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
 FRAGMENT_TTL = 300
@@ -235,6 +248,8 @@ def category(request, slug: str):
         extra_keys=[list_key],
     )
     id_page = sf.listing_product_ids(filters, page=form.page_number, prefetched=parts.found)
+    if redirect := _past_the_end(request, id_page):
+        return redirect
     return render(
         request,
         "storefront/category.html",
@@ -259,8 +274,7 @@ def product_live(meta: dict, request) -> dict[str, str]:
     pairs."""
     stock = sf.sku_stock(meta["skus"])
     language = _language()
-    places = tuple((w["kind"], w["country"]) for w in stock.warehouses)
-    live = {"stock": _availability_html(stock.state, places, language)}
+    live = {"stock": _availability_html(stock.state, stock.places, language)}
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
     # the add-to-cart forms' token, masked afresh for this response (never in the cache)
@@ -380,12 +394,13 @@ def merchant(request, slug: str):
         extra_keys=[list_key],
     )
     id_page = sf.listing_product_ids(filters, page=form.page_number, prefetched=parts.found)
+    if redirect := _past_the_end(request, id_page):
+        return redirect
     return render(
         request,
         "storefront/merchant.html",
         {
             "shop": shop,
-            "self_operated": shop.kind == Merchant.Kind.SELF_OPERATED,
             "country": country_name(shop.country, _language()),
             "pagination": _pagination(id_page),
             "fragments": {
@@ -414,6 +429,8 @@ def search(request):
         extra_keys=[search_key],
     )
     id_page = sf.search_product_ids(query, filters, page=page, prefetched=parts.found)
+    if redirect := _past_the_end(request, id_page):
+        return redirect
     empty = _("Nothing matches your search. Try fewer or other words.")
     return render(
         request,

@@ -47,6 +47,34 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def signed_in(browser, live_server):
+    """``signed_in(user, locale)``: a browser context carrying ``user``'s session and a page
+    in it (signed in the way Django's test client does it, so the story starts on the page
+    under test). Returns ``(context, page)``; close the context when done."""
+    from django.conf import settings
+    from django.test import Client
+
+    def open_as(user, locale="en-US", **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return context, page
+
+    return open_as
+
+
+@pytest.fixture
 def screenshot(page, request):
     """Save a screenshot under test-artifacts/ (kept for humans to look at)."""
 

@@ -2,8 +2,6 @@
 and an operator prices a parcel against it in the back office's "try shipping"."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from logistics.shipping.models import MerchantShipping
@@ -12,34 +10,14 @@ from tests.factories import MembershipFactory, OperatorFactory, WarehouseFactory
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def signed_in(browser, live_server, user, locale):
-    """A browser context carrying ``user``'s session (signed in the way Django's test
-    client does it, so the story starts on the page under test)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, locale=locale)
-    context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return context, page
-
-
 @pytest.mark.django_db(transaction=True)
-def test_owner_sets_free_shipping_and_the_operator_prices_a_parcel_with_it(browser, live_server):
+def test_owner_sets_free_shipping_and_the_operator_prices_a_parcel_with_it(signed_in):
     membership = MembershipFactory()
     merchant = membership.merchant
     WarehouseFactory(kind="bonded", country="CN", code="e2e-bonded", name_en="E2E Bonded")
 
     # 1. The owner opens the portal in Chinese and follows the "包邮" link.
-    context, page = signed_in(browser, live_server, membership.user, "zh-CN")
+    context, page = signed_in(membership.user, "zh-CN")
     page.goto("/zh-hans/seller/")
     page.get_by_role("link", name="包邮", exact=True).click()
     expect(page.get_by_role("heading", name="包邮", exact=True)).to_be_visible()
@@ -55,7 +33,7 @@ def test_owner_sets_free_shipping_and_the_operator_prices_a_parcel_with_it(brows
     assert str(terms.free_shipping_threshold) == "199.00"
 
     # 2. An operator tries a 1.2 kg parcel to Zhejiang with that threshold, paid in USD.
-    context, ops = signed_in(browser, live_server, OperatorFactory(), "en-US")
+    context, ops = signed_in(OperatorFactory(), "en-US")
     ops.goto("/en/ops/logistics/shippingroute/")
     ops.get_by_role("link", name="Try shipping").click()
     ops.locator("[name=warehouse]").select_option(label="E2E Bonded")

@@ -31,6 +31,13 @@ class StockView:
     warehouses: list[dict]
 
     @property
+    def places(self) -> tuple[tuple[str, str], ...]:
+        """Where the product ships from, as a shopper is told it: ``(warehouse kind,
+        country)``, each once (two bonded warehouses in China are one "bonded warehouse in
+        China"), in warehouse order."""
+        return tuple(dict.fromkeys((w["kind"], w["country"]) for w in self.warehouses))
+
+    @property
     def state(self) -> str:
         states = set(self.state_by_sku.values())
         if Availability.IN_STOCK in states:

@@ -112,6 +112,7 @@ class NamedRef:
     name_en: str
     name_zh_hans: str
     self_operated: bool = False
+    kind: str = ""  # a merchant's kind (``Merchant.Kind``); empty for a brand
 
     @property
     def name(self) -> str:
@@ -135,6 +136,7 @@ def merchant_ref(merchant: Merchant) -> NamedRef:
         merchant.name_en or "",
         merchant.name_zh_hans or "",
         merchant.kind == Merchant.Kind.SELF_OPERATED,
+        merchant.kind,
     )
 
 
