@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
+    # The module holds two configs, so Django needs telling which one "accounts" means
+    # (without it the app got a bare default config, named "Accounts" in every language).
+    default = True
     name = "accounts"
     verbose_name = _("Accounts")
 
