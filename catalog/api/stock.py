@@ -11,8 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,9 @@ from catalog.services import imports
 from catalog.services.stock import MANUAL_REASON_CHOICES, stock_adjust
 from logistics import selectors as warehouse_selectors
 from logistics.models import Warehouse
+from marketplace.api.parsers import JSONParser
 from marketplace.api.seller import SellerAPIMixin
+from marketplace.digits import ID_PATTERN, ascii_int
 from merchants.roles import Capability
 
 # --- serializers -------------------------------------------------------------------------------
@@ -153,14 +156,14 @@ class SellerStockViewSet(
     """The merchant's stock: one row per SKU per warehouse, with available and low-stock."""
 
     serializer_class = StockSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def queryset_for_merchant(self, merchant):
         params = self.request.query_params
         warehouse = params.get("warehouse_id", "")
         return selectors.stock_rows(
             merchant=merchant,
-            warehouse=int(warehouse) if warehouse.isdigit() else None,
+            warehouse=ascii_int(warehouse),
             search=params.get("search", ""),
             kind=params.get("kind", ""),
             low_only=params.get("low") in ("1", "true", "yes"),
@@ -213,9 +216,13 @@ class SellerStockViewSet(
         warehouse = warehouse_selectors.warehouse_by_code(self.merchant, data["warehouse_code"])
         errors = {}
         if sku is None:
-            errors["sku_code"] = [gettext("You have no SKU with this code.")]
+            errors["sku_code"] = [
+                ErrorDetail(gettext("You have no SKU with this code."), "unknown_sku")
+            ]
         if warehouse is None:
-            errors["warehouse_code"] = [gettext("Unknown warehouse.")]
+            errors["warehouse_code"] = [
+                ErrorDetail(gettext("Unknown warehouse."), "unknown_warehouse")
+            ]
         if errors:
             raise serializers.ValidationError(errors)
         return _adjust(self, sku=sku, warehouse=warehouse, data=data)
@@ -245,7 +252,7 @@ class SellerImportJobViewSet(
 
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def queryset_for_merchant(self, merchant):
         return selectors.import_jobs_for_merchant(merchant)

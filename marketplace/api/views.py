@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -87,7 +88,7 @@ class ConvertQuery(serializers.Serializer):
             code = attrs[field].upper()
             if code not in rates:
                 raise serializers.ValidationError(
-                    {field: _("No exchange rate is set for this currency.")}
+                    {field: _("No exchange rate is set for this currency.")}, code="no_fx_rate"
                 )
             attrs[field] = code
         return attrs
@@ -117,7 +118,7 @@ class ConvertView(APIView):
                 base=settings.BASE_CURRENCY,
             )
         except MoneyError as exc:
-            raise serializers.ValidationError({"amount": str(exc)}) from exc
+            raise serializers.ValidationError({"amount": str(exc)}, code="amount_invalid") from exc
         return Response(
             {
                 "amount": str(result.amount),
@@ -140,6 +141,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # DRF's view names its own parsers; ours limit JSON nesting like every other endpoint.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         try:
