@@ -88,9 +88,12 @@ def test_no_digit_rule_in_the_project_accepts_unicode_digits():
         }
         for node in ast.walk(tree):
             # \d inside a string constant (a regex): [0-9] or marketplace.digits.DIGIT instead
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if "\\d" in node.value:
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} \\d")
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "\\d" in node.value
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} \\d")
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
