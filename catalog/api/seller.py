@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -41,6 +42,7 @@ from catalog.services import moderation, products
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
 from marketplace.api.errors import api_validation_error, error_response
 from marketplace.api.parsers import JSONParser
+from marketplace.api.schema import ErrorSerializer
 from marketplace.api.seller import SellerAPIMixin
 from marketplace.clearance import ClearanceMode
 from marketplace.clearance_labels import sku_mode_choices
@@ -202,7 +204,7 @@ class SellerSubmissionSerializer(serializers.Serializer):
 
 class SellerProductListSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(read_only=True)
-    brand = serializers.PrimaryKeyRelatedField(read_only=True)
+    brand = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     sku_count = serializers.IntegerField(read_only=True)
     price_min = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     price_max = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -420,7 +422,10 @@ class SellerProductViewSet(
         methods=["POST"],
         summary="Submit (or resubmit) the product for review (409 from a state that cannot)",
         request=None,
-        responses={200: SellerProductSerializer},
+        responses={
+            200: SellerProductSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Not from this status"),
+        },
     )
     @action(detail=True, methods=["get", "post"])
     def submit(self, request, pk=None):
@@ -458,7 +463,8 @@ class SellerProductViewSet(
         request={"multipart/form-data": SellerImageUploadSerializer},
         responses={201: SellerImageSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="images")
+    # The images of one product are few (MAX_IMAGES): one page, not paginated.
+    @action(detail=True, methods=["get", "post"], url_path="images", pagination_class=None)
     def images(self, request, pk=None):
         product = self.get_object()
         revision = moderation_selectors.pending_of(product)

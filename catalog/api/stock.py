@@ -21,10 +21,11 @@ from rest_framework.views import APIView
 from catalog.models import SKU, ImportJob, StockAdjustment
 from catalog.selectors import stock as selectors
 from catalog.services import imports
-from catalog.services.stock import MANUAL_REASON_CHOICES, stock_adjust
+from catalog.services.stock import MANUAL_REASON_CHOICES, MAX_UNITS, stock_adjust
 from logistics import selectors as warehouse_selectors
 from logistics.models import Warehouse
 from marketplace.api.parsers import JSONParser
+from marketplace.api.schema import ErrorBodySerializer
 from marketplace.api.seller import SellerAPIMixin
 from marketplace.digits import ID_PATTERN, ascii_int
 from merchants.roles import Capability
@@ -48,7 +49,9 @@ class StockSerializer(serializers.Serializer):
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", default=None)
+    actor = serializers.EmailField(
+        source="actor.email", default=None, allow_null=True, help_text="null: the platform"
+    )
     sku = serializers.CharField(source="stock.sku.code")
     warehouse = serializers.CharField(source="stock.warehouse.code")
 
@@ -71,10 +74,18 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ImportFailedBody(ErrorBodySerializer):
+    job = serializers.IntegerField(required=False, help_text="import_failed only")
+    rows = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="import_failed only"
+    )
+
+
 class AdjustInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=MANUAL_REASON_CHOICES)
     quantity = serializers.IntegerField(
         min_value=0,
+        max_value=MAX_UNITS,
         help_text="receipt/return/damage: units; correction: the new counted quantity on hand.",
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -265,15 +276,10 @@ class SellerImportJobViewSet(
             400: inline_serializer(
                 "ImportFailed",
                 {
-                    "error": inline_serializer(
-                        "ImportFailedBody",
-                        {
-                            "status": serializers.IntegerField(),
-                            "code": serializers.CharField(),
-                            "message": serializers.CharField(),
-                            "job": serializers.IntegerField(),
-                            "rows": serializers.ListField(child=serializers.DictField()),
-                        },
+                    "error": ImportFailedBody(
+                        help_text="code import_failed: the file was read and refused, with "
+                        "the job and its rows; any other code: the upload itself was refused "
+                        "(fields, errors)."
                     )
                 },
             ),

@@ -57,6 +57,7 @@ from logistics.models import Warehouse
 from marketplace.csvcells import cell_from_import, csv_lines
 from marketplace.digits import is_ascii_digits
 from marketplace.retry import TRANSIENT
+from marketplace.rules import field_error
 
 log = logging.getLogger(__name__)
 
@@ -898,7 +899,7 @@ def import_job_create(
     The report is written in ``language`` (default: the active one).
     """
     if kind not in ImportJob.Kind.values:
-        raise ValidationError({"kind": _("Choose products or stock.")})
+        raise field_error("kind", _("Choose products or stock."), "import_kind")
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         text, errors = decode_upload(data)

@@ -26,6 +26,8 @@ from marketplace.cacheversion import storefront_version
 from marketplace.rules import field_error
 
 Reason = StockAdjustment.Reason
+#: the most units one stock row holds (its counters are PostgreSQL integers)
+MAX_UNITS = 2_147_483_647
 
 # What a person may pick in the "adjust stock" form (portal and API); the other reasons
 # belong to checkout (reservation, release, sale) and the CSV import.
@@ -60,6 +62,13 @@ def _record(
     """Apply the deltas to a row locked by ``lock_stock`` and write its ledger line."""
     on_hand = stock.on_hand + on_hand_delta
     reserved = stock.reserved + reserved_delta
+    if on_hand > MAX_UNITS:
+        # The counters are 32-bit columns: refuse what they cannot hold (it was a 500).
+        raise field_error(
+            "quantity",
+            _("A stock row holds at most %(max)s units.") % {"max": f"{MAX_UNITS:,}"},
+            "quantity_too_large",
+        )
     if on_hand < 0 or reserved < 0 or reserved > on_hand:
         # Callers check first and raise a message for the person; this is the last guard.
         raise InsufficientStock(

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from customs.identity import validate_id_number
 from customs.models import FlagChoice, ModeChoice
+from marketplace.api.schema import ErrorSerializer  # noqa: F401 - the quote's error answers
 from marketplace.rules import field_error
 
 MAX_LINES = 100
@@ -196,14 +197,3 @@ class QuoteResponseSerializer(serializers.Serializer):
         help_text=_("Only for an identity saved on the signed-in caller's own account"),
     )
     yearly_counted = serializers.CharField(allow_null=True)
-
-
-class ErrorBodySerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorBodySerializer()

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
@@ -57,7 +57,16 @@ class CurrencySerializer(serializers.Serializer):
 class CurrencyListView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CurrencySerializer(many=True), tags=["money"])
+    @extend_schema(
+        responses=inline_serializer(
+            "CurrencyList",
+            {
+                "base": serializers.CharField(help_text="The base currency rates are quoted to."),
+                "results": CurrencySerializer(many=True),
+            },
+        ),
+        tags=["money"],
+    )
     def get(self, request):
         rates = fx_rates_current()
         return Response(

@@ -19,6 +19,7 @@ from .serializers import (
     MembershipSerializer,
     MerchantEventSerializer,
     MerchantSerializer,
+    PayoutReadSerializer,
     PayoutSerializer,
 )
 
@@ -124,6 +125,7 @@ class SellerInvitationViewSet(
             language=getattr(self.request, "LANGUAGE_CODE", "") or "",
         )
 
+    @extend_schema(responses={200: InvitationSerializer})
     def destroy(self, request, *args, **kwargs):
         invitation = services.invitation_revoke(by=request.user, invitation=self.get_object())
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
@@ -146,7 +148,7 @@ class SellerPayoutView(SellerAPIMixin, APIView):
 
     capabilities = {"*": Capability.MANAGE_PAYOUT}
 
-    @extend_schema(responses=PayoutSerializer)
+    @extend_schema(responses=PayoutReadSerializer)
     def get(self, request):
         details = selectors.payout_details_for(self.merchant)
         if details is None:

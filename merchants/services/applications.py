@@ -197,7 +197,7 @@ def application_submit_with_signup(
     try:
         password_validation.validate_password(password, User(email=email))
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+        raise ValidationError({"password": exc.error_list}) from exc  # keeps the codes
     user = user_register(email=email.strip().lower(), password=password, language=language)
     return application_submit(applicant=user, details=details)
 

@@ -290,7 +290,7 @@ def invitation_accept_with_signup(
     try:
         password_validation.validate_password(password, User(email=invitation.email))
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+        raise ValidationError({"password": exc.error_list}) from exc  # keeps the codes
     user = user_register(
         email=invitation.email, password=password, display_name=display_name, language=language
     )

@@ -2,6 +2,7 @@
 code per rule; bodies the server cannot take (too deep, too big) are refused the same way."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from tests.catalog.listing_helpers import sku_api_data
@@ -162,3 +163,30 @@ def test_pages_keep_django_s_answer_to_an_oversized_body(settings, client):
     )
     assert response.status_code == 400
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_a_count_too_large_for_a_stock_row_is_a_field_error_not_a_server_error(tenants):
+    from catalog.services.stock import MAX_UNITS, stock_receive
+    from tests.factories import SKUFactory, StockFactory, WarehouseFactory
+
+    stock = StockFactory(
+        sku=SKUFactory(product__merchant=tenants.a.merchant),
+        warehouse=WarehouseFactory(merchant=tenants.a.merchant, kind="overseas", country="JP"),
+    )
+    url = f"/api/v1/seller/stock/{stock.pk}/adjustments/"
+    huge = tenants.a.client.post(
+        url, {"reason": "correction", "quantity": 10**31}, content_type="application/json"
+    )
+    assert huge.status_code == 400
+    assert codes(huge) == {("quantity", "max_value")}
+    with pytest.raises(ValidationError) as refused:
+        stock_receive(
+            merchant=tenants.a.merchant,
+            sku=stock.sku,
+            warehouse=stock.warehouse,
+            reason="receipt",
+            quantity=MAX_UNITS,
+        )
+    assert refused.value.error_dict["quantity"][0].code == "quantity_too_large"
+    stock.refresh_from_db()
+    assert stock.on_hand == 20
