@@ -49,6 +49,8 @@ def _codes_in(node) -> list[str | None]:
             return [_const(node.args[0])]
     if isinstance(node, ast.Assign):
         names = _names(node.targets)
+        if any(n.endswith("_CODE") and n != "LANGUAGE_CODE" for n in names):
+            return [_const(node.value)]  # a code kept in a constant (LOCKED_OUT_CODE)
         if "default_code" in names:  # an APIException subclass
             return [_const(node.value)]
         if any(n.endswith("_CODES") for n in names) and isinstance(node.value, ast.Dict):
