@@ -1,8 +1,29 @@
 """The user: one table for shoppers, merchant staff (via memberships) and operators."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def is_operator(user) -> bool:
+    """The one definition of a platform operator: a signed-in, **active** staff account.
+
+    A deactivated staff account is no operator anywhere (services, the back office, the
+    API's ``is_operator``). History labels that name who acted say "operator" for any staff
+    account, past or present, so an operator who has left is not shown by email."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+    )
+
+
+def require_operator(by, message=None) -> None:
+    """Refuse (``PermissionDenied``) unless ``by`` is an operator (``is_operator``)."""
+    if not is_operator(by):
+        raise PermissionDenied(message or _("Only operators may do this."))
 
 
 class UserManager(BaseUserManager):
@@ -55,4 +76,4 @@ class User(AbstractUser):
 
     @property
     def is_operator(self) -> bool:
-        return self.is_active and self.is_staff
+        return is_operator(self)

@@ -2,8 +2,8 @@
 
 Forms parse and present; the rules (HS code format, the bonded/record rule, tiers, currency
 decimals…) live in ``catalog.services`` so the portal, the API and the CSV import refuse the
-same input with the same message. ``apply_service_errors`` puts a service's field-named
-errors back on the form field the merchant sees.
+same input with the same message. ``marketplace.forms.form_add_service_errors`` puts a
+service's field-named errors back on the form field the merchant sees.
 """
 
 from __future__ import annotations
@@ -52,27 +52,6 @@ def currency_choices() -> list[tuple[str, str]]:
     from marketplace.models import Currency
 
     return [(c.code, c.code) for c in Currency.objects.filter(is_active=True).order_by("code")]
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
-    """Attach a service's ``ValidationError`` to the form fields it names.
-
-    ``aliases`` maps service field names to form field names (``""``: shown elsewhere by
-    the caller); unknown names become form-wide errors so nothing is silently dropped.
-    """
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = aliases.get(name, name)
-        if target == "":
-            continue
-        if target not in form.fields:
-            target = None
-        for message in messages:
-            if target is None or message not in form.errors.get(target, []):
-                form.add_error(target, message)
 
 
 class ProductForm(forms.Form):

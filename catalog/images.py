@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from marketplace.images import open_checked_image
+from marketplace.rules import field_error
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DISPLAY_SIZE = 1600
@@ -43,20 +44,20 @@ class PreparedImage:
 def _open_checked(upload) -> Image.Image:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {
-                "image": _("The image is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
-            }
+        raise field_error(
+            "image",
+            _("The image is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+            "image_too_large",
         )
     upload.seek(0)
     data = upload.read()
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {
-                "image": _("The image is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_UPLOAD_BYTES)}
-            }
+        raise field_error(
+            "image",
+            _("The image is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+            "image_too_large",
         )
     try:
         return open_checked_image(

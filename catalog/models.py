@@ -19,7 +19,7 @@ from marketplace.tenancy import MerchantOwned
 from marketplace.transitions import TransitionEvent
 
 HS_CODE_VALIDATOR = RegexValidator(
-    r"^\d{6}(\d{2}){0,2}$",
+    r"^[0-9]{6}([0-9]{2}){0,2}$",
     _("An HS code has 6, 8 or 10 digits, without dots or spaces."),
 )
 

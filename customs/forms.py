@@ -13,6 +13,7 @@ from customs.engine import LineItem
 from customs.identity import validate_id_number
 from customs.models import FlagChoice, ModeChoice, Regime
 from customs.services import ratebook_check
+from marketplace.digits import DIGIT
 
 HS_CODE_HELP = _("4 to 10 digits, without dots or spaces.")
 
@@ -141,7 +142,7 @@ class QuoteLineForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
     hs_code = forms.RegexField(
         label=_("HS code"),
-        regex=r"^\d{4,10}$",
+        regex=rf"^{DIGIT}{{4,10}}$",
         required=False,
         help_text=HS_CODE_HELP,
         error_messages={"invalid": _("An HS code is 4 to 10 digits, without dots or spaces.")},

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.digits import is_ascii_digits
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -30,9 +32,8 @@ def is_valid_id_number(value: str) -> bool:
     """Whether ``value`` (already normalised) is a well-formed 18-character identity number."""
     return (
         len(value) == 18
-        and value.isascii()
-        and value[:17].isdigit()
-        and (value[17].isdigit() or value[17] == "X")
+        and is_ascii_digits(value[:17])
+        and (is_ascii_digits(value[17]) or value[17] == "X")
         and id_check_character(value[:17]) == value[17]
     )
 

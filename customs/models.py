@@ -41,7 +41,7 @@ CURRENCY_VALIDATOR = RegexValidator(
 )
 COUNTRY_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code."))
 HS_PREFIX_VALIDATOR = RegexValidator(
-    r"^\d{0,10}$", _("An HS prefix is up to 10 digits, without dots or spaces.")
+    r"^[0-9]{0,10}$", _("An HS prefix is up to 10 digits, without dots or spaces.")
 )
 TABLE_VALIDATOR = RegexValidator(
     r"^[A-Z][A-Z0-9_]{0,19}$", _("Use capital letters, digits and underscores (CN, EU).")

@@ -12,7 +12,7 @@ from marketplace.tenancy import MerchantScopedQuerySet
 
 # China customs area codes (关区代码) are four digits, e.g. the customs office of a bonded zone.
 CUSTOMS_AREA_VALIDATOR = RegexValidator(
-    r"^\d{4}$", _("A customs area code has four digits (关区代码).")
+    r"^[0-9]{4}$", _("A customs area code has four digits (关区代码).")
 )
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.cacheversion import storefront_version
+from marketplace.rules import RuleErrors, field_error
 
 from .lock_objects import lock_warehouse
 from .models import Warehouse
@@ -31,16 +32,16 @@ def _clean_and_save(warehouse: Warehouse) -> Warehouse:
     warehouse.code = (warehouse.code or "").strip().lower()
     warehouse.name_en = (warehouse.name_en or "").strip()
     warehouse.name_zh_hans = (warehouse.name_zh_hans or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = RuleErrors()
     if not (warehouse.name_en or warehouse.name_zh_hans):
-        errors["name_en"] = [_("Give the warehouse a name in at least one language.")]
+        errors.add(
+            "name_en", _("Give the warehouse a name in at least one language."), "name_required"
+        )
     try:
         warehouse.full_clean(exclude=["name"])
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+        errors.extend(exc)
+    errors.raise_if_any()
     warehouse.save()
     return warehouse
 
@@ -63,17 +64,19 @@ def warehouse_create(
     a merchant may register its own overseas or domestic warehouses."""
     if not by_operator:
         if merchant is None:
-            raise ValidationError(
-                {"merchant": _("Only operators may register platform warehouses.")}
+            raise field_error(
+                "merchant",
+                _("Only operators may register platform warehouses."),
+                "platform_warehouse_operator_only",
             )
         if kind == Warehouse.Kind.BONDED:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "Bonded warehouses are registered by the platform's operators. "
-                        "Choose overseas or domestic, or ask the operator."
-                    )
-                }
+            raise field_error(
+                "kind",
+                _(
+                    "Bonded warehouses are registered by the platform's operators. "
+                    "Choose overseas or domestic, or ask the operator."
+                ),
+                "bonded_warehouse_operator_only",
             )
     warehouse = Warehouse(
         merchant=merchant,
@@ -96,10 +99,18 @@ def warehouse_update(*, warehouse: Warehouse, by_operator: bool = False, **chang
     allowed = OPERATOR_EDITABLE if by_operator else MERCHANT_EDITABLE
     refused = sorted(set(changes) - set(allowed))
     if refused:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in refused})
+        raise ValidationError(
+            {
+                name: ValidationError(_("This field cannot be changed here."), code="not_editable")
+                for name in refused
+            }
+        )
     locked = lock_warehouse(warehouse.pk)
     if not by_operator and locked.merchant_id is None:
-        raise ValidationError(_("Only operators may edit platform warehouses."))
+        raise ValidationError(
+            _("Only operators may edit platform warehouses."),
+            code="platform_warehouse_operator_only",
+        )
     before = (locked.kind, locked.country, locked.is_active)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)

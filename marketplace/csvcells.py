@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 ESCAPE = "'"
-_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # ASCII digits (marketplace.digits)
 
 
 def cell_for_export(value) -> str:

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Currency, ExchangeRate
 from .money import to_decimal
+from .rules import field_error
 from .selectors import FX_CACHE_KEY
 
 
@@ -20,14 +20,14 @@ def exchange_rate_check(*, currency: str) -> None:
     ``exchange_rate_set`` calls it, and forms call it to show the message on the field."""
     code = (currency or "").upper()
     if code == settings.BASE_CURRENCY.upper():
-        raise ValidationError(
-            {
-                "currency": _(
-                    "%(code)s is the base currency: every rate is counted in it, so its own "
-                    "rate is always 1 and cannot be set."
-                )
-                % {"code": code}
-            }
+        raise field_error(
+            "currency",
+            _(
+                "%(code)s is the base currency: every rate is counted in it, so its own "
+                "rate is always 1 and cannot be set."
+            )
+            % {"code": code},
+            "base_currency_rate",
         )
 
 

@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.locking import for_update
+from marketplace.rules import field_error
 
 
 class IllegalTransition(Exception):
@@ -59,7 +60,6 @@ class Workflow:
     @transaction.atomic
     def apply(self, obj, name: str, *, by, event_model, reason: str = "", **event_fields):
         """Move ``obj`` through transition ``name``; returns the written event row."""
-        from django.core.exceptions import ValidationError
 
         try:
             transition = self.transitions[name]
@@ -72,7 +72,7 @@ class Workflow:
         if current not in transition.sources:
             raise IllegalTransition(name, current)
         if transition.reason_required and not reason.strip():
-            raise ValidationError({"reason": _("Please give a reason.")})
+            raise field_error("reason", _("Please give a reason."), "reason_required")
         setattr(locked, self.field, transition.target)
         setattr(obj, self.field, transition.target)
         locked.save(update_fields=[self.field])

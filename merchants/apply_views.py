@@ -20,26 +20,25 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from marketplace.forms import form_add_service_errors
+
 from . import selectors, services
 from .forms import AccountForm, ApplicationForm
 from .models import MerchantApplication
 from .validators import LICENCE_TYPES
-from .views import add_service_errors
 
 
 def _route_errors(exc: ValidationError, form: ApplicationForm, account: AccountForm | None):
+    # The account's fields (email, password) are shown on the account form, the rest on
+    # the application form.
     if account is not None and hasattr(exc, "error_dict"):
-        own = {k: v for k, v in exc.message_dict.items() if k in ("email", "password")}
-        if own:
-            if "email" in own:
-                account.add_error("email", own.pop("email"))
-            if "password" in own:
-                account.add_error("password1", own.pop("password"))
-            rest = {k: v for k, v in exc.message_dict.items() if k not in ("email", "password")}
-            if rest:
-                add_service_errors(form, ValidationError(rest))
-            return
-    add_service_errors(form, exc)
+        names = {"email": "email", "password": "password1"}
+        errors = exc.error_dict
+        form_add_service_errors(
+            account, ValidationError({k: v for k, v in errors.items() if k in names}), names
+        )
+        exc = ValidationError({k: v for k, v in errors.items() if k not in names})
+    form_add_service_errors(form, exc)
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,7 +126,7 @@ def edit(request, pk: int):
                 application=application, by=request.user, details=form.details()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form_add_service_errors(form, exc)
         except PermissionDenied:
             raise
         else:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from marketplace.tenancy import SESSION_KEY, memberships_for
 
@@ -27,16 +28,6 @@ from . import selectors, services
 from .forms import InvitationForm, InvitationSignupForm, PayoutForm, RoleForm
 from .models import Membership, Merchant
 from .roles import Capability
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on ``form``: field errors next to the field when
-    the form has it, the rest at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class DashboardView(SellerPortalMixin, TemplateView):
@@ -139,7 +130,7 @@ class InviteView(SellerPortalMixin, FormView):
                 language=get_language(),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -221,15 +212,7 @@ class PayoutEditView(SellerPortalMixin, FormView):
                 swift=data["swift"],
             )
         except ValidationError as exc:
-            mapping = {
-                "payout_bank_name": "bank_name",
-                "payout_account_holder": "account_holder",
-                "payout_account_number": "account_number",
-                "payout_swift": "swift",
-            }
-            if hasattr(exc, "error_dict"):
-                exc = ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
-            add_service_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The payout details were saved."))
         return redirect("seller:payout")
@@ -310,9 +293,7 @@ def invitation_accept(request, token: str):
                 language=get_language() or "en",
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "password" in exc.error_dict:
-                exc = ValidationError({"password1": exc.error_dict["password"]})
-            add_service_errors(form, exc)
+            form_add_service_errors(form, exc, {"password": "password1"})
         except services.InvitationInvalid as exc:
             return render(
                 request, "merchants/invitation_invalid.html", {"message": exc.message}, status=410

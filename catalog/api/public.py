@@ -113,7 +113,9 @@ class CurrencyQuery(serializers.Serializer):
     def validate_currency(self, value: str) -> str:
         code = value.upper()
         if code not in currencies_displayable():
-            raise serializers.ValidationError(_("No exchange rate is set for this currency."))
+            raise serializers.ValidationError(
+                _("No exchange rate is set for this currency."), code="no_fx_rate"
+            )
         return code
 
 
@@ -141,26 +143,33 @@ class ProductQuery(CurrencyQuery):
     def validate_category(self, value):
         node = sf.category_tree().by_slug(value)
         if node is None:
-            raise serializers.ValidationError(_("There is no category with this slug."))
+            raise serializers.ValidationError(
+                _("There is no category with this slug."), code="unknown_category"
+            )
         return node
 
     def validate_brand(self, value):
         brand = next((b for b in sf.brands_active().values() if b.slug == value), None)
         if brand is None:
-            raise serializers.ValidationError(_("There is no brand with this slug."))
+            raise serializers.ValidationError(
+                _("There is no brand with this slug."), code="unknown_brand"
+            )
         return brand
 
     def validate_merchant(self, value):
         merchant = sf.merchant_public(value)
         if merchant is None:
-            raise serializers.ValidationError(_("There is no merchant with this slug."))
+            raise serializers.ValidationError(
+                _("There is no merchant with this slug."), code="unknown_merchant"
+            )
         return merchant
 
     def validate(self, attrs):
         low, high = attrs.get("price_min"), attrs.get("price_max")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError(
-                {"price_max": _("The highest price must not be below the lowest.")}
+                {"price_max": _("The highest price must not be below the lowest.")},
+                code="price_range",
             )
         return attrs
 

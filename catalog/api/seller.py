@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -21,7 +22,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from catalog.models import (
@@ -39,27 +40,18 @@ from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
 from catalog.services import moderation, products
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
-from marketplace.api.errors import error_response
+from marketplace.api.errors import api_validation_error, error_response
+from marketplace.api.parsers import JSONParser
+from marketplace.api.schema import ErrorSerializer
 from marketplace.api.seller import SellerAPIMixin
 from marketplace.clearance import ClearanceMode
 from marketplace.clearance_labels import sku_mode_choices
+from marketplace.digits import ID_PATTERN
 from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
 
 # The flag fields are one "trade_modes" list here, so errors about them are reported there.
 SKU_ALIASES = dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes")
-
-
-def _as_api_errors(error: DjangoValidationError, aliases=None) -> dict | list:
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
-    aliases = aliases or {}
-    fields: dict[str, list[str]] = {}
-    for name, messages in error.message_dict.items():
-        key = aliases.get(name, name)
-        fields.setdefault(key, [])
-        fields[key].extend(m for m in messages if m not in fields[key])
-    return fields
 
 
 # --- serializers ---------------------------------------------------------------------------
@@ -212,7 +204,7 @@ class SellerSubmissionSerializer(serializers.Serializer):
 
 class SellerProductListSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(read_only=True)
-    brand = serializers.PrimaryKeyRelatedField(read_only=True)
+    brand = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     sku_count = serializers.IntegerField(read_only=True)
     price_min = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     price_max = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -384,7 +376,7 @@ class SellerProductViewSet(
                     replace_tiers="tiers" in sku,
                 )
             except DjangoValidationError as error:
-                errors[index] = _as_api_errors(error, SKU_ALIASES)
+                errors[index] = api_validation_error(error, SKU_ALIASES).detail
         if errors:
             raise ValidationError({"skus": errors})
 
@@ -398,10 +390,7 @@ class SellerProductViewSet(
         with transaction.atomic():
             data.setdefault("name_en", "")
             data.setdefault("name_zh_hans", "")
-            try:
-                product = products.product_create(merchant=self.merchant, **data)
-            except DjangoValidationError as error:
-                raise ValidationError(_as_api_errors(error)) from error
+            product = products.product_create(merchant=self.merchant, **data)
             self._upsert_skus(product, skus)
         return self._detail(product.pk, code=status.HTTP_201_CREATED)
 
@@ -415,10 +404,7 @@ class SellerProductViewSet(
         data = dict(serializer.validated_data)
         skus = data.pop("skus", None)
         with transaction.atomic():
-            try:
-                products.product_update(product=product, by=request.user, **data)
-            except DjangoValidationError as error:
-                raise ValidationError(_as_api_errors(error)) from error
+            products.product_update(product=product, by=request.user, **data)
             if skus:
                 self._upsert_skus(product, skus)
         return self._detail(product.pk)
@@ -436,7 +422,10 @@ class SellerProductViewSet(
         methods=["POST"],
         summary="Submit (or resubmit) the product for review (409 from a state that cannot)",
         request=None,
-        responses={200: SellerProductSerializer},
+        responses={
+            200: SellerProductSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Not from this status"),
+        },
     )
     @action(detail=True, methods=["get", "post"])
     def submit(self, request, pk=None):
@@ -461,8 +450,6 @@ class SellerProductViewSet(
                 % {"status": product.get_status_display()},
                 status.HTTP_409_CONFLICT,
             )
-        except DjangoValidationError as error:
-            raise ValidationError(_as_api_errors(error)) from error
         return self._detail(product.pk)
 
     @extend_schema(
@@ -476,7 +463,8 @@ class SellerProductViewSet(
         request={"multipart/form-data": SellerImageUploadSerializer},
         responses={201: SellerImageSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="images")
+    # The images of one product are few (MAX_IMAGES): one page, not paginated.
+    @action(detail=True, methods=["get", "post"], url_path="images", pagination_class=None)
     def images(self, request, pk=None):
         product = self.get_object()
         revision = moderation_selectors.pending_of(product)
@@ -489,15 +477,12 @@ class SellerProductViewSet(
             return Response(SellerImageSerializer(rows, many=True, context=context).data)
         upload = SellerImageUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        try:
-            image = products.product_image_add(
-                product=product,
-                by=request.user,
-                upload=upload.validated_data["image"],
-                alt=upload.validated_data["alt"],
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(_as_api_errors(error)) from error
+        image = products.product_image_add(
+            product=product,
+            by=request.user,
+            upload=upload.validated_data["image"],
+            alt=upload.validated_data["alt"],
+        )
         return Response(SellerImageSerializer(image, context=context).data, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -512,7 +497,7 @@ class SellerProductViewSet(
         responses={204: None, 202: SellerImageSerializer},
         parameters=[OpenApiParameter("image_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
-    @action(detail=True, methods=["get", "delete"], url_path=r"images/(?P<image_pk>\d+)")
+    @action(detail=True, methods=["get", "delete"], url_path=rf"images/(?P<image_pk>{ID_PATTERN})")
     def image(self, request, pk=None, image_pk=None):
         product = self.get_object()
         image = get_object_or_404(product.images.all(), pk=image_pk)

@@ -11,8 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,10 +21,13 @@ from rest_framework.views import APIView
 from catalog.models import SKU, ImportJob, StockAdjustment
 from catalog.selectors import stock as selectors
 from catalog.services import imports
-from catalog.services.stock import MANUAL_REASON_CHOICES, stock_adjust
+from catalog.services.stock import MANUAL_REASON_CHOICES, MAX_UNITS, stock_adjust
 from logistics import selectors as warehouse_selectors
 from logistics.models import Warehouse
+from marketplace.api.parsers import JSONParser
+from marketplace.api.schema import ErrorBodySerializer
 from marketplace.api.seller import SellerAPIMixin
+from marketplace.digits import ID_PATTERN, ascii_int
 from merchants.roles import Capability
 
 # --- serializers -------------------------------------------------------------------------------
@@ -45,7 +49,9 @@ class StockSerializer(serializers.Serializer):
 
 
 class AdjustmentSerializer(serializers.ModelSerializer):
-    actor = serializers.EmailField(source="actor.email", default=None)
+    actor = serializers.EmailField(
+        source="actor.email", default=None, allow_null=True, help_text="null: the platform"
+    )
     sku = serializers.CharField(source="stock.sku.code")
     warehouse = serializers.CharField(source="stock.warehouse.code")
 
@@ -68,10 +74,18 @@ class AdjustmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ImportFailedBody(ErrorBodySerializer):
+    job = serializers.IntegerField(required=False, help_text="import_failed only")
+    rows = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="import_failed only"
+    )
+
+
 class AdjustInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=MANUAL_REASON_CHOICES)
     quantity = serializers.IntegerField(
         min_value=0,
+        max_value=MAX_UNITS,
         help_text="receipt/return/damage: units; correction: the new counted quantity on hand.",
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -153,14 +167,14 @@ class SellerStockViewSet(
     """The merchant's stock: one row per SKU per warehouse, with available and low-stock."""
 
     serializer_class = StockSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def queryset_for_merchant(self, merchant):
         params = self.request.query_params
         warehouse = params.get("warehouse_id", "")
         return selectors.stock_rows(
             merchant=merchant,
-            warehouse=int(warehouse) if warehouse.isdigit() else None,
+            warehouse=ascii_int(warehouse),
             search=params.get("search", ""),
             kind=params.get("kind", ""),
             low_only=params.get("low") in ("1", "true", "yes"),
@@ -213,9 +227,13 @@ class SellerStockViewSet(
         warehouse = warehouse_selectors.warehouse_by_code(self.merchant, data["warehouse_code"])
         errors = {}
         if sku is None:
-            errors["sku_code"] = [gettext("You have no SKU with this code.")]
+            errors["sku_code"] = [
+                ErrorDetail(gettext("You have no SKU with this code."), "unknown_sku")
+            ]
         if warehouse is None:
-            errors["warehouse_code"] = [gettext("Unknown warehouse.")]
+            errors["warehouse_code"] = [
+                ErrorDetail(gettext("Unknown warehouse."), "unknown_warehouse")
+            ]
         if errors:
             raise serializers.ValidationError(errors)
         return _adjust(self, sku=sku, warehouse=warehouse, data=data)
@@ -245,7 +263,7 @@ class SellerImportJobViewSet(
 
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
 
     def queryset_for_merchant(self, merchant):
         return selectors.import_jobs_for_merchant(merchant)
@@ -258,15 +276,10 @@ class SellerImportJobViewSet(
             400: inline_serializer(
                 "ImportFailed",
                 {
-                    "error": inline_serializer(
-                        "ImportFailedBody",
-                        {
-                            "status": serializers.IntegerField(),
-                            "code": serializers.CharField(),
-                            "message": serializers.CharField(),
-                            "job": serializers.IntegerField(),
-                            "rows": serializers.ListField(child=serializers.DictField()),
-                        },
+                    "error": ImportFailedBody(
+                        help_text="code import_failed: the file was read and refused, with "
+                        "the job and its rows; any other code: the upload itself was refused "
+                        "(fields, errors)."
                     )
                 },
             ),

@@ -55,7 +55,9 @@ from catalog.services.products import SkuInput, hs_code_error, normalize_hs_code
 from catalog.services.stock import StockCount, StockCountErrors, stock_counts_set
 from logistics.models import Warehouse
 from marketplace.csvcells import cell_from_import, csv_lines
+from marketplace.digits import is_ascii_digits
 from marketplace.retry import TRANSIENT
+from marketplace.rules import field_error
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +276,7 @@ class _Cells:
         raw = self.cells.get(column, "")
         if not raw:
             return default
-        if not raw.isdigit():
+        if not is_ascii_digits(raw):
             self.fail(column, _("“%(value)s” is not a whole number.") % {"value": raw})
             return None
         value = int(raw)
@@ -396,7 +398,7 @@ class ProductImporter:
         if origin and (len(origin) != 2 or not origin.isalpha() or not origin.isascii()):
             row.fail("origin_country", _("Use the two-letter ISO 3166-1 code."))
         customs_unit = row.text("customs_unit") or "011"
-        if not (len(customs_unit) == 3 and customs_unit.isdigit()):
+        if not (len(customs_unit) == 3 and is_ascii_digits(customs_unit)):
             row.fail("customs_unit", _("A customs unit code has three digits, e.g. 011."))
         net = row.decimal("net_weight_kg", places=3)
         gross = row.decimal("gross_weight_kg", places=3)
@@ -897,7 +899,7 @@ def import_job_create(
     The report is written in ``language`` (default: the active one).
     """
     if kind not in ImportJob.Kind.values:
-        raise ValidationError({"kind": _("Choose products or stock.")})
+        raise field_error("kind", _("Choose products or stock."), "import_kind")
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         text, errors = decode_upload(data)

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import require_operator
 from catalog.lock_objects import LockedProduct, lock_product
 from catalog.models import (
     SKU,
@@ -38,6 +39,7 @@ from catalog.models import (
     ProductRevision,
     ProductRevisionEvent,
 )
+from marketplace.rules import field_error
 from marketplace.transitions import IllegalTransition, Transition, Workflow
 
 __all__ = [
@@ -116,8 +118,7 @@ REVIEWED_BRAND = "brand"
 
 
 def _require_operator(by) -> None:
-    if not getattr(by, "is_staff", False):
-        raise PermissionDenied(_("Only operators may review listings."))
+    require_operator(by, _("Only operators may review listings."))
 
 
 def product_is_visible(product: Product) -> bool:
@@ -137,6 +138,13 @@ def pending_revision(product: Product) -> ProductRevision | None:
 
 
 # --- product lifecycle ---------------------------------------------------------------------
+
+
+_SUBMISSION_CODES = {
+    "name_en": "name_en_required",
+    "name_zh_hans": "name_zh_hans_required",
+    "skus": "active_sku_required",
+}
 
 
 def submission_problems(product: Product) -> dict[str, list[str]]:
@@ -170,7 +178,12 @@ def product_submit(*, product: Product, by) -> ProductEvent:
     if current not in PRODUCT_FLOW.transitions[name].sources:
         raise IllegalTransition(name, current)
     if problems := submission_problems(product):
-        raise ValidationError(problems)
+        raise ValidationError(
+            {
+                field: [ValidationError(m, code=_SUBMISSION_CODES[field]) for m in messages]
+                for field, messages in problems.items()
+            }
+        )
     return PRODUCT_FLOW.apply(product, name, by=by, event_model=ProductEvent)
 
 
@@ -342,17 +355,20 @@ def report_create(*, product: Product, reporter, reason: str, details: str = "")
     if not getattr(reporter, "is_authenticated", False):
         raise PermissionDenied(_("Log in to report a listing."))
     if not product_is_visible(product):
-        raise ValidationError(_("This listing is not on sale."))
+        raise ValidationError(_("This listing is not on sale."), code="report_not_on_sale")
     if reason not in ListingReport.Reason.values:
-        raise ValidationError({"reason": _("Pick one of the listed reasons.")})
+        raise field_error("reason", _("Pick one of the listed reasons."), "report_reason")
     details = details.strip()
     if reason == ListingReport.Reason.OTHER and not details:
-        raise ValidationError({"details": _("Tell us what is wrong with this listing.")})
+        raise field_error(
+            "details", _("Tell us what is wrong with this listing."), "report_details_required"
+        )
     if ListingReport.objects.filter(
         product=product, reporter=reporter, status=ReportStatus.OPEN
     ).exists():
         raise ValidationError(
-            _("You have already reported this listing; our team is looking into it.")
+            _("You have already reported this listing; our team is looking into it."),
+            code="report_duplicate",
         )
     report = ListingReport(
         merchant_id=product.merchant_id,

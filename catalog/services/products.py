@@ -49,7 +49,9 @@ from catalog.services.moderation import (
     REVIEWED_PRODUCT_FIELDS,
     REVISION_FLOW,
 )
+from marketplace.digits import DIGIT
 from marketplace.money import MoneyError, minor_unit
+from marketplace.rules import RuleErrors, field_error
 
 MAX_IMAGES = 12
 
@@ -74,7 +76,7 @@ EXCISE_CATEGORIES = [
 ]
 
 _HS_SEPARATORS = re.compile(r"[\s.\-]")
-_HS_FORMAT = re.compile(r"^\d{6}(\d{2}){0,2}$")
+_HS_FORMAT = re.compile(r"^[0-9]{6}([0-9]{2}){0,2}$")  # ASCII digits (marketplace.digits)
 
 
 class _Keep:
@@ -123,15 +125,20 @@ def normalize_hs_code(value: str) -> str:
     return _HS_SEPARATORS.sub("", value or "")
 
 
-def hs_code_error(code: str) -> str | None:
-    """Why ``code`` (normalised) is not a valid HS code, or ``None``."""
+def hs_code_problem(code: str) -> ValidationError | None:
+    """Why ``code`` (normalised) is not a valid HS code (``hs_code_digits``,
+    ``hs_code_chapter``), or ``None``."""
     if not _HS_FORMAT.match(code):
-        return _("An HS code has 6, 8 or 10 digits, without dots or spaces.")
+        return ValidationError(
+            _("An HS code has 6, 8 or 10 digits, without dots or spaces."), code="hs_code_digits"
+        )
     chapter = int(code[:2])
     if not 1 <= chapter <= 97 or chapter == 77:
-        return _("%(chapter)s is not an HS chapter: chapters run from 01 to 97 (77 is unused).") % {
-            "chapter": code[:2]
-        }
+        return ValidationError(
+            _("%(chapter)s is not an HS chapter: chapters run from 01 to 97 (77 is unused).")
+            % {"chapter": code[:2]},
+            code="hs_code_chapter",
+        )
     return None
 
 
@@ -194,6 +201,12 @@ def attribute_errors(attributes) -> list[ValidationError]:
     ]
 
 
+def hs_code_error(code: str) -> str | None:
+    """The message of ``hs_code_problem``, for a door that shows only words (the CSV import)."""
+    problem = hs_code_problem(code)
+    return problem.messages[0] if problem else None
+
+
 def _currency_error(code: str) -> str | None:
     """A listing currency is one the operators keep active in ``marketplace.Currency``."""
     from marketplace.models import Currency
@@ -222,16 +235,14 @@ def _decimals_error(amount: Decimal, currency: str) -> str | None:
     return None
 
 
-def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[ValidationError]]:
+    errors = RuleErrors()
+    add = errors.add
 
-    def add(name: str, message: str | ValidationError) -> None:
-        errors.setdefault(name, []).append(message)
-
-    if sku.hs_code and (problem := hs_code_error(sku.hs_code)):
+    if sku.hs_code and (problem := hs_code_problem(sku.hs_code)):
         add("hs_code", problem)
     if not modes_of(sku):
-        add("trade_modes", _("Allow at least one trade mode."))
+        add("trade_modes", _("Allow at least one trade mode."), "trade_mode_required")
     if sku.allow_bonded and sku.product_record_status != ProductRecordStatus.RECORDED:
         add(
             "allow_bonded",
@@ -239,48 +250,74 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[str]]:
                 "Bonded import (1210) needs a recorded customs product record: set the "
                 "product record status to Recorded with its number, or untick bonded import."
             ),
+            "bonded_needs_record",
         )
     if (
         sku.product_record_status == ProductRecordStatus.RECORDED
         and not sku.product_record_number.strip()
     ):
-        add("product_record_number", _("A recorded product record needs its record number."))
+        add(
+            "product_record_number",
+            _("A recorded product record needs its record number."),
+            "record_number_required",
+        )
     if sku.excise_category not in {value for value, _label in EXCISE_CATEGORIES}:
-        add("excise_category", _("Pick one of the listed consumption-tax categories."))
-    if not re.fullmatch(r"\d{3}", sku.customs_unit or ""):
-        add("customs_unit", _("A customs unit code has 3 digits, e.g. 011 for pieces."))
+        add(
+            "excise_category",
+            _("Pick one of the listed consumption-tax categories."),
+            "excise_category",
+        )
+    if not re.fullmatch(rf"{DIGIT}{{3}}", sku.customs_unit or ""):
+        add(
+            "customs_unit",
+            _("A customs unit code has 3 digits, e.g. 011 for pieces."),
+            "customs_unit_digits",
+        )
     if (
         sku.net_weight_kg is not None
         and sku.gross_weight_kg is not None
         and sku.gross_weight_kg < sku.net_weight_kg
     ):
-        add("gross_weight_kg", _("The gross weight includes packaging: it cannot be below net."))
+        add(
+            "gross_weight_kg",
+            _("The gross weight includes packaging: it cannot be below net."),
+            "gross_below_net",
+        )
     if sku.price is not None and (problem := _decimals_error(sku.price, product.listing_currency)):
-        add("price", problem)
+        add("price", problem, "price_decimals")
     for problem in attribute_errors(sku.attributes):
         add("attributes", problem)
     seen: set[int] = set()
     previous = None
     for min_quantity, unit_price in sorted(tiers or []):
         if min_quantity in seen:
-            add("tiers", _("Two tiers start at %(n)s units.") % {"n": min_quantity})
+            add(
+                "tiers",
+                _("Two tiers start at %(n)s units.") % {"n": min_quantity},
+                "tier_duplicate",
+            )
         seen.add(min_quantity)
         if min_quantity < 2:
-            add("tiers", _("A wholesale tier starts at 2 units or more."))
+            add("tiers", _("A wholesale tier starts at 2 units or more."), "tier_min_quantity")
         if unit_price < 0:
-            add("tiers", _("A wholesale unit price cannot be negative."))
+            add("tiers", _("A wholesale unit price cannot be negative."), "tier_price_negative")
         elif sku.price is not None and unit_price >= sku.price:
             add(
                 "tiers",
                 _("The tier from %(n)s units must be cheaper than the regular price.")
                 % {"n": min_quantity},
+                "tier_not_cheaper",
             )
         elif previous is not None and unit_price > previous:
-            add("tiers", _("Larger quantities cannot have a higher unit price."))
+            add(
+                "tiers",
+                _("Larger quantities cannot have a higher unit price."),
+                "tier_price_rising",
+            )
         if (problem := _decimals_error(unit_price, product.listing_currency)) is not None:
-            add("tiers", problem)
+            add("tiers", problem, "price_decimals")
         previous = unit_price
-    return errors
+    return errors.errors
 
 
 def _unique_slug(merchant, base: str, *, exclude_pk=None) -> str:
@@ -377,7 +414,7 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     values = {k: v for k, v in data.__dict__.items() if k not in {"code", "tiers"}}
     code = (data.code or "").strip()
     if not code:
-        raise ValidationError({"code": _("Give the variant a SKU code.")})
+        raise field_error("code", _("Give the variant a SKU code."), "sku_code_required")
     locks = lock_product(product.pk, sku_codes=[code])
     product = locks.product
     sku = locks.sku_by_code(code)
@@ -386,7 +423,9 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
         if SKU.objects.for_merchant(product.merchant).filter(code=code).exists():
             # Refused without locking the other product's rows (lock order: its product
             # would have to come first).
-            raise ValidationError({"code": _("This SKU code is already used by another product.")})
+            raise field_error(
+                "code", _("This SKU code is already used by another product."), "sku_code_taken"
+            )
         sku = SKU(merchant=product.merchant, product=product, code=code)
     live_hs_code = None if creating else sku.hs_code
     was_active = False if creating else sku.is_active
@@ -406,15 +445,16 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     try:
         tiers = [(int(quantity), Decimal(str(price))) for quantity, price in data.tiers or []]
     except (TypeError, ValueError, ArithmeticError) as exc:
-        raise ValidationError(
-            {"tiers": _("Each tier is a whole quantity and a unit price.")}
+        raise field_error(
+            "tiers", _("Each tier is a whole quantity and a unit price."), "tier_shape"
         ) from exc
     errors = _sku_rule_errors(sku, product, tiers)
     try:
         sku.full_clean(exclude=["merchant", "product"], validate_constraints=False)
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(m for m in messages if m not in errors.get(name, []))
+        for name, found in exc.error_dict.items():
+            shown = {m for error in errors.get(name, []) for m in error.messages}
+            errors.setdefault(name, []).extend(e for e in found if e.messages[0] not in shown)
     if errors:
         raise ValidationError(errors)
 
@@ -481,13 +521,14 @@ def product_create(
     name (the CSV import); otherwise one is made from the name."""
     name_en, name_zh_hans = (name_en or "").strip(), (name_zh_hans or "").strip()
     listing_currency = (listing_currency or "").strip().upper()
-    errors: dict[str, list[str]] = {}
+    errors = RuleErrors()
     if not name_en and not name_zh_hans:
-        errors["name_en"] = [_("Give the product a name in at least one language.")]
+        errors.add(
+            "name_en", _("Give the product a name in at least one language."), "name_required"
+        )
     if problem := _currency_error(listing_currency):
-        errors["listing_currency"] = [problem]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("listing_currency", problem, "listing_currency")
+    errors.raise_if_any()
     product = Product(
         merchant=merchant,
         category=category,
@@ -557,26 +598,28 @@ def product_update(
     candidate = Product.objects.get(pk=locked.pk)
     for name, value in given.items():
         setattr(candidate, name, value)
-    errors: dict[str, list[str]] = {}
+    errors = RuleErrors()
     if not candidate.name_en and not candidate.name_zh_hans:
-        errors["name_en"] = [_("Give the product a name in at least one language.")]
+        errors.add(
+            "name_en", _("Give the product a name in at least one language."), "name_required"
+        )
     if "listing_currency" in given and given["listing_currency"] != locked.listing_currency:
         if problem := _currency_error(given["listing_currency"]):
-            errors["listing_currency"] = [problem]
+            errors.add("listing_currency", problem, "listing_currency")
         else:
             prices = SKU.objects.filter(product=locked).values_list("price", flat=True)
             if any(_decimals_error(p, given["listing_currency"]) for p in prices):
-                errors["listing_currency"] = [
+                errors.add(
+                    "listing_currency",
                     _("Some variant prices have more decimals than %(currency)s allows.")
-                    % {"currency": given["listing_currency"]}
-                ]
+                    % {"currency": given["listing_currency"]},
+                    "price_decimals",
+                )
     try:
         candidate.full_clean(exclude=["merchant"], validate_constraints=False)
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+        errors.extend(exc)
+    errors.raise_if_any()
 
     reviewed = set(REVIEWED_PRODUCT_FIELDS) | {REVIEWED_BRAND}
     live = _is_live(locked)
@@ -632,8 +675,8 @@ def product_image_add(
     locks = lock_product(product.pk)
     locked = locks.product
     if _image_count(locks) >= MAX_IMAGES:
-        raise ValidationError(
-            {"image": _("A product has at most %(n)s images.") % {"n": MAX_IMAGES}}
+        raise field_error(
+            "image", _("A product has at most %(n)s images.") % {"n": MAX_IMAGES}, "too_many_images"
         )
     prepared = prepare_image(upload)
     alt = (alt or "").strip()[:200]
@@ -668,7 +711,9 @@ def product_image_add(
 def product_image_delete(*, product: Product, by, image: ProductImage) -> ProductRevision | None:
     """Remove an image; on a live product the removal waits for review (returns the revision)."""
     if image.product_id != product.pk:
-        raise ValidationError({"image": _("This image belongs to another product.")})
+        raise field_error(
+            "image", _("This image belongs to another product."), "image_other_product"
+        )
     locks = lock_product(product.pk)
     if _is_live(locks.product):
 
@@ -703,7 +748,9 @@ def product_image_move(*, product: Product, image: ProductImage, offset: int) ->
     images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
     index = next((i for i, img in enumerate(images) if img.pk == image.pk), None)
     if index is None:
-        raise ValidationError({"image": _("This image belongs to another product.")})
+        raise field_error(
+            "image", _("This image belongs to another product."), "image_other_product"
+        )
     target = max(0, min(len(images) - 1, index + offset))
     images.insert(target, images.pop(index))
     for position, img in enumerate(images):
@@ -717,7 +764,9 @@ def revision_image_delete(*, product: Product, by, image: ProductRevisionImage) 
     from catalog.services.moderation import _delete_files_on_commit
 
     if image.revision.product_id != product.pk:
-        raise ValidationError({"image": _("This image belongs to another product.")})
+        raise field_error(
+            "image", _("This image belongs to another product."), "image_other_product"
+        )
     locks = lock_product(product.pk)
     _delete_files_on_commit(image.image, image.thumbnail)
     image.delete()

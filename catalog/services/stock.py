@@ -23,8 +23,11 @@ from catalog.lock_objects import lock_stock
 from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
 from logistics.models import Warehouse
 from marketplace.cacheversion import storefront_version
+from marketplace.rules import field_error
 
 Reason = StockAdjustment.Reason
+#: the most units one stock row holds (its counters are PostgreSQL integers)
+MAX_UNITS = 2_147_483_647
 
 # What a person may pick in the "adjust stock" form (portal and API); the other reasons
 # belong to checkout (reservation, release, sale) and the CSV import.
@@ -59,6 +62,13 @@ def _record(
     """Apply the deltas to a row locked by ``lock_stock`` and write its ledger line."""
     on_hand = stock.on_hand + on_hand_delta
     reserved = stock.reserved + reserved_delta
+    if on_hand > MAX_UNITS:
+        # The counters are 32-bit columns: refuse what they cannot hold (it was a 500).
+        raise field_error(
+            "quantity",
+            _("A stock row holds at most %(max)s units.") % {"max": f"{MAX_UNITS:,}"},
+            "quantity_too_large",
+        )
     if on_hand < 0 or reserved < 0 or reserved > on_hand:
         # Callers check first and raise a message for the person; this is the last guard.
         raise InsufficientStock(
@@ -85,24 +95,26 @@ def _record(
 def _check_place(*, merchant, sku: SKU, warehouse: Warehouse) -> None:
     """The rules for where a merchant's SKU may be stocked."""
     if sku.merchant_id != merchant.pk:
-        raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+        raise field_error("sku", _("This SKU belongs to another merchant."), "sku_other_merchant")
     if warehouse.merchant_id is not None and warehouse.merchant_id != merchant.pk:
         # Same words as an unknown code: another merchant's warehouse must not be confirmed.
-        raise ValidationError({"warehouse": _("Unknown warehouse.")})
+        raise field_error("warehouse", _("Unknown warehouse."), "unknown_warehouse")
     if not warehouse.is_active:
-        raise ValidationError({"warehouse": _("This warehouse is closed: it takes no new stock.")})
+        raise field_error(
+            "warehouse", _("This warehouse is closed: it takes no new stock."), "warehouse_closed"
+        )
     if (
         warehouse.kind == Warehouse.Kind.BONDED
         and sku.product_record_status != ProductRecordStatus.RECORDED
     ):
-        raise ValidationError(
-            {
-                "warehouse": _(
-                    "Goods enter a bonded warehouse only with a recorded customs product "
-                    "record; SKU %(sku)s has none."
-                )
-                % {"sku": sku.code}
-            }
+        raise field_error(
+            "warehouse",
+            _(
+                "Goods enter a bonded warehouse only with a recorded customs product "
+                "record; SKU %(sku)s has none."
+            )
+            % {"sku": sku.code},
+            "bonded_needs_record",
         )
 
 
@@ -126,13 +138,13 @@ def _row_for(*, merchant, sku: SKU, warehouse: Warehouse, receiving: bool = Fals
             # Another transaction created the row between our read and insert: use theirs.
             pk = Stock.objects.get(sku=sku, warehouse=warehouse).pk
     elif sku.merchant_id != merchant.pk:
-        raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+        raise field_error("sku", _("This SKU belongs to another merchant."), "sku_other_merchant")
     return lock_stock([pk])[pk]
 
 
 def _positive(quantity, field: str = "quantity") -> int:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
-        raise ValidationError({field: _("Enter a whole number greater than zero.")})
+        raise field_error(field, _("Enter a whole number greater than zero."), "quantity_positive")
     return quantity
 
 
@@ -149,7 +161,7 @@ def stock_receive(
 ) -> StockAdjustment:
     """Goods arrived (``receipt``) or came back from a customer (``return``): on hand grows."""
     if reason not in (Reason.RECEIPT, Reason.RETURN):
-        raise ValidationError({"reason": _("Receiving stock is a receipt or a return.")})
+        raise field_error("reason", _("Receiving stock is a receipt or a return."), "stock_reason")
     quantity = _positive(quantity)
     stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse, receiving=True)
     return _record(stock, reason=reason, on_hand_delta=quantity, actor=actor, note=note)
@@ -170,9 +182,13 @@ def stock_count_set(
     and writes nothing when the count already matches. Reserved units cannot be counted
     away: a count below what is reserved is refused."""
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
-        raise ValidationError({"reason": _("Setting a count is a correction or an import.")})
+        raise field_error(
+            "reason", _("Setting a count is a correction or an import."), "stock_reason"
+        )
     if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
-        raise ValidationError({"quantity": _("Enter a whole number, zero or more.")})
+        raise field_error(
+            "quantity", _("Enter a whole number, zero or more."), "quantity_not_negative"
+        )
     stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse)
     if on_hand < stock.reserved:
         raise InsufficientStock(
@@ -224,11 +240,15 @@ def stock_counts_set(
     any count is refused. Each (SKU, warehouse) may appear once.
     """
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
-        raise ValidationError({"reason": _("Setting a count is a correction or an import.")})
+        raise field_error(
+            "reason", _("Setting a count is a correction or an import."), "stock_reason"
+        )
     errors: dict[int, ValidationError] = {}
     pairs = {(c.sku.pk, c.warehouse.pk): i for i, c in enumerate(counts)}
     if len(pairs) != len(counts):
-        raise ValidationError(_("Each SKU and warehouse may be counted once per batch."))
+        raise ValidationError(
+            _("Each SKU and warehouse may be counted once per batch."), code="count_duplicate"
+        )
     existing = {
         (row.sku_id, row.warehouse_id): row.pk
         for row in Stock.objects.filter(
@@ -241,14 +261,18 @@ def stock_counts_set(
     for index, count in enumerate(counts):
         on_hand = count.on_hand
         if not isinstance(on_hand, int) or isinstance(on_hand, bool) or on_hand < 0:
-            errors[index] = ValidationError({"quantity": _("Enter a whole number, zero or more.")})
+            errors[index] = field_error(
+                "quantity", _("Enter a whole number, zero or more."), "quantity_not_negative"
+            )
             continue
         try:
             if (count.sku.pk, count.warehouse.pk) not in existing:
                 _check_place(merchant=merchant, sku=count.sku, warehouse=count.warehouse)
                 missing.append(count)
             elif count.sku.merchant_id != merchant.pk:
-                raise ValidationError({"sku": _("This SKU belongs to another merchant.")})
+                raise field_error(
+                    "sku", _("This SKU belongs to another merchant."), "sku_other_merchant"
+                )
         except ValidationError as exc:
             errors[index] = exc
     # Carry on with the valid counts so one call reports every refused count.
@@ -372,7 +396,7 @@ def stock_adjust(
             actor=actor,
             note=note,
         )
-    raise ValidationError({"reason": _("Choose a reason for the adjustment.")})
+    raise field_error("reason", _("Choose a reason for the adjustment."), "stock_reason")
 
 
 def _lines(lines: Iterable[StockLine]) -> dict[int, int]:
@@ -381,7 +405,9 @@ def _lines(lines: Iterable[StockLine]) -> dict[int, int]:
     for line in lines:
         merged[line.stock_id] = merged.get(line.stock_id, 0) + _positive(line.quantity)
     if not merged:
-        raise ValidationError({"lines": _("Nothing to do: no stock lines given.")})
+        raise field_error(
+            "lines", _("Nothing to do: no stock lines given."), "stock_lines_required"
+        )
     return merged
 
 

@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from catalog.forms import ReportForm, apply_service_errors
+from catalog.forms import ReportForm
 from catalog.models import Product
 from catalog.services.moderation import product_is_visible, report_create
+from marketplace.forms import form_add_service_errors
 
 
 def _visible_product(product_id: int) -> Product:
@@ -30,7 +31,7 @@ def report_create_view(request, product_id: int):
         try:
             report_create(product=product, reporter=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             return redirect("catalog_report:sent", product.pk)
     return render(request, "catalog/report_form.html", {"product": product, "form": form})

@@ -23,7 +23,6 @@ from catalog.forms import (
     ProductForm,
     SkuForm,
     TierFormSet,
-    apply_service_errors,
     tiers_from,
 )
 from catalog.models import Product, ProductImage, ProductRevisionImage
@@ -31,6 +30,7 @@ from catalog.sanitize import sanitize_html
 from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
 from catalog.services import moderation, products
+from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
@@ -97,7 +97,7 @@ class ProductCreateView(SellerPortalMixin, TemplateView):
             try:
                 product = products.product_create(merchant=self.merchant, **form.cleaned_data)
             except ValidationError as error:
-                apply_service_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("Product created as a draft. Now add its variants."))
                 return redirect("seller_catalog:detail", product.pk)
@@ -141,7 +141,7 @@ class ProductEditView(_ProductMixin, TemplateView):
                     product=product, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 if revision is not None:
                     messages.success(
@@ -245,7 +245,7 @@ class SkuFormView(_ProductMixin, TemplateView):
                     replace_tiers=True,
                 )
             except ValidationError as error:
-                apply_service_errors(form, error, SkuForm.ALIASES)
+                form_add_service_errors(form, error, SkuForm.ALIASES)
                 tier_errors = (
                     error.message_dict.get("tiers", []) if hasattr(error, "error_dict") else []
                 )
@@ -299,7 +299,7 @@ class ImageUploadView(_ProductMixin, TemplateView):
                     alt=form.cleaned_data["alt"],
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 if isinstance(added, ProductRevisionImage):
                     messages.success(

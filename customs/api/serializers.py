@@ -11,10 +11,14 @@ from rest_framework import serializers
 
 from customs.identity import validate_id_number
 from customs.models import FlagChoice, ModeChoice
+from marketplace.api.schema import ErrorSerializer  # noqa: F401 - the quote's error answers
+from marketplace.rules import field_error
 
 MAX_LINES = 100
 
-HS_CODE = RegexValidator(r"^\d{4,10}$", _("An HS code is 4 to 10 digits, without dots or spaces."))
+HS_CODE = RegexValidator(
+    r"^[0-9]{4,10}$", _("An HS code is 4 to 10 digits, without dots or spaces.")
+)
 CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO 4217 code (CNY, EUR)."))
 COUNTRY = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code (CN, DE)."))
 
@@ -68,8 +72,10 @@ class QuoteLineSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["discount"] > attrs["quantity"] * attrs["unit_price"]:
-            raise serializers.ValidationError(
-                {"discount": _("The discount cannot be more than quantity × unit price.")}
+            raise field_error(
+                "discount",
+                _("The discount cannot be more than quantity × unit price."),
+                "discount_too_large",
             )
         return attrs
 
@@ -191,14 +197,3 @@ class QuoteResponseSerializer(serializers.Serializer):
         help_text=_("Only for an identity saved on the signed-in caller's own account"),
     )
     yearly_counted = serializers.CharField(allow_null=True)
-
-
-class ErrorBodySerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorBodySerializer()

@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import permissions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 from customs import selectors, services
 from customs.engine import EngineError, LineItem
 from customs.presenters import engine_error_fields, quote_view
+from marketplace.api.parsers import JSONParser
 
 from .serializers import ErrorSerializer, QuoteRequestSerializer, QuoteResponseSerializer
 
@@ -47,13 +47,13 @@ def dotted_errors(errors, prefix: str = "") -> dict[str, list[str]]:
                 out.setdefault(field, []).extend(messages)
     elif isinstance(errors, list):
         if all(not isinstance(item, dict | list) for item in errors):
-            out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(item) for item in errors]
+            out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = list(errors)  # keeps codes
         else:
             for index, item in enumerate(errors):
                 for field, messages in dotted_errors(item, f"{prefix}[{index}]").items():
                     out.setdefault(field, []).extend(messages)
     else:
-        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(errors)]
+        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [errors]
     return out
 
 

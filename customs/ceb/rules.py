@@ -142,7 +142,8 @@ def inventory_violations(doc: t.InventoryDoc) -> list[tuple[str, str]]:
     _line_numbers(doc.lines, out)
     for line in doc.lines:
         _line_total(line, out, f"lines[{line.gnum}]")
-        if len(line.gcode) != 10 or not line.gcode.isdigit():
+        # ASCII only: isdigit() alone accepts full-width and Arabic-Indic digits.
+        if len(line.gcode) != 10 or not (line.gcode.isascii() and line.gcode.isdigit()):
             out.append((f"lines[{line.gnum}].gcode", "must be the 10-digit HS code"))
     return out
 

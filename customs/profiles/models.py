@@ -26,7 +26,7 @@ from marketplace.crypto import EncryptedTextField
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9A-Z]{1,18}$", _("Use the customs registration code: up to 18 digits or capitals.")
 )
-OFFICE_VALIDATOR = RegexValidator(r"^\d{4}$", _("Use the 4-digit customs office code."))
+OFFICE_VALIDATOR = RegexValidator(r"^[0-9]{4}$", _("Use the 4-digit customs office code."))
 
 
 class CustomsCompany(models.Model):

@@ -13,6 +13,7 @@ from logistics import selectors
 from logistics.models import Warehouse
 from logistics.services import warehouse_create, warehouse_update
 from marketplace.api.seller import SellerAPIMixin
+from marketplace.digits import ID_PATTERN
 from merchants.roles import Capability
 
 
@@ -52,7 +53,7 @@ class SellerWarehouseViewSet(
     edit their own overseas and domestic warehouses; bonded ones are the operator's."""
 
     serializer_class = WarehouseSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_PATTERN
     capabilities = {
         "list": Capability.VIEW,
         "retrieve": Capability.VIEW,

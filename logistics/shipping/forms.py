@@ -13,21 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from logistics.models import Warehouse
 from marketplace.currency import currency_label
+from marketplace.forms import form_add_service_errors
 from marketplace.models import Currency
 
 from .models import ShippingRoute
 from .rates import ParcelLine
 from .regions import CN_PROVINCES, is_country, place_name
 from .services import network_check, network_conflicts, route_price_errors
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Attach a service's errors to the form's fields (unknown names to the whole form)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class NetworkCheckedForm(forms.ModelForm):
@@ -43,7 +35,7 @@ class NetworkCheckedForm(forms.ModelForm):
         try:
             network_check(self.instance, conflicts=self.check_conflicts)
         except ValidationError as exc:
-            _add_errors(self, exc)
+            form_add_service_errors(self, exc)
 
 
 class RouteInlineForm(NetworkCheckedForm):
@@ -104,9 +96,6 @@ class FreeShippingForm(forms.Form):
             .order_by("code")
             .values_list("code", flat=True)
         ]
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        _add_errors(self, exc)
 
 
 ROUTE_FIELDS = [

@@ -12,13 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from logistics.models import Warehouse
+from marketplace.rules import field_error
 from marketplace.tenancy import MerchantOwned
 
 from .regions import is_zone_member
@@ -156,17 +156,17 @@ class ShippingZone(models.Model):
     def clean(self) -> None:
         tokens = zone_members(self.members)
         if not tokens:
-            raise ValidationError({"members": _("Name at least one country.")})
+            raise field_error("members", _("Name at least one country."), "zone_members_required")
         unknown = [token for token in tokens if not is_zone_member(token)]
         if unknown:
-            raise ValidationError(
-                {
-                    "members": _(
-                        "Not a country or Chinese province code: %(codes)s. Countries use "
-                        "ISO 3166-1 (GB, not UK); provinces ISO 3166-2 (CN-XJ)."
-                    )
-                    % {"codes": ", ".join(unknown)}
-                }
+            raise field_error(
+                "members",
+                _(
+                    "Not a country or Chinese province code: %(codes)s. Countries use "
+                    "ISO 3166-1 (GB, not UK); provinces ISO 3166-2 (CN-XJ)."
+                )
+                % {"codes": ", ".join(unknown)},
+                "zone_member_unknown",
             )
         self.members = " ".join(tokens)
 

@@ -10,6 +10,7 @@ TW), not as provinces of ``CN``.
 from __future__ import annotations
 
 from marketplace import countries
+from marketplace.digits import is_ascii_digits
 from marketplace.i18n import pick
 
 # ISO 3166-2:CN (2017 letters) -> (English, Chinese), the 31 mainland provincial-level divisions.
@@ -104,7 +105,7 @@ def province_code(country: str, province: str) -> str:
 def province_from_postal_code(country: str, postal_code: str) -> str:
     """The province a Chinese six-digit postal code belongs to, ``""`` when unknown."""
     digits = (postal_code or "").strip()
-    if country != "CN" or len(digits) != 6 or not digits.isdigit():
+    if country != "CN" or len(digits) != 6 or not is_ascii_digits(digits):
         return ""
     return _PROVINCE_BY_POSTAL_PREFIX.get(digits[:2], "")
 

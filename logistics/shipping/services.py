@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from logistics.lock_objects import lock_merchant_shipping, lock_shipping_methods
 from marketplace.models import Currency
 from marketplace.money import MoneyError, round_money, to_decimal
+from marketplace.rules import RuleErrors
 from merchants.lock_objects import lock_merchant
 
 from .models import Carrier, MerchantShipping, ShippingMethod, ShippingRoute, ShippingZone
@@ -43,13 +44,17 @@ def _currency_fits(amount: Decimal | None, currency: str) -> bool:
     return amount is None or round_money(amount, currency) == amount
 
 
-def route_price_errors(route: ShippingRoute, currency: str) -> dict[str, list[str]]:
+def route_price_errors(route: ShippingRoute, currency: str) -> dict[str, list[ValidationError]]:
     """The route's prices that have more decimals than ``currency`` allows, by field."""
     errors = {}
     for name in PRICE_FIELDS:
         if not _currency_fits(getattr(route, name), currency):
             errors[name] = [
-                _("A %(currency)s amount cannot have that many decimals.") % {"currency": currency}
+                ValidationError(
+                    _("A %(currency)s amount cannot have that many decimals.")
+                    % {"currency": currency},
+                    code="price_decimals",
+                )
             ]
     return errors
 
@@ -123,16 +128,20 @@ def network_check(obj, *, conflicts: bool = True) -> None:
     """Raise ``ValidationError`` (by field where it can) if saving ``obj`` would break a rule
     of the module docstring. Does not save; the admin forms call it to show the problem
     (``conflicts=False`` when the caller checks ties across several rows itself)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if isinstance(obj, ShippingRoute) and obj.method_id:
         errors.update(route_price_errors(obj, obj.method.currency_id))
         ties = network_conflicts(routes=[obj]) if conflicts else []
         if ties:
-            errors.setdefault("destination_zone", []).extend(ties)
+            errors.setdefault("destination_zone", []).extend(
+                ValidationError(tie, code="route_tie") for tie in ties
+            )
     elif isinstance(obj, ShippingZone):
         ties = network_conflicts(zone=obj) if conflicts else []
         if ties:
-            errors.setdefault("members", []).extend(ties)
+            errors.setdefault("members", []).extend(
+                ValidationError(tie, code="route_tie") for tie in ties
+            )
     elif isinstance(obj, ShippingMethod) and obj.pk and obj.currency_id:
         misfit = [
             r
@@ -141,11 +150,14 @@ def network_check(obj, *, conflicts: bool = True) -> None:
         ]
         if misfit:
             errors["currency"] = [
-                _(
-                    "%(count)s of this method's routes have prices with more decimals than "
-                    "%(currency)s allows: change them first."
+                ValidationError(
+                    _(
+                        "%(count)s of this method's routes have prices with more decimals than "
+                        "%(currency)s allows: change them first."
+                    )
+                    % {"count": len(misfit), "currency": obj.currency_id},
+                    code="price_decimals",
                 )
-                % {"count": len(misfit), "currency": obj.currency_id}
             ]
     if errors:
         raise ValidationError(errors)
@@ -193,7 +205,10 @@ def network_delete(*, obj, by=None) -> None:
     """Delete a route or an unused zone. Carriers and methods are switched off instead
     (orders keep naming them); a zone that routes use is protected by the database."""
     if not isinstance(obj, ShippingRoute | ShippingZone):
-        raise ValidationError(_("Switch carriers and methods off instead of deleting them."))
+        raise ValidationError(
+            _("Switch carriers and methods off instead of deleting them."),
+            code="network_delete_refused",
+        )
     obj.delete()
     network_bump()
 
@@ -207,26 +222,28 @@ def free_shipping_threshold_set(
     The amount is in ``currency``, one of the platform's active currencies, and fits its
     minor unit; 0 means every order ships free."""
     code = (currency or "").strip().upper()
-    errors: dict[str, list[str]] = {}
+    errors = RuleErrors()
     if not Currency.objects.filter(code=code, is_active=True).exists():
-        errors["currency"] = [_("Choose one of the platform's currencies.")]
+        errors.add("currency", _("Choose one of the platform's currencies."), "unknown_currency")
     value = None
+    field = "free_shipping_threshold"
     if amount not in (None, ""):
         try:
             value = to_decimal(amount)
         except MoneyError:
-            errors["free_shipping_threshold"] = [_("Enter an amount, e.g. 199.00.")]
+            errors.add(field, _("Enter an amount, e.g. 199.00."), "amount_invalid")
         else:
             if value < 0:
-                errors["free_shipping_threshold"] = [_("The amount cannot be negative.")]
+                errors.add(field, _("The amount cannot be negative."), "amount_negative")
             elif value >= Decimal("1e10"):
-                errors["free_shipping_threshold"] = [_("The amount is too large.")]
-            elif "currency" not in errors and not _currency_fits(value, code):
-                errors["free_shipping_threshold"] = [
-                    _("A %(currency)s amount cannot have that many decimals.") % {"currency": code}
-                ]
-    if errors:
-        raise ValidationError(errors)
+                errors.add(field, _("The amount is too large."), "amount_too_large")
+            elif "currency" not in errors.errors and not _currency_fits(value, code):
+                errors.add(
+                    field,
+                    _("A %(currency)s amount cannot have that many decimals.") % {"currency": code},
+                    "price_decimals",
+                )
+    errors.raise_if_any()
     lock_merchant(merchant.pk)  # first: a first setting is created under it
     terms = lock_merchant_shipping(merchant.pk)
     if terms is None:

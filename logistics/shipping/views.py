@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from marketplace.currency import money_text
+from marketplace.forms import form_add_service_errors
 from marketplace.i18n import page_language
 from marketplace.portal import SellerPortalMixin
 from merchants.roles import Capability
@@ -72,7 +73,7 @@ class FreeShippingView(SellerPortalMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Your free-shipping threshold was saved."))
         return redirect("shipping:free_shipping")

@@ -5,10 +5,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -56,7 +57,16 @@ class CurrencySerializer(serializers.Serializer):
 class CurrencyListView(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=CurrencySerializer(many=True), tags=["money"])
+    @extend_schema(
+        responses=inline_serializer(
+            "CurrencyList",
+            {
+                "base": serializers.CharField(help_text="The base currency rates are quoted to."),
+                "results": CurrencySerializer(many=True),
+            },
+        ),
+        tags=["money"],
+    )
     def get(self, request):
         rates = fx_rates_current()
         return Response(
@@ -87,7 +97,7 @@ class ConvertQuery(serializers.Serializer):
             code = attrs[field].upper()
             if code not in rates:
                 raise serializers.ValidationError(
-                    {field: _("No exchange rate is set for this currency.")}
+                    {field: _("No exchange rate is set for this currency.")}, code="no_fx_rate"
                 )
             attrs[field] = code
         return attrs
@@ -117,7 +127,7 @@ class ConvertView(APIView):
                 base=settings.BASE_CURRENCY,
             )
         except MoneyError as exc:
-            raise serializers.ValidationError({"amount": str(exc)}) from exc
+            raise serializers.ValidationError({"amount": str(exc)}, code="amount_invalid") from exc
         return Response(
             {
                 "amount": str(result.amount),
@@ -140,6 +150,8 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # DRF's view names its own parsers; ours limit JSON nesting like every other endpoint.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         try:

@@ -1,6 +1,6 @@
 """Django REST framework and the OpenAPI schema."""
 
-from .env import env_str
+from .env import env_int, env_str
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -23,9 +23,18 @@ REST_FRAMEWORK = {
         "applications": env_str("THROTTLE_APPLICATIONS", "10/hour"),
     },
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON with a nesting limit (marketplace/api/parsers.py), then DRF's form parsers.
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "marketplace.api.schema.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
+
+# Deepest nesting a JSON body may have (a product with SKUs with tiers needs 4).
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Silkway API",

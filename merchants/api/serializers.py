@@ -119,6 +119,16 @@ class PayoutSerializer(serializers.Serializer):
         return value
 
 
+class PayoutReadSerializer(serializers.Serializer):
+    """Payout details as GET shows them: every field is null until the owner first saves."""
+
+    bank_name = serializers.CharField(allow_null=True)
+    account_holder = serializers.CharField(allow_null=True)
+    account_number_masked = serializers.CharField(allow_null=True)
+    swift = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
 class CommissionLineSerializer(serializers.Serializer):
     category = serializers.IntegerField(source="category.pk")
     slug = serializers.CharField(source="category.slug")

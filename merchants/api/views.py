@@ -2,7 +2,6 @@
 commission and payout details. Every view acts for the current merchant only
 (``SellerAPIMixin``); the capabilities come from ``merchants/roles.py``."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +19,7 @@ from .serializers import (
     MembershipSerializer,
     MerchantEventSerializer,
     MerchantSerializer,
+    PayoutReadSerializer,
     PayoutSerializer,
 )
 
@@ -69,6 +69,11 @@ class SellerTeamViewSet(
 
     def queryset_for_merchant(self, merchant):
         return selectors.team_for_merchant(merchant)
+
+    def partial_update(self, request, *args, **kwargs):
+        # The role is the one thing a PATCH changes, so it must be there: a PATCH without
+        # it is refused like a PUT without it (400, ``required``), not a server error.
+        return self.update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
         services.membership_change_role(
@@ -120,6 +125,7 @@ class SellerInvitationViewSet(
             language=getattr(self.request, "LANGUAGE_CODE", "") or "",
         )
 
+    @extend_schema(responses={200: InvitationSerializer})
     def destroy(self, request, *args, **kwargs):
         invitation = services.invitation_revoke(by=request.user, invitation=self.get_object())
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_200_OK)
@@ -135,14 +141,6 @@ class SellerCommissionView(SellerAPIMixin, APIView):
         return Response(CommissionSerializer(selectors.commission_table(self.merchant)).data)
 
 
-_PAYOUT_FIELDS = {
-    "payout_bank_name": "bank_name",
-    "payout_account_holder": "account_holder",
-    "payout_account_number": "account_number",
-    "payout_swift": "swift",
-}
-
-
 @extend_schema(tags=["seller"])
 class SellerPayoutView(SellerAPIMixin, APIView):
     """Payout details (owners only). GET shows the account number masked; PUT/PATCH change
@@ -150,7 +148,7 @@ class SellerPayoutView(SellerAPIMixin, APIView):
 
     capabilities = {"*": Capability.MANAGE_PAYOUT}
 
-    @extend_schema(responses=PayoutSerializer)
+    @extend_schema(responses=PayoutReadSerializer)
     def get(self, request):
         details = selectors.payout_details_for(self.merchant)
         if details is None:
@@ -184,19 +182,12 @@ class SellerPayoutView(SellerAPIMixin, APIView):
                 return data[name]
             return getattr(current, name, "") if current else ""
 
-        try:
-            details = services.payout_details_set(
-                by=request.user,
-                merchant=self.merchant,
-                bank_name=value("payout_bank_name"),
-                account_holder=value("payout_account_holder"),
-                account_number=data.get("payout_account_number", ""),
-                swift=value("payout_swift"),
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                raise ValidationError(
-                    {_PAYOUT_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}
-                ) from exc
-            raise
+        details = services.payout_details_set(
+            by=request.user,
+            merchant=self.merchant,
+            bank_name=value("payout_bank_name"),
+            account_holder=value("payout_account_holder"),
+            account_number=data.get("payout_account_number", ""),
+            swift=value("payout_swift"),
+        )
         return Response(PayoutSerializer(details).data)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from accounts.models import is_operator
 from merchants.models import Membership, Merchant, MerchantEvent
-
-
-def is_operator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def require_capability(*, by, merchant: Merchant, capability: str) -> Membership | None:

@@ -23,7 +23,9 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.models import require_operator
 from marketplace.outbox import outbox_enqueue
+from marketplace.rules import RuleErrors, field_error
 from marketplace.transitions import Transition, Workflow
 from merchants.lock_objects import lock_application
 from merchants.models import (
@@ -36,7 +38,6 @@ from merchants.outbox import APPLICATION_EMAIL
 from merchants.roles import Role
 from merchants.validators import normalise_account_number, sniff_licence_type
 
-from ._common import is_operator
 from .merchants import MERCHANT_FLOW, merchant_create, merchant_unique_slug
 from .team import membership_add
 
@@ -114,17 +115,16 @@ def _fill(application: MerchantApplication, details: ApplicationDetails) -> None
 
 
 def _validate(application: MerchantApplication, details: ApplicationDetails) -> None:
-    errors: dict[str, list] = {}
+    errors = RuleErrors()
     try:
         application.full_clean(exclude=["applicant", "merchant", "status"])
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.extend(exc)
     if not application.trade_modes:
-        errors.setdefault("trade_modes", []).append(_("Choose at least one trade mode."))
+        errors.add("trade_modes", _("Choose at least one trade mode."), "trade_mode_required")
     if not details.categories:
-        errors.setdefault("categories", []).append(_("Choose at least one category."))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("categories", _("Choose at least one category."), "category_required")
+    errors.raise_if_any()
 
 
 def _emit_update(application: MerchantApplication, event: MerchantApplicationEvent) -> None:
@@ -146,12 +146,19 @@ def application_submit(*, applicant, details: ApplicationDetails) -> MerchantApp
         applicant=applicant, status__in=MerchantApplication.OPEN_STATES
     ).exists():
         raise ValidationError(
-            _("You already have an application under review: update that one instead.")
+            _("You already have an application under review: update that one instead."),
+            code="application_pending",
         )
     if details.licence_file is None:
-        raise ValidationError({"licence_file": _("Upload a copy of the business licence.")})
+        raise field_error(
+            "licence_file", _("Upload a copy of the business licence."), "licence_required"
+        )
     if not details.payout_account_number:
-        raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
+        raise field_error(
+            "payout_account_number",
+            _("Enter the account number or IBAN."),
+            "account_number_required",
+        )
     application = MerchantApplication(applicant=applicant, status=Status.SUBMITTED)
     _fill(application, details)
     _validate(application, details)
@@ -160,7 +167,8 @@ def application_submit(*, applicant, details: ApplicationDetails) -> MerchantApp
             application.save()
     except IntegrityError as exc:  # a second submit racing the first
         raise ValidationError(
-            _("You already have an application under review: update that one instead.")
+            _("You already have an application under review: update that one instead."),
+            code="application_pending",
         ) from exc
     application.categories.set(details.categories)
     MerchantApplicationEvent.objects.create(
@@ -183,13 +191,13 @@ def application_submit_with_signup(
     from accounts.services import user_register
 
     if User.objects.filter(email__iexact=email.strip()).exists():
-        raise ValidationError(
-            {"email": _("An account with this email address exists: log in first.")}
+        raise field_error(
+            "email", _("An account with this email address exists: log in first."), "email_taken"
         )
     try:
         password_validation.validate_password(password, User(email=email))
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+        raise ValidationError({"password": exc.error_list}) from exc  # keeps the codes
     user = user_register(email=email.strip().lower(), password=password, language=language)
     return application_submit(applicant=user, details=details)
 
@@ -205,7 +213,8 @@ def application_update(
     locked = lock_application(application.pk)
     if locked.status != Status.INFO_REQUESTED:
         raise ValidationError(
-            _("This application can only be changed after the operator asks for information.")
+            _("This application can only be changed after the operator asks for information."),
+            code="application_not_editable",
         )
     _fill(locked, details)
     _validate(locked, details)
@@ -217,8 +226,7 @@ def application_update(
 
 
 def _require_operator(by) -> None:
-    if not is_operator(by):
-        raise PermissionDenied(_("Only operators may review applications."))
+    require_operator(by, _("Only operators may review applications."))
 
 
 @transaction.atomic

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import require_operator
 from marketplace.cacheversion import storefront_cache_bump
+from marketplace.rules import field_error
 from marketplace.transitions import Transition, Workflow
 from merchants.lock_objects import lock_category_commission, lock_merchant
 from merchants.models import CategoryCommission, Merchant, MerchantEvent
 
-from ._common import is_operator, merchant_note
+from ._common import merchant_note
 
 Status = Merchant.Status
 
@@ -41,10 +42,7 @@ MERCHANT_FLOW = Workflow(
 
 
 def _require_operator(by) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    if not is_operator(by):
-        raise PermissionDenied(_("Only operators may do this."))
+    require_operator(by, _("Only operators may do this."))
 
 
 def _storefront_changed() -> None:
@@ -81,7 +79,9 @@ def merchant_create(
     companies apply through ``application_submit``). ``status`` approved is reached through
     the ``approve`` transition so the history starts with who created it."""
     if status not in (Status.APPLIED, Status.APPROVED):
-        raise ValidationError({"status": _("A new merchant is either applied or approved.")})
+        raise field_error(
+            "status", _("A new merchant is either applied or approved."), "merchant_status"
+        )
     merchant = Merchant(
         name_en=name_en,
         name_zh_hans=name_zh_hans,
@@ -145,8 +145,10 @@ def _rate(value) -> Decimal | None:
         return None
     rate = Decimal(str(value))
     if rate < 0 or rate > 100:
-        raise ValidationError(
-            {"commission_rate": _("A commission rate is a percentage from 0 to 100.")}
+        raise field_error(
+            "commission_rate",
+            _("A commission rate is a percentage from 0 to 100."),
+            "commission_rate_range",
         )
     return rate.quantize(Decimal("0.01"))
 
@@ -189,7 +191,9 @@ def category_commission_set(
     _require_operator(by)
     new = _rate(rate)
     if new is None:
-        raise ValidationError({"rate": _("A commission rate is a percentage from 0 to 100.")})
+        raise field_error(
+            "rate", _("A commission rate is a percentage from 0 to 100."), "commission_rate_range"
+        )
     # The merchant first: two first settings of the same category queue on it.
     lock_merchant(merchant.pk)
     row = lock_category_commission(merchant.pk, category.pk)

@@ -13,6 +13,14 @@ from merchants.validators import normalise_account_number
 
 from ._common import merchant_note, require_capability
 
+# The model's columns by the names this service (and so every door) takes them under.
+_ARGUMENTS = {
+    "payout_bank_name": "bank_name",
+    "payout_account_holder": "account_holder",
+    "payout_account_number": "account_number",
+    "payout_swift": "swift",
+}
+
 
 @transaction.atomic
 def payout_details_set(
@@ -26,7 +34,8 @@ def payout_details_set(
 ) -> PayoutDetails:
     """Change the merchant's payout account. An empty ``account_number`` keeps the stored one
     (it is only ever shown masked). The change is written to the merchant's history with
-    the masked number, never the number itself."""
+    the masked number, never the number itself. Errors name the arguments
+    (``account_number``, ``swift`` …)."""
     require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_PAYOUT)
     details = lock_payout_details(merchant.pk)
     if details is None:
@@ -34,7 +43,13 @@ def payout_details_set(
         lock_merchant(merchant.pk)
         details = lock_payout_details(merchant.pk) or PayoutDetails(merchant=merchant)
     if details.pk is None and not account_number:
-        raise ValidationError({"payout_account_number": _("Enter the account number or IBAN.")})
+        raise ValidationError(
+            {
+                "account_number": ValidationError(
+                    _("Enter the account number or IBAN."), code="account_number_required"
+                )
+            }
+        )
     before = str(details) if details.pk else None
     details.payout_bank_name = (bank_name or "").strip()
     details.payout_account_holder = (account_holder or "").strip()
@@ -42,7 +57,12 @@ def payout_details_set(
     if account_number:
         details.payout_account_number = normalise_account_number(account_number)
     details.updated_by = by
-    details.full_clean()
+    try:
+        details.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(
+            {_ARGUMENTS.get(name, name): errors for name, errors in exc.error_dict.items()}
+        ) from exc
     details.save()
     merchant_note(
         merchant=merchant,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from marketplace.outbox import outbox_enqueue
+from marketplace.rules import field_error
 from merchants.lock_objects import lock_invitation, lock_team
 from merchants.models import Invitation, Membership, Merchant
 from merchants.outbox import INVITATION_EMAIL
@@ -75,7 +76,7 @@ def membership_change_role(*, by, membership: Membership, role: str) -> Membersh
     """Change a colleague's role. Only those who may manage the team; the last owner stays."""
     require_capability(by=by, merchant=membership.merchant, capability=Capability.MANAGE_TEAM)
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
+        raise field_error("role", _("Unknown role."), "unknown_role")
     team = lock_team(membership.merchant_id, membership_ids=[membership.pk], owners=True)
     locked = team[membership.pk]
     if (
@@ -84,7 +85,7 @@ def membership_change_role(*, by, membership: Membership, role: str) -> Membersh
         and locked.is_active
         and _active_owners(team) <= 1
     ):
-        raise ValidationError({"role": _("A merchant must keep at least one owner.")})
+        raise field_error("role", _("A merchant must keep at least one owner."), "last_owner")
     old = locked.role
     locked.role = role
     locked.save(update_fields=["role"])
@@ -109,8 +110,10 @@ def membership_deactivate(*, by, membership: Membership) -> Membership:
     if not locked.is_active:
         return locked
     if locked.role == Role.OWNER and _active_owners(team) <= 1:
-        raise ValidationError(
-            {"is_active": _("The last owner cannot be removed: make someone else owner first.")}
+        raise field_error(
+            "is_active",
+            _("The last owner cannot be removed: make someone else owner first."),
+            "last_owner",
         )
     locked.is_active = False
     locked.save(update_fields=["is_active"])
@@ -187,7 +190,7 @@ def invitation_create(
     require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_TEAM)
     email = (email or "").strip().lower()
     if role not in Role.values:
-        raise ValidationError({"role": _("Unknown role.")})
+        raise field_error("role", _("Unknown role."), "unknown_role")
     invitation = Invitation(
         merchant=merchant,
         email=email,
@@ -199,7 +202,7 @@ def invitation_create(
     if Membership.objects.filter(
         merchant=merchant, user__email__iexact=email, is_active=True
     ).exists():
-        raise ValidationError({"email": _("This person is already on the team.")})
+        raise field_error("email", _("This person is already on the team."), "already_member")
     pending = Invitation.objects.for_merchant(merchant).filter(
         email__iexact=email,
         accepted_at__isnull=True,
@@ -207,8 +210,10 @@ def invitation_create(
         expires_at__gt=timezone.now(),
     )
     if pending.exists():
-        raise ValidationError(
-            {"email": _("This address already has a pending invitation: revoke it first.")}
+        raise field_error(
+            "email",
+            _("This address already has a pending invitation: revoke it first."),
+            "invitation_pending",
         )
     invitation.save()
     merchant_note(merchant=merchant, action="invite", by=by, details={"email": email, "role": role})
@@ -229,7 +234,9 @@ def invitation_revoke(*, by, invitation: Invitation) -> Invitation:
     require_capability(by=by, merchant=invitation.merchant, capability=Capability.MANAGE_TEAM)
     locked = lock_invitation(invitation.pk)
     if locked.status != Invitation.Status.PENDING:
-        raise ValidationError(_("Only a pending invitation can be revoked."))
+        raise ValidationError(
+            _("Only a pending invitation can be revoked."), code="invitation_not_pending"
+        )
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     merchant_note(
@@ -277,13 +284,13 @@ def invitation_accept_with_signup(
     from accounts.services import user_register
 
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError(
-            {"email": _("An account with this email address exists: log in first.")}
+        raise field_error(
+            "email", _("An account with this email address exists: log in first."), "email_taken"
         )
     try:
         password_validation.validate_password(password, User(email=invitation.email))
     except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+        raise ValidationError({"password": exc.error_list}) from exc  # keeps the codes
     user = user_register(
         email=invitation.email, password=password, display_name=display_name, language=language
     )
