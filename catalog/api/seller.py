@@ -52,6 +52,12 @@ from merchants.roles import Capability
 
 # The flag fields are one "trade_modes" list here, so errors about them are reported there.
 SKU_ALIASES = dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes")
+ATTRIBUTES_HELP = (
+    f"The variant's attributes, name → value (e.g. size → M): at most "
+    f"{products.MAX_ATTRIBUTES} pairs, names at most {products.MAX_ATTRIBUTE_NAME_LENGTH} "
+    f"characters without = : ; or line breaks, values at most "
+    f"{products.MAX_ATTRIBUTE_VALUE_LENGTH} characters without ; or line breaks."
+)
 
 
 # --- serializers ---------------------------------------------------------------------------
@@ -68,14 +74,18 @@ class SellerSkuSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField(max_length=64)
     barcode = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    attributes = serializers.DictField(
+    attributes_en = serializers.DictField(
         # lengths, count and characters are the service's rule (same message at every door)
         child=serializers.CharField(allow_blank=True),
         required=False,
         default=dict,
-        help_text=f"name → value, at most {products.MAX_ATTRIBUTES} pairs; names at most "
-        f"{products.MAX_ATTRIBUTE_NAME_LENGTH} characters without = : ; or line breaks, values "
-        f"at most {products.MAX_ATTRIBUTE_VALUE_LENGTH} characters without ; or line breaks.",
+        help_text=ATTRIBUTES_HELP + " In English; may be empty (shoppers then see Chinese).",
+    )
+    attributes_zh_hans = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text=ATTRIBUTES_HELP + " In Chinese; may be empty (shoppers then see English).",
     )
     price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     min_order_quantity = serializers.IntegerField(min_value=1, default=1)

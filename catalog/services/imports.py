@@ -51,7 +51,12 @@ from catalog.models import (
 )
 from catalog.sanitize import sanitize_html
 from catalog.services import products as product_services
-from catalog.services.products import SkuInput, hs_code_error, normalize_hs_code
+from catalog.services.products import (
+    ATTRIBUTE_FIELDS,
+    SkuInput,
+    hs_code_error,
+    normalize_hs_code,
+)
 from catalog.services.stock import StockCount, StockCountErrors, stock_counts_set
 from logistics.models import Warehouse
 from marketplace.csvcells import cell_from_import, csv_lines
@@ -74,7 +79,8 @@ PRODUCT_COLUMNS = (
     "sku_code",
     "price",
     "barcode",
-    "attributes",
+    "attributes_en",
+    "attributes_zh_hans",
     "hs_code",
     "origin_country",
     "net_weight_kg",
@@ -285,6 +291,23 @@ class _Cells:
             return None
         return value
 
+    def attributes(self, column: str) -> dict[str, str]:
+        """``size=M;colour=red`` → ``{"size": "M", "colour": "red"}``."""
+        raw = self.text(column)
+        if not raw:
+            return {}
+        pairs = _pairs(raw)
+        if pairs is None or len({k for k, _v in pairs}) != len(pairs):
+            self.fail(
+                column,
+                _(
+                    "Write attributes as name=value pairs separated by “;”, each name once "
+                    "(e.g. size=M;colour=red)."
+                ),
+            )
+            return {}
+        return dict(pairs)
+
     def choice(self, column: str, choices, *, default: str) -> str:
         raw = self.cells.get(column, "").lower() or default
         if raw not in choices.values:
@@ -405,19 +428,7 @@ class ProductImporter:
         if net is not None and gross is not None and gross < net:
             row.fail("gross_weight_kg", _("The gross weight cannot be less than the net weight."))
 
-        attributes: dict[str, str] = {}
-        if raw := row.text("attributes"):
-            pairs = _pairs(raw)
-            if pairs is None or len({k for k, _v in pairs}) != len(pairs):
-                row.fail(
-                    "attributes",
-                    _(
-                        "Write attributes as name=value pairs separated by “;”, each name once "
-                        "(e.g. size=M;colour=red)."
-                    ),
-                )
-            else:
-                attributes = dict(pairs)
+        attributes = {column: row.attributes(column) for column in ATTRIBUTE_FIELDS}
 
         modes = [m.strip().lower() for m in row.text("trade_modes").split(";") if m.strip()]
         flags = dict.fromkeys(TRADE_MODE_FLAGS.values(), False)
@@ -475,7 +486,7 @@ class ProductImporter:
             net_weight_kg=net,
             gross_weight_kg=gross,
             barcode=row.text("barcode", max_length=32),
-            attributes=attributes,
+            **attributes,
             min_order_quantity=row.integer("min_order_quantity", default=1, minimum=1),
             low_stock_threshold=row.integer("low_stock_threshold", default=5),
             length_cm=row.decimal("length_cm", places=1, required=False),
@@ -950,6 +961,10 @@ def _number(value) -> str:
     return "" if value is None else str(value)
 
 
+def _attributes_cell(attributes: dict | None) -> str:
+    return ";".join(f"{k}={v}" for k, v in (attributes or {}).items())
+
+
 def product_rows_for_export(merchant) -> Iterator[list[str]]:
     """The merchant's products as CSV rows (one per SKU), header first, in import columns."""
     yield list(PRODUCT_COLUMNS)
@@ -976,7 +991,8 @@ def product_rows_for_export(merchant) -> Iterator[list[str]]:
             sku.code,
             _number(sku.price),
             sku.barcode,
-            ";".join(f"{k}={v}" for k, v in (sku.attributes or {}).items()),
+            _attributes_cell(sku.attributes_en),
+            _attributes_cell(sku.attributes_zh_hans),
             sku.hs_code,
             sku.origin_country,
             _number(sku.net_weight_kg),

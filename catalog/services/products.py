@@ -62,6 +62,8 @@ MAX_IMAGES = 12
 MAX_ATTRIBUTES = 10
 MAX_ATTRIBUTE_NAME_LENGTH = 40
 MAX_ATTRIBUTE_VALUE_LENGTH = 100
+# The model's translated attribute fields (modeltranslation), one per language.
+ATTRIBUTE_FIELDS = ("attributes_en", "attributes_zh_hans")
 _ATTRIBUTE_NAME_SEPARATORS = frozenset("=:：;\r\n")
 _ATTRIBUTE_VALUE_SEPARATORS = frozenset(";\r\n")
 
@@ -98,7 +100,10 @@ class SkuInput:
     net_weight_kg: Decimal
     gross_weight_kg: Decimal
     barcode: str = ""
-    attributes: dict = field(default_factory=dict)
+    # the variant's attributes ({name: value}) in each language; one may stay empty (the
+    # storefront falls back to the other)
+    attributes_en: dict = field(default_factory=dict)
+    attributes_zh_hans: dict = field(default_factory=dict)
     min_order_quantity: int = 1
     low_stock_threshold: int = 5
     length_cm: Decimal = Decimal(0)
@@ -140,6 +145,16 @@ def hs_code_problem(code: str) -> ValidationError | None:
             code="hs_code_chapter",
         )
     return None
+
+
+def normalize_attributes(attributes):
+    """Names and values stripped (an empty name dropped), ``None`` as no attributes; anything
+    that is not a mapping is left for ``attribute_errors`` to refuse."""
+    if attributes is None:
+        return {}
+    if not isinstance(attributes, dict):
+        return attributes
+    return {str(k).strip(): str(v).strip() for k, v in attributes.items() if str(k).strip()}
 
 
 def attribute_errors(attributes) -> list[ValidationError]:
@@ -285,8 +300,9 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
         )
     if sku.price is not None and (problem := _decimals_error(sku.price, product.listing_currency)):
         add("price", problem, "price_decimals")
-    for problem in attribute_errors(sku.attributes):
-        add("attributes", problem)
+    for name in ATTRIBUTE_FIELDS:
+        for problem in attribute_errors(getattr(sku, name)):
+            add(name, problem)
     seen: set[int] = set()
     previous = None
     for min_quantity, unit_price in sorted(tiers or []):
@@ -435,12 +451,8 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     sku.hs_code = normalize_hs_code(sku.hs_code)
     sku.barcode = (sku.barcode or "").strip()
     sku.product_record_number = (sku.product_record_number or "").strip()
-    if sku.attributes is None:
-        sku.attributes = {}
-    elif isinstance(sku.attributes, dict):
-        sku.attributes = {
-            str(k).strip(): str(v).strip() for k, v in sku.attributes.items() if str(k).strip()
-        }
+    for name in ATTRIBUTE_FIELDS:
+        setattr(sku, name, normalize_attributes(getattr(sku, name)))
 
     try:
         tiers = [(int(quantity), Decimal(str(price))) for quantity, price in data.tiers or []]

@@ -99,16 +99,16 @@ def csv_errors(tenant, **overrides) -> list[dict]:
 @pytest.mark.parametrize("case", CASES)
 def test_attribute_limits_say_the_same_at_every_door(shop, case):
     message, typed, sent, cell = CASES[case]
-    page = portal_errors(shop, attributes=typed)
+    page = portal_errors(shop, attributes_en=typed)
     assert escape(message) in page
-    block = page.split('id="id_attributes"', 1)[1].split('class="field', 1)[0]
+    block = page.split('id="id_attributes_en"', 1)[1].split('class="field', 1)[0]
     assert escape(message) in block  # on the attributes field
 
-    assert api_errors(shop, attributes=sent) == {"attributes": [message]}
+    assert api_errors(shop, attributes_en=sent) == {"attributes_en": [message]}
 
     if cell is not None:
-        assert csv_errors(shop, attributes=cell) == [
-            {"line": 2, "column": "attributes", "message": message}
+        assert csv_errors(shop, attributes_en=cell) == [
+            {"line": 2, "column": "attributes_en", "message": message}
         ]
     assert not SKU.objects.exists()
 
@@ -122,17 +122,17 @@ def test_attributes_within_the_limits_are_kept(shop):
             "name_en": "Manuka honey",
             "category": CategoryFactory().pk,
             "listing_currency": "CNY",
-            "skus": [sku_api_data(attributes=most)],
+            "skus": [sku_api_data(attributes_en=most)],
         },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
-    assert SKU.objects.get().attributes == most
+    assert SKU.objects.get().attributes_en == most
 
 
 def test_a_blank_attribute_value_is_refused_by_the_api_with_the_rules_message(shop):
-    assert api_errors(shop, attributes={"size": " "}) == {
-        "attributes": ["Each attribute needs a name and a value."]
+    assert api_errors(shop, attributes_zh_hans={"尺码": " "}) == {
+        "attributes_zh_hans": ["Each attribute needs a name and a value."]
     }
 
 
@@ -148,7 +148,7 @@ def test_the_rules_message_is_translated_at_every_door(shop):
                 ).pk
             ],
         )[3:],
-        sku_post_data(attributes=CASES["too many"][1]),
+        sku_post_data(attributes_zh_hans=CASES["too many"][1]),
     )
     assert expected in page.content.decode()
     response = shop.client.post(
@@ -157,9 +157,9 @@ def test_the_rules_message_is_translated_at_every_door(shop):
             "name_en": "Manuka honey",
             "category": CategoryFactory().pk,
             "listing_currency": "CNY",
-            "skus": [sku_api_data(attributes=CASES["too many"][2])],
+            "skus": [sku_api_data(attributes_zh_hans=CASES["too many"][2])],
         },
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.json()["error"]["fields"]["skus"]["0"]["attributes"] == [expected]
+    assert response.json()["error"]["fields"]["skus"]["0"]["attributes_zh_hans"] == [expected]
