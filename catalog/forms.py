@@ -27,7 +27,7 @@ from catalog.models import (
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
 from marketplace.clearance import ClearanceMode
 from marketplace.clearance_labels import sku_mode_choices
-from marketplace.countries import country_choices
+from marketplace.countries import country_choices, validate_country
 
 # The customs measurement units merchants use most (China customs unit codes).
 CUSTOMS_UNITS = [
@@ -158,7 +158,11 @@ class SkuForm(forms.Form):
         max_length=16,
         help_text=_("6, 8 or 10 digits, e.g. 3304990000."),
     )
-    origin_country = forms.ChoiceField(label=_("Country of origin"))
+    origin_country = forms.ChoiceField(
+        label=_("Country of origin"),
+        # a code that is not in the list gets the rule's own message (API and CSV say it too)
+        error_messages={"invalid_choice": validate_country.message},
+    )
     net_weight_kg = forms.DecimalField(
         label=_("Net weight (kg)"), min_value=Decimal("0"), decimal_places=3, max_digits=10
     )

@@ -92,7 +92,8 @@ class SellerSkuSerializer(serializers.Serializer):
     low_stock_threshold = serializers.IntegerField(min_value=0, default=5)
     is_active = serializers.BooleanField(default=True)
     hs_code = serializers.CharField(max_length=16, help_text="6, 8 or 10 digits.")
-    origin_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    # no max_length: the service's rule answers "New Zealand" as it answers "XX"
+    origin_country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
     net_weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0)
     gross_weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0)
     length_cm = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)

@@ -49,6 +49,7 @@ from catalog.services.moderation import (
     REVIEWED_PRODUCT_FIELDS,
     REVISION_FLOW,
 )
+from marketplace.countries import validate_country
 from marketplace.digits import DIGIT
 from marketplace.money import MoneyError, minor_unit
 from marketplace.rules import RuleErrors, field_error
@@ -256,6 +257,10 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
 
     if sku.hs_code and (problem := hs_code_problem(sku.hs_code)):
         add("hs_code", problem)
+    try:
+        validate_country(sku.origin_country)
+    except ValidationError as problem:
+        add("origin_country", problem)
     if not modes_of(sku):
         add("trade_modes", _("Allow at least one trade mode."), "trade_mode_required")
     if sku.allow_bonded and sku.product_record_status != ProductRecordStatus.RECORDED:
@@ -462,7 +467,11 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
         ) from exc
     errors = _sku_rule_errors(sku, product, tiers)
     try:
-        sku.full_clean(exclude=["merchant", "product"], validate_constraints=False)
+        # The origin is the rules' (the kernel's validator, one message): the column's
+        # max-length check would add a second one to "New Zealand".
+        sku.full_clean(
+            exclude=["merchant", "product", "origin_country"], validate_constraints=False
+        )
     except ValidationError as exc:
         for name, found in exc.error_dict.items():
             shown = {m for error in errors.get(name, []) for m in error.messages}

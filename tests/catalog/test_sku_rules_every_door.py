@@ -107,9 +107,8 @@ def test_attribute_limits_say_the_same_at_every_door(shop, case):
     assert api_errors(shop, attributes_en=sent) == {"attributes_en": [message]}
 
     if cell is not None:
-        assert csv_errors(shop, attributes_en=cell) == [
-            {"line": 2, "column": "attributes_en", "message": message}
-        ]
+        (error,) = csv_errors(shop, attributes_en=cell)
+        assert (error["line"], error["column"], error["message"]) == (2, "attributes_en", message)
     assert not SKU.objects.exists()
 
 
@@ -163,3 +162,71 @@ def test_the_rules_message_is_translated_at_every_door(shop):
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.json()["error"]["fields"]["skus"]["0"]["attributes_zh_hans"] == [expected]
+
+
+@pytest.mark.parametrize("origin", ["XX", "New Zealand", "nz1"])
+def test_an_unknown_origin_country_is_refused_with_the_forms_message(shop, origin):
+    message = "Use the two-letter ISO 3166-1 code of a country."
+    page = portal_errors(shop, origin_country=origin)
+    block = page.split('id="id_origin_country"', 1)[1].split('class="field', 1)[0]
+    assert message in block
+    assert api_errors(shop, origin_country=origin) == {"origin_country": [message]}
+    (error,) = csv_errors(shop, origin_country=origin)
+    assert (error["line"], error["column"], error["message"]) == (2, "origin_country", message)
+    assert error["code"] == "invalid_country"  # the rule's code, as the API has it
+    assert not SKU.objects.exists()
+
+
+BONDED = (
+    "Bonded import (1210) needs a recorded customs product record: set the product record "
+    "status to Recorded with its number, or untick bonded import."
+)
+# rule: (message, field or column, form data, API data, CSV cells)
+RULES = {
+    "gross below net": (
+        "The gross weight includes packaging: it cannot be below net.",
+        "gross_weight_kg",
+        {"gross_weight_kg": "0.100"},
+        {"gross_weight_kg": "0.010"},
+        {"gross_weight_kg": "0.100"},
+    ),
+    "bonded without a record": (
+        BONDED,
+        "trade_modes",
+        {"trade_modes": ["bonded"], "product_record_status": "none"},
+        {"trade_modes": ["bonded"]},
+        {"trade_modes": "bonded", "product_record_status": "none"},
+    ),
+    "recorded without its number": (
+        "A recorded product record needs its record number.",
+        "product_record_number",
+        {"product_record_status": "recorded", "product_record_number": ""},
+        {"product_record_status": "recorded"},
+        {"product_record_number": ""},
+    ),
+    "no trade mode": (
+        "Allow at least one trade mode.",
+        "trade_modes",
+        {"trade_modes": []},
+        {"trade_modes": []},
+        {"trade_modes": ""},
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_csv_says_what_the_form_and_the_api_say(shop, rule):
+    message, field, typed, sent, cells = RULES[rule]
+    page = portal_errors(shop, **typed)
+    block = page.split(f'id="id_{field}', 1)[1].split('class="field', 1)[0]
+    assert escape(message) in block
+    assert api_errors(shop, **sent)[field] == [message]
+    errors = csv_errors(shop, **cells)
+    assert [(e["line"], e["column"], e["message"]) for e in errors] == [(2, field, message)]
+
+
+def test_a_too_long_barcode_gets_the_forms_words_from_the_csv(shop):
+    page = portal_errors(shop, barcode="9" * 33)
+    (error,) = csv_errors(shop, barcode="9" * 33)
+    assert error["column"] == "barcode"
+    assert escape(error["message"]) in page  # "Ensure this value has at most 32 characters…"
