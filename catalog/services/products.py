@@ -63,6 +63,15 @@ MAX_IMAGES = 12
 MAX_ATTRIBUTES = 10
 MAX_ATTRIBUTE_NAME_LENGTH = 40
 MAX_ATTRIBUTE_VALUE_LENGTH = 100
+# The attribute rules' codes (docs/API.md lists them), by rule.
+ATTRIBUTE_RULE_CODES = {
+    "count": "attributes_too_many",
+    "blank": "attribute_blank",
+    "name_length": "attribute_name_too_long",
+    "value_length": "attribute_value_too_long",
+    "name_character": "attribute_name_character",
+    "value_character": "attribute_value_character",
+}
 # The model's translated attribute fields (modeltranslation), one per language.
 ATTRIBUTE_FIELDS = ("attributes_en", "attributes_zh_hans")
 _ATTRIBUTE_NAME_SEPARATORS = frozenset("=:：;\r\n")
@@ -176,37 +185,37 @@ def attribute_errors(attributes) -> list[ValidationError]:
         (
             len(attributes) > MAX_ATTRIBUTES,
             _("A variant has at most %(max)s attributes."),
-            "attributes_too_many",
+            ATTRIBUTE_RULE_CODES["count"],
             MAX_ATTRIBUTES,
         ),
         (
             not all(names) or not all(values),
             _("Each attribute needs a name and a value."),
-            "attribute_blank",
+            ATTRIBUTE_RULE_CODES["blank"],
             None,
         ),
         (
             any(len(name) > MAX_ATTRIBUTE_NAME_LENGTH for name in names),
             _("An attribute name has at most %(max)s characters."),
-            "attribute_name_too_long",
+            ATTRIBUTE_RULE_CODES["name_length"],
             MAX_ATTRIBUTE_NAME_LENGTH,
         ),
         (
             any(len(value) > MAX_ATTRIBUTE_VALUE_LENGTH for value in values),
             _("An attribute value has at most %(max)s characters."),
-            "attribute_value_too_long",
+            ATTRIBUTE_RULE_CODES["value_length"],
             MAX_ATTRIBUTE_VALUE_LENGTH,
         ),
         (
             any(_ATTRIBUTE_NAME_SEPARATORS.intersection(name) for name in names),
             _("An attribute name cannot contain “=”, “:”, “;” or a line break."),
-            "attribute_name_character",
+            ATTRIBUTE_RULE_CODES["name_character"],
             None,
         ),
         (
             any(_ATTRIBUTE_VALUE_SEPARATORS.intersection(value) for value in values),
             _("An attribute value cannot contain “;” or a line break."),
-            "attribute_value_character",
+            ATTRIBUTE_RULE_CODES["value_character"],
             None,
         ),
     ]

@@ -67,7 +67,8 @@ def portal_errors(tenant, **overrides) -> str:
     return response.content.decode()
 
 
-def api_errors(tenant, **overrides) -> dict:
+def api_refusal(tenant, **overrides) -> dict:
+    """The seller API's answer to a product whose one SKU has ``overrides``."""
     response = tenant.client.post(
         "/api/v1/seller/products/",
         {
@@ -79,7 +80,16 @@ def api_errors(tenant, **overrides) -> dict:
         content_type="application/json",
     )
     assert response.status_code == 400, response.json()
-    return response.json()["error"]["fields"]["skus"]["0"]
+    return response.json()["error"]
+
+
+def api_errors(tenant, **overrides) -> dict:
+    return api_refusal(tenant, **overrides)["fields"]["skus"]["0"]
+
+
+def api_codes(tenant, **overrides) -> dict[str, str]:
+    """The API's machine codes of the same refusal, by field path."""
+    return {e["field"]: e["code"] for e in api_refusal(tenant, **overrides)["errors"]}
 
 
 def csv_errors(tenant, **overrides) -> list[dict]:
@@ -109,6 +119,8 @@ def test_attribute_limits_say_the_same_at_every_door(shop, case):
     if cell is not None:
         (error,) = csv_errors(shop, attributes_en=cell)
         assert (error["line"], error["column"], error["message"]) == (2, "attributes_en", message)
+        # the same machine code at the API and in the CSV report
+        assert api_codes(shop, attributes_en=sent) == {"skus[0].attributes_en": error["code"]}
     assert not SKU.objects.exists()
 
 
@@ -174,6 +186,7 @@ def test_an_unknown_origin_country_is_refused_with_the_forms_message(shop, origi
     (error,) = csv_errors(shop, origin_country=origin)
     assert (error["line"], error["column"], error["message"]) == (2, "origin_country", message)
     assert error["code"] == "invalid_country"  # the rule's code, as the API has it
+    assert api_codes(shop, origin_country=origin) == {"skus[0].origin_country": "invalid_country"}
     assert not SKU.objects.exists()
 
 
@@ -223,6 +236,7 @@ def test_the_csv_says_what_the_form_and_the_api_say(shop, rule):
     assert api_errors(shop, **sent)[field] == [message]
     errors = csv_errors(shop, **cells)
     assert [(e["line"], e["column"], e["message"]) for e in errors] == [(2, field, message)]
+    assert set(api_codes(shop, **sent).values()) == {errors[0]["code"]}
 
 
 def test_a_too_long_barcode_gets_the_forms_words_from_the_csv(shop):
