@@ -391,7 +391,7 @@ class SellerProductViewSet(
         with transaction.atomic():
             data.setdefault("name_en", "")
             data.setdefault("name_zh_hans", "")
-            product = products.product_create(merchant=self.merchant, **data)
+            product = products.product_create(merchant=self.merchant, by=request.user, **data)
             self._upsert_skus(product, skus)
         return self._detail(product.pk, code=status.HTTP_201_CREATED)
 

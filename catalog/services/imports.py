@@ -58,6 +58,8 @@ from marketplace.csvcells import cell_from_import, csv_lines
 from marketplace.digits import is_ascii_digits
 from marketplace.retry import TRANSIENT
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 log = logging.getLogger(__name__)
 
@@ -898,6 +900,7 @@ def import_job_create(
 
     The report is written in ``language`` (default: the active one).
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if kind not in ImportJob.Kind.values:
         raise field_error("kind", _("Choose products or stock."), "import_kind")
     language = language or translation.get_language() or settings.LANGUAGE_CODE

@@ -24,6 +24,8 @@ from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
 from logistics.models import Warehouse
 from marketplace.cacheversion import storefront_version
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 Reason = StockAdjustment.Reason
 #: the most units one stock row holds (its counters are PostgreSQL integers)
@@ -160,6 +162,7 @@ def stock_receive(
     reason: str = Reason.RECEIPT,
 ) -> StockAdjustment:
     """Goods arrived (``receipt``) or came back from a customer (``return``): on hand grows."""
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.RECEIPT, Reason.RETURN):
         raise field_error("reason", _("Receiving stock is a receipt or a return."), "stock_reason")
     quantity = _positive(quantity)
@@ -181,6 +184,7 @@ def stock_count_set(
     """Set the counted quantity on hand (a stock take, or the CSV import). Returns ``None``
     and writes nothing when the count already matches. Reserved units cannot be counted
     away: a count below what is reserved is refused."""
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
         raise field_error(
             "reason", _("Setting a count is a correction or an import."), "stock_reason"
@@ -239,6 +243,7 @@ def stock_counts_set(
     ``StockCountErrors`` (naming each refused count by its index) and changes nothing when
     any count is refused. Each (SKU, warehouse) may appear once.
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
         raise field_error(
             "reason", _("Setting a count is a correction or an import."), "stock_reason"
@@ -342,6 +347,7 @@ def stock_write_off(
 ) -> StockAdjustment:
     """Damaged or lost goods leave the books. Only available units can be written off;
     reserved ones belong to orders (release them first)."""
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     quantity = _positive(quantity)
     stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse)
     if quantity > stock.available:
@@ -368,6 +374,7 @@ def stock_adjust(
     ``receipt`` / ``return``: ``quantity`` units arrive; ``damage``: ``quantity`` units are
     written off; ``correction``: ``quantity`` is the new counted quantity on hand.
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason in (Reason.RECEIPT, Reason.RETURN):
         return stock_receive(
             merchant=merchant,
