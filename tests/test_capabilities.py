@@ -40,24 +40,17 @@ DOOR_FILES = ("views.py", "apply_views.py", "admin.py", "api.py")
 DOOR_DIRS = ("views", "api", "admin")
 
 
+def _service_modules():
+    for pattern in ("*/**/services*/**/*.py", "*/**/services.py"):
+        for path in ROOT.glob(pattern):
+            if ".venv" not in path.parts:
+                yield path
+
+
 def _functions_that_enforce() -> set[str]:
     """Service functions that check capabilities (they call one of ``ENFORCERS``)."""
     names = set()
-    for path in ROOT.glob("*/**/services*/**/*.py"):
-        if ".venv" in path.parts:
-            continue
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                calls = {
-                    getattr(n.func, "id", getattr(n.func, "attr", ""))
-                    for n in ast.walk(node)
-                    if isinstance(n, ast.Call)
-                }
-                if calls & ENFORCERS:
-                    names.add(node.name)
-    for path in ROOT.glob("*/**/services.py"):
-        if ".venv" in path.parts:
-            continue
+    for path in set(_service_modules()):
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
                 calls = {
