@@ -219,3 +219,25 @@ def test_a_deactivated_operator_is_no_operator(shop):
     product.refresh_from_db()
     assert product.status == Product.Status.PENDING_REVIEW
     assert is_operator(OperatorFactory())
+
+
+@pytest.mark.django_db
+def test_a_csv_job_whose_uploader_was_removed_imports_nothing_and_says_why(shop):
+    from catalog.models import ImportJob
+
+    owner, _product, stock = shop
+    manager = MembershipFactory(merchant=owner.merchant, role=Role.MANAGER)
+    job = ImportJob.objects.create(
+        merchant=owner.merchant,
+        kind=ImportJob.Kind.STOCK,
+        content=f"sku_code,warehouse_code,quantity\n{stock.sku.code},{stock.warehouse.code},99\n",
+        total_rows=1,
+        created_by=manager.user,
+    )
+    manager.is_active = False
+    manager.save()
+    imports.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    stock.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and stock.on_hand == 20
+    assert job.errors[0]["message"] == "Your role may not do this."

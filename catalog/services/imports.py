@@ -30,7 +30,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
@@ -837,6 +837,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
                     )
             except _Rollback:
                 _finish_failed(job, _cap(sorted(errors, key=lambda e: e["line"])), progress.done)
+    except PermissionDenied as exc:
+        # the uploader may no longer edit the catalog (removed, or their role changed) since
+        # the upload: nothing is imported, and the report says why
+        with translation.override(job.language):
+            _finish_failed(job, [_error(0, "", str(exc))], 0)
     except TRANSIENT:
         # an outage, not the file: back in the queue (nothing was imported) for the task's
         # retry; if even this write fails the job goes stale and is claimed again later
