@@ -162,7 +162,6 @@ def stock_receive(
     reason: str = Reason.RECEIPT,
 ) -> StockAdjustment:
     """Goods arrived (``receipt``) or came back from a customer (``return``): on hand grows."""
-    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.RECEIPT, Reason.RETURN):
         raise field_error("reason", _("Receiving stock is a receipt or a return."), "stock_reason")
     quantity = _positive(quantity)
@@ -184,7 +183,6 @@ def stock_count_set(
     """Set the counted quantity on hand (a stock take, or the CSV import). Returns ``None``
     and writes nothing when the count already matches. Reserved units cannot be counted
     away: a count below what is reserved is refused."""
-    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
         raise field_error(
             "reason", _("Setting a count is a correction or an import."), "stock_reason"
@@ -347,7 +345,6 @@ def stock_write_off(
 ) -> StockAdjustment:
     """Damaged or lost goods leave the books. Only available units can be written off;
     reserved ones belong to orders (release them first)."""
-    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     quantity = _positive(quantity)
     stock = _row_for(merchant=merchant, sku=sku, warehouse=warehouse)
     if quantity > stock.available:
@@ -370,6 +367,10 @@ def stock_adjust(
     note: str = "",
 ) -> StockAdjustment | None:
     """A person's stock adjustment (portal form, seller API): the reason decides the move.
+
+    The merchant's entry point, so it checks ``actor``'s capability (``manage_catalog``);
+    the primitives it calls (receive, count, write off) record who acted and check nothing,
+    as a warehouse's own staff may act through them.
 
     ``receipt`` / ``return``: ``quantity`` units arrive; ``damage``: ``quantity`` units are
     written off; ``correction``: ``quantity`` is the new counted quantity on hand.
