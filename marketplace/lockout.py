@@ -45,9 +45,15 @@ def client_address(request: HttpRequest) -> str | None:
     return value.strip() if value else None
 
 
+def cooloff_seconds() -> int:
+    """How long a refused log-in waits at most: each refused attempt starts the cool-off
+    again, so the full cool-off is the honest ``Retry-After``."""
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
 def cooloff_minutes() -> int:
     """The cool-off in whole minutes (rounded up), as the message states it."""
-    return max(1, -(-int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60))
+    return max(1, -(-cooloff_seconds() // 60))
 
 
 def locked_out_message() -> str:
@@ -63,8 +69,15 @@ def locked_out_message() -> str:
 
 
 def locked_out_api_body() -> dict:
-    """The API error format for a refused log-in."""
-    return {"error": {"status": 429, "code": LOCKED_OUT_CODE, "message": locked_out_message()}}
+    """The API error format for a refused log-in (as the API's handler writes a 429)."""
+    return {
+        "error": {
+            "status": 429,
+            "code": LOCKED_OUT_CODE,
+            "message": locked_out_message(),
+            "retry_after": cooloff_seconds(),
+        }
+    }
 
 
 def lockout_response(
@@ -72,10 +85,14 @@ def lockout_response(
 ) -> HttpResponse:
     """``AXES_LOCKOUT_CALLABLE``: the answer to a log-in refused because of the lock."""
     if request.path.startswith("/api/"):
-        return JsonResponse(locked_out_api_body(), status=429)
-    context = {
-        "message": locked_out_message(),
-        "reset_url": reverse("accounts:password_reset"),
-        "login_url": reverse("accounts:login"),
-    }
-    return TemplateResponse(request, "accounts/locked_out.html", context, status=429).render()
+        response = JsonResponse(locked_out_api_body(), status=429)
+    else:
+        context = {
+            "message": locked_out_message(),
+            "reset_url": reverse("accounts:password_reset"),
+            "login_url": reverse("accounts:login"),
+        }
+        response = TemplateResponse(request, "accounts/locked_out.html", context, status=429)
+        response.render()
+    response["Retry-After"] = str(cooloff_seconds())
+    return response

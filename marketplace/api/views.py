@@ -14,7 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from marketplace.api import fields as api_fields
-from marketplace.lockout import LOCKED_OUT_CODE, locked_out_message
+from marketplace.lockout import LOCKED_OUT_CODE, cooloff_seconds, locked_out_message
 from marketplace.money import Money, MoneyError, convert, format_money
 from marketplace.selectors import currencies_offered, fx_rates_current
 from marketplace.tenancy import memberships_for
@@ -138,11 +138,16 @@ class ConvertView(APIView):
         )
 
 
-class LoginLockedOut(exceptions.APIException):
-    """A log-in refused by the lockout (marketplace/lockout.py)."""
+class LoginLockedOut(exceptions.Throttled):
+    """A log-in refused by the lockout (marketplace/lockout.py): a 429 with ``retry_after``
+    and ``Retry-After`` like a throttle, with its own code and message."""
 
-    status_code = 429
     default_code = LOCKED_OUT_CODE
+
+    def __init__(self):
+        # Not Throttled's own __init__: it would append "Expected available in …" in English.
+        exceptions.APIException.__init__(self, locked_out_message(), LOCKED_OUT_CODE)
+        self.wait = cooloff_seconds()
 
 
 class TokenView(ObtainAuthToken):
@@ -161,5 +166,5 @@ class TokenView(ObtainAuthToken):
             # Axes flags the request it saw (this DRF request) when the account or client
             # is locked, or this failure reached the limit; its middleware sees only Django's.
             if getattr(request, "axes_locked_out", False):
-                raise LoginLockedOut(locked_out_message()) from None
+                raise LoginLockedOut() from None
             raise

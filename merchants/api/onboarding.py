@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django import forms
 from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +25,7 @@ from merchants import selectors, services
 from merchants.apply_views import licence_response
 from merchants.forms import ApplicationForm
 from merchants.models import MerchantApplication
+from merchants.validators import LICENCE_TYPES
 
 from .serializers import MerchantApplicationSerializer
 
@@ -53,6 +56,14 @@ def _form_errors(form: forms.Form) -> exceptions.ValidationError:
     )
 
 
+def _bound_form(request, **kwargs) -> ApplicationForm:
+    """The application form bound to the request's fields (multipart, form or a JSON
+    object) and files."""
+    if not hasattr(request.data, "get"):
+        raise exceptions.ParseError(_("Send the application's fields as an object."))
+    return ApplicationForm(request.data, request.FILES, **kwargs)
+
+
 def _schema_type(field: forms.Field) -> dict:
     """An OpenAPI property for a form field (the request schema follows the form)."""
     if isinstance(field, forms.FileField):
@@ -71,12 +82,16 @@ def _schema_type(field: forms.Field) -> dict:
     return schema
 
 
-def _request_schema(*, updating: bool) -> dict:
-    form = ApplicationForm(updating=updating)
+def _request_schema(*, updating: bool, files: bool = True) -> dict:
+    fields = {
+        name: field
+        for name, field in ApplicationForm(updating=updating).fields.items()
+        if files or not isinstance(field, forms.FileField)
+    }
     return {
         "type": "object",
-        "properties": {name: _schema_type(field) for name, field in form.fields.items()},
-        "required": [name for name, field in form.fields.items() if field.required],
+        "properties": {name: _schema_type(field) for name, field in fields.items()},
+        "required": [name for name, field in fields.items() if field.required],
     }
 
 
@@ -117,7 +132,7 @@ class ApplicationViewSet(
     )
     def create(self, request):
         """Apply: the same fields, rules and messages as the application form."""
-        form = ApplicationForm(request.data, request.FILES)
+        form = _bound_form(request)
         if not form.is_valid():
             raise _form_errors(form)
         application = services.application_submit(applicant=request.user, details=form.details())
@@ -126,7 +141,7 @@ class ApplicationViewSet(
     @extend_schema(
         request={
             "multipart/form-data": _request_schema(updating=True),
-            "application/json": _request_schema(updating=True),
+            "application/json": _request_schema(updating=True, files=False),
         },
         responses=MerchantApplicationSerializer,
     )
@@ -134,7 +149,7 @@ class ApplicationViewSet(
         """Change the application and send it back for review (only after the operator
         asked for more information)."""
         application = self.get_object()
-        form = ApplicationForm(request.data, request.FILES, instance=application, updating=True)
+        form = _bound_form(request, instance=application, updating=True)
         if not form.is_valid():
             raise _form_errors(form)
         services.application_update(
@@ -144,9 +159,11 @@ class ApplicationViewSet(
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                description="The licence file, with the type found at upload."
+            (200, content_type): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="The licence file, in the type found at upload.",
             )
+            for content_type in LICENCE_TYPES.values()
         }
     )
     @action(detail=True, methods=["get"])

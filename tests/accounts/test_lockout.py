@@ -54,6 +54,7 @@ def test_twenty_wrong_passwords_lock_the_account_on_the_log_in_page(client):
     html = refused.content.decode()
     assert "Too many failed log-in attempts" in html and "15 minutes" in html
     assert 'href="/en/accounts/password-reset/"' in html
+    assert refused["Retry-After"] == "900"
 
 
 def test_the_lock_holds_for_another_client_and_another_door(client):
@@ -140,6 +141,7 @@ def test_twenty_wrong_passwords_lock_the_token_endpoint_even_under_its_throttle(
         assert locked.status_code == 429
         error = locked.json()["error"]
         assert error["code"] == "locked_out" and "15 minutes" in error["message"]
+        assert error["retry_after"] == 900 and locked["Retry-After"] == "900"
         assert "token" not in locked.json()
         clock.shift(timedelta(minutes=16))
         assert token_login(api, user.email, PASSWORD).status_code == 200

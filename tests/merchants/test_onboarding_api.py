@@ -134,6 +134,14 @@ def test_a_rule_of_the_service_gives_its_message_too(client_for, categories, det
     assert MerchantApplication.objects.count() == 1
 
 
+def test_a_body_that_is_not_an_object_is_refused_not_a_server_error(client_for, categories):
+    client = client_for(UserFactory())
+    response = client.post(URL, ["kind", "third_party"], content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    assert not MerchantApplication.objects.exists()
+
+
 def test_anonymous_callers_must_sign_in_first(categories):
     response = _api_post(Client(), form_data(categories))
     assert response.status_code in (401, 403)
@@ -217,3 +225,7 @@ def test_the_schema_describes_the_upload(client):
     assert "direct" in body["properties"]["trade_modes"]["items"]["enum"]
     assert "licence_file" in body["required"]
     assert set(schema["paths"]) >= {f"{URL}{{id}}/", f"{URL}{{id}}/licence/"}
+    licence = schema["paths"][f"{URL}{{id}}/licence/"]["get"]["responses"]["200"]["content"]
+    assert set(licence) == {"application/pdf", "image/jpeg", "image/png"}
+    put = schema["paths"][f"{URL}{{id}}/"]["put"]["requestBody"]["content"]
+    assert "licence_file" not in put["application/json"]["schema"]["properties"]
