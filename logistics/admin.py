@@ -81,7 +81,7 @@ class WarehouseAdmin(TranslationAdmin):
             changes = {
                 name: getattr(obj, name) for name in form.changed_data if name in OPERATOR_EDITABLE
             }
-            saved = warehouse_update(warehouse=obj, by_operator=True, **changes)
+            saved = warehouse_update(warehouse=obj, by=request.user, **changes)
         else:
             saved = warehouse_create(
                 code=obj.code,
@@ -93,7 +93,7 @@ class WarehouseAdmin(TranslationAdmin):
                 address=obj.address,
                 merchant=obj.merchant,
                 is_active=obj.is_active,
-                by_operator=True,
+                by=request.user,
             )
         obj.pk = saved.pk
 

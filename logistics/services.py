@@ -17,8 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import is_operator
 from marketplace.cacheversion import storefront_version
 from marketplace.rules import RuleErrors, field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 from .lock_objects import lock_warehouse
 from .models import Warehouse
@@ -46,6 +49,18 @@ def _clean_and_save(warehouse: Warehouse) -> Warehouse:
     return warehouse
 
 
+def _acting_as_operator(by, by_operator: bool, merchant_id) -> bool:
+    """Whether the caller acts as an operator: ``by``'s account decides when a person acts
+    (capabilities are the services' to enforce); the flag only speaks for the platform."""
+    if by is None:
+        return by_operator
+    if is_operator(by):
+        return True
+    if merchant_id is not None:
+        require_capability(by=by, merchant=merchant_id, capability=Capability.MANAGE_CATALOG)
+    return False
+
+
 @transaction.atomic
 def warehouse_create(
     *,
@@ -59,9 +74,15 @@ def warehouse_create(
     merchant=None,
     by_operator: bool = False,
     is_active: bool = True,
+    by=None,
 ) -> Warehouse:
     """Register a warehouse. ``merchant=None`` makes it a platform warehouse (operators only);
-    a merchant may register its own overseas or domestic warehouses."""
+    a merchant may register its own overseas or domestic warehouses.
+
+    ``by`` is the person acting (doors pass it; an operator acts as one, anyone else needs
+    the merchant's ``manage_catalog``); without it the platform acts, as an operator when
+    ``by_operator``."""
+    by_operator = _acting_as_operator(by, by_operator, getattr(merchant, "pk", merchant))
     if not by_operator:
         if merchant is None:
             raise field_error(
@@ -93,9 +114,13 @@ def warehouse_create(
 
 
 @transaction.atomic
-def warehouse_update(*, warehouse: Warehouse, by_operator: bool = False, **changes) -> Warehouse:
+def warehouse_update(
+    *, warehouse: Warehouse, by_operator: bool = False, by=None, **changes
+) -> Warehouse:
     """Edit a warehouse. Merchants edit names, country, address and the active flag of their
-    own warehouses; operators may also change kind, customs area and owner. Never the code."""
+    own warehouses; operators may also change kind, customs area and owner. Never the code.
+    ``by`` as for ``warehouse_create``."""
+    by_operator = _acting_as_operator(by, by_operator, warehouse.merchant_id)
     allowed = OPERATOR_EDITABLE if by_operator else MERCHANT_EDITABLE
     refused = sorted(set(changes) - set(allowed))
     if refused:

@@ -43,7 +43,7 @@ class WarehouseCreateView(SellerPortalMixin, FormView):
 
     def form_valid(self, form):
         try:
-            warehouse_create(merchant=self.merchant, **form.cleaned_data)
+            warehouse_create(merchant=self.merchant, by=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc, SERVICE_NAMES)
             return self.form_invalid(form)
@@ -82,7 +82,9 @@ class WarehouseEditView(SellerPortalMixin, FormView):
 
     def form_valid(self, form):
         try:
-            warehouse_update(warehouse=self.get_warehouse(), **form.cleaned_data)
+            warehouse_update(
+                warehouse=self.get_warehouse(), by=self.request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             form_add_service_errors(form, exc, SERVICE_NAMES)
             return self.form_invalid(form)

@@ -20,6 +20,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from catalog.selectors import storefront as sf
+from marketplace.api import fields as api_fields
 from marketplace.clearance_labels import sku_mode_choices
 from marketplace.currency import currencies_displayable, default_display_currency, price_in
 from marketplace.money import Money, format_money
@@ -39,7 +40,7 @@ class MoneySerializer(serializers.Serializer):
 
 
 class CategorySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
@@ -48,7 +49,7 @@ class CategorySerializer(serializers.Serializer):
 
 
 class RefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
 
@@ -58,13 +59,13 @@ class MerchantRefSerializer(RefSerializer):
 
 
 class ProductSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     slug = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
     name_zh_hans = serializers.CharField()
     url = serializers.CharField(help_text=_("The product page in the request's language"))
-    category_id = serializers.IntegerField()
+    category_id = api_fields.IntegerField()
     merchant = MerchantRefSerializer()
     brand = RefSerializer(allow_null=True)
     listing_price = MoneySerializer(allow_null=True, help_text=_("Lowest price, as listed"))
@@ -74,20 +75,20 @@ class ProductSummarySerializer(serializers.Serializer):
 
 
 class TierSerializer(serializers.Serializer):
-    min_quantity = serializers.IntegerField()
+    min_quantity = api_fields.IntegerField()
     unit_price = MoneySerializer()
     listing_unit_price = MoneySerializer()
 
 
 class SkuSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     code = serializers.CharField()
     attributes = serializers.DictField(help_text=_("In the request's language, else the other one"))
     attributes_en = serializers.DictField()
     attributes_zh_hans = serializers.DictField()
     price = MoneySerializer()
     listing_price = MoneySerializer()
-    min_order_quantity = serializers.IntegerField()
+    min_order_quantity = api_fields.IntegerField()
     trade_modes = serializers.ListField(child=serializers.ChoiceField(sku_mode_choices()))
     origin_country = serializers.CharField()
     availability = serializers.ChoiceField(
@@ -100,7 +101,7 @@ class ProductDetailSerializer(ProductSummarySerializer):
     description = serializers.CharField(help_text=_("Sanitised HTML"))
     description_en = serializers.CharField()
     description_zh_hans = serializers.CharField()
-    min_order_quantity = serializers.IntegerField()
+    min_order_quantity = api_fields.IntegerField()
     images = serializers.ListField(child=serializers.DictField())
     availability = serializers.ChoiceField(["in_stock", "low_stock", "out_of_stock"])
     ships_from = serializers.ListField(child=serializers.DictField())
@@ -130,17 +131,17 @@ class ProductQuery(CurrencyQuery):
     merchant = serializers.SlugField(required=False)
     trade_mode = serializers.ChoiceField(sku_mode_choices(), required=False)
     origin_country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
-    price_min = serializers.DecimalField(
+    price_min = api_fields.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal(0), required=False
     )
-    price_max = serializers.DecimalField(
+    price_max = api_fields.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal(0), required=False
     )
     in_stock = serializers.BooleanField(required=False, default=False)
     self_operated = serializers.BooleanField(required=False, default=False)
     sort = serializers.ChoiceField(sf.Sort.ALL, required=False)
-    page = serializers.IntegerField(min_value=1, max_value=100000, required=False, default=1)
-    page_size = serializers.IntegerField(min_value=1, max_value=100, required=False, default=24)
+    page = api_fields.IntegerField(min_value=1, max_value=100000, required=False, default=1)
+    page_size = api_fields.IntegerField(min_value=1, max_value=100, required=False, default=24)
 
     def validate_category(self, value):
         node = sf.category_tree().by_slug(value)
@@ -259,9 +260,9 @@ class ProductListView(PublicView):
         responses=inline_serializer(
             "ProductPage",
             {
-                "count": serializers.IntegerField(),
-                "page": serializers.IntegerField(),
-                "pages": serializers.IntegerField(),
+                "count": api_fields.IntegerField(),
+                "page": api_fields.IntegerField(),
+                "pages": api_fields.IntegerField(),
                 "next": serializers.CharField(allow_null=True),
                 "previous": serializers.CharField(allow_null=True),
                 "currency": serializers.CharField(),

@@ -40,6 +40,7 @@ from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
 from catalog.services import moderation, products
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
+from marketplace.api import fields as api_fields
 from marketplace.api.errors import api_validation_error, error_response
 from marketplace.api.parsers import JSONParser
 from marketplace.api.schema import ErrorSerializer
@@ -64,14 +65,14 @@ ATTRIBUTES_HELP = (
 
 
 class SellerTierSerializer(serializers.Serializer):
-    min_quantity = serializers.IntegerField(min_value=2)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    min_quantity = api_fields.IntegerField(min_value=2)
+    unit_price = api_fields.DecimalField(max_digits=14, decimal_places=2, min_value=0)
 
 
 class SellerSkuSerializer(serializers.Serializer):
     """A variant with its price and cross-border data. ``code`` identifies it per merchant."""
 
-    id = serializers.IntegerField(read_only=True)
+    id = api_fields.IntegerField(read_only=True)
     code = serializers.CharField(max_length=64)
     barcode = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     attributes_en = serializers.DictField(
@@ -87,18 +88,18 @@ class SellerSkuSerializer(serializers.Serializer):
         default=dict,
         help_text=ATTRIBUTES_HELP + " In Chinese; may be empty (shoppers then see English).",
     )
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    min_order_quantity = serializers.IntegerField(min_value=1, default=1)
-    low_stock_threshold = serializers.IntegerField(min_value=0, default=5)
+    price = api_fields.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    min_order_quantity = api_fields.IntegerField(min_value=1, default=1)
+    low_stock_threshold = api_fields.IntegerField(min_value=0, default=5)
     is_active = serializers.BooleanField(default=True)
     hs_code = serializers.CharField(max_length=16, help_text="6, 8 or 10 digits.")
     # no max_length: the service's rule answers "New Zealand" as it answers "XX"
     origin_country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
-    net_weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0)
-    gross_weight_kg = serializers.DecimalField(max_digits=10, decimal_places=3, min_value=0)
-    length_cm = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
-    width_cm = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
-    height_cm = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
+    net_weight_kg = api_fields.DecimalField(max_digits=10, decimal_places=3, min_value=0)
+    gross_weight_kg = api_fields.DecimalField(max_digits=10, decimal_places=3, min_value=0)
+    length_cm = api_fields.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
+    width_cm = api_fields.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
+    height_cm = api_fields.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)
     customs_unit = serializers.CharField(max_length=3, default="011")
     trade_modes = serializers.ListField(
         child=serializers.ChoiceField(choices=sku_mode_choices()),
@@ -140,11 +141,11 @@ class SellerSkuSerializer(serializers.Serializer):
 
 
 class SellerImageSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = api_fields.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     alt = serializers.CharField(read_only=True)
-    position = serializers.IntegerField(read_only=True)
+    position = api_fields.IntegerField(read_only=True)
     pending_review = serializers.SerializerMethodField(
         help_text="True for an image proposed for a live product, shown once approved."
     )
@@ -189,7 +190,7 @@ class SellerHistorySerializer(serializers.Serializer):
 
 
 class SellerRevisionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     status = serializers.CharField()
     changes = serializers.JSONField(
         help_text="Proposed values: fields (names, descriptions, brand), hs_codes by SKU id, "
@@ -216,9 +217,9 @@ class SellerSubmissionSerializer(serializers.Serializer):
 class SellerProductListSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(read_only=True)
     brand = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    sku_count = serializers.IntegerField(read_only=True)
-    price_min = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    price_max = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    sku_count = api_fields.IntegerField(read_only=True)
+    price_min = api_fields.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    price_max = api_fields.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     has_pending_revision = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -251,7 +252,7 @@ class SellerProductSerializer(serializers.Serializer):
     SKUs wait in ``pending_revision`` until an operator approves them.
     """
 
-    id = serializers.IntegerField(read_only=True)
+    id = api_fields.IntegerField(read_only=True)
     slug = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -263,7 +264,7 @@ class SellerProductSerializer(serializers.Serializer):
         queryset=Brand.objects.filter(is_active=True), allow_null=True, required=False
     )
     listing_currency = serializers.CharField(max_length=3, default="CNY")
-    min_order_quantity = serializers.IntegerField(min_value=1, default=1)
+    min_order_quantity = api_fields.IntegerField(min_value=1, default=1)
     skus = SellerSkuSerializer(many=True, required=False)
     images = serializers.SerializerMethodField()
     pending_revision = serializers.SerializerMethodField()
@@ -401,7 +402,7 @@ class SellerProductViewSet(
         with transaction.atomic():
             data.setdefault("name_en", "")
             data.setdefault("name_zh_hans", "")
-            product = products.product_create(merchant=self.merchant, **data)
+            product = products.product_create(merchant=self.merchant, by=request.user, **data)
             self._upsert_skus(product, skus)
         return self._detail(product.pk, code=status.HTTP_201_CREATED)
 

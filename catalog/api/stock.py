@@ -24,6 +24,7 @@ from catalog.services import imports
 from catalog.services.stock import MANUAL_REASON_CHOICES, MAX_UNITS, stock_adjust
 from logistics import selectors as warehouse_selectors
 from logistics.models import Warehouse
+from marketplace.api import fields as api_fields
 from marketplace.api.parsers import JSONParser
 from marketplace.api.schema import ErrorBodySerializer
 from marketplace.api.seller import SellerAPIMixin
@@ -34,17 +35,17 @@ from merchants.roles import Capability
 
 
 class StockSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     sku = serializers.CharField(source="sku.code")
     product = serializers.CharField(source="sku.product.name")
     warehouse = serializers.CharField(source="warehouse.code")
     warehouse_name = serializers.CharField(source="warehouse.name")
     warehouse_kind = serializers.CharField(source="warehouse.kind")
-    on_hand = serializers.IntegerField()
-    reserved = serializers.IntegerField()
-    available = serializers.IntegerField()
-    sku_available = serializers.IntegerField(help_text="Units available across all warehouses.")
-    low_stock_threshold = serializers.IntegerField(source="sku.low_stock_threshold")
+    on_hand = api_fields.IntegerField()
+    reserved = api_fields.IntegerField()
+    available = api_fields.IntegerField()
+    sku_available = api_fields.IntegerField(help_text="Units available across all warehouses.")
+    low_stock_threshold = api_fields.IntegerField(source="sku.low_stock_threshold")
     is_low = serializers.BooleanField()
 
 
@@ -75,7 +76,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 
 
 class ImportFailedBody(ErrorBodySerializer):
-    job = serializers.IntegerField(required=False, help_text="import_failed only")
+    job = api_fields.IntegerField(required=False, help_text="import_failed only")
     rows = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="import_failed only"
     )
@@ -83,7 +84,7 @@ class ImportFailedBody(ErrorBodySerializer):
 
 class AdjustInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=MANUAL_REASON_CHOICES)
-    quantity = serializers.IntegerField(
+    quantity = api_fields.IntegerField(
         min_value=0,
         max_value=MAX_UNITS,
         help_text="receipt/return/damage: units; correction: the new counted quantity on hand.",
@@ -99,12 +100,12 @@ class AdjustByCodeInput(AdjustInput):
 class LowStockSerializer(serializers.Serializer):
     sku = serializers.CharField(source="code")
     product = serializers.CharField(source="product.name")
-    available = serializers.IntegerField(source="total_available")
-    low_stock_threshold = serializers.IntegerField()
+    available = api_fields.IntegerField(source="total_available")
+    low_stock_threshold = api_fields.IntegerField()
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    percent = serializers.IntegerField(read_only=True)
+    percent = api_fields.IntegerField(read_only=True)
 
     class Meta:
         model = ImportJob

@@ -30,7 +30,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
@@ -62,6 +62,8 @@ from marketplace.csvcells import cell_from_import, csv_lines
 from marketplace.digits import is_ascii_digits
 from marketplace.retry import TRANSIENT
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 log = logging.getLogger(__name__)
 
@@ -813,6 +815,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
                     )
             except _Rollback:
                 _finish_failed(job, _cap(sorted(errors, key=lambda e: e["line"])), progress.done)
+    except PermissionDenied as exc:
+        # the uploader may no longer edit the catalog (removed, or their role changed) since
+        # the upload: nothing is imported, and the report says why
+        with translation.override(job.language):
+            _finish_failed(job, [_error(0, "", str(exc))], 0)
     except TRANSIENT:
         # an outage, not the file: back in the queue (nothing was imported) for the task's
         # retry; if even this write fails the job goes stale and is claimed again later
@@ -876,6 +883,7 @@ def import_job_create(
 
     The report is written in ``language`` (default: the active one).
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if kind not in ImportJob.Kind.values:
         raise field_error("kind", _("Choose products or stock."), "import_kind")
     language = language or translation.get_language() or settings.LANGUAGE_CODE

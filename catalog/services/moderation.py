@@ -41,6 +41,8 @@ from catalog.models import (
 )
 from marketplace.rules import field_error
 from marketplace.transitions import IllegalTransition, Transition, Workflow
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 __all__ = [
     "PRODUCT_FLOW",
@@ -173,6 +175,7 @@ def product_submit(*, product: Product, by) -> ProductEvent:
 
     Refuses products without names in both languages or without an active variant.
     """
+    require_capability(by=by, merchant=product.merchant_id, capability=Capability.MANAGE_CATALOG)
     current = lock_product(product.pk, revision=False).product.status
     name = "resubmit" if current in PRODUCT_FLOW.transitions["resubmit"].sources else "submit"
     if current not in PRODUCT_FLOW.transitions[name].sources:
@@ -329,6 +332,7 @@ def revision_reject(*, revision: ProductRevision, by, reason: str) -> ProductRev
 @transaction.atomic
 def revision_withdraw(*, revision: ProductRevision, by, reason: str = "") -> ProductRevisionEvent:
     """The merchant takes back pending edits; the live version stays as it is."""
+    require_capability(by=by, merchant=revision.merchant_id, capability=Capability.MANAGE_CATALOG)
     lock_product(revision.product_id)
     event = REVISION_FLOW.apply(
         revision, "withdraw", by=by, event_model=ProductRevisionEvent, reason=reason

@@ -53,6 +53,8 @@ from marketplace.countries import validate_country
 from marketplace.digits import DIGIT
 from marketplace.money import MoneyError, minor_unit
 from marketplace.rules import RuleErrors, field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 MAX_IMAGES = 12
 
@@ -350,6 +352,12 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
     return errors.errors
 
 
+def _may_edit(by, merchant) -> None:
+    """Refuse ``by`` unless they may edit ``merchant``'s catalog: the services enforce
+    capabilities (docs/ARCHITECTURE.md, "Capabilities"); ``by=None`` is the platform."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
+
+
 def _unique_slug(merchant, base: str, *, exclude_pk=None) -> str:
     root = slugify(base)[:100] or "product"
     candidate, n = root, 1
@@ -441,6 +449,7 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     putting a variant on sale (a new one, or one switched off) waits for review too: it stays
     inactive until the revision is approved. Switching a variant off applies at once.
     """
+    _may_edit(by, product.merchant_id)
     values = {k: v for k, v in data.__dict__.items() if k not in {"code", "tiers"}}
     code = (data.code or "").strip()
     if not code:
@@ -544,11 +553,13 @@ def product_create(
     min_order_quantity: int = 1,
     skus: list[SkuInput] | None = None,
     slug: str = "",
+    by=None,
 ) -> Product:
     """Create a draft product (and its SKUs). Descriptions are sanitised on the way in.
 
     ``slug`` (optional, must be free) lets a caller that names products by slug keep its
     name (the CSV import); otherwise one is made from the name."""
+    _may_edit(by, merchant)
     name_en, name_zh_hans = (name_en or "").strip(), (name_zh_hans or "").strip()
     listing_currency = (listing_currency or "").strip().upper()
     errors = RuleErrors()
@@ -575,7 +586,7 @@ def product_create(
     product.full_clean(exclude=["merchant"])
     product.save()
     for sku in skus or []:
-        sku_upsert(product=product, data=sku)
+        sku_upsert(product=product, data=sku, by=by)
     return product
 
 
@@ -599,6 +610,7 @@ def product_update(
     to the live ones are dropped from it); category, currency and minimum order apply now.
     Descriptions are sanitised; slugs never change (links keep working).
     """
+    _may_edit(by, product.merchant_id)
     locks = lock_product(product.pk)
     locked = locks.product
     given = {
@@ -702,6 +714,7 @@ def product_image_add(
 
     On a live product the image is proposed in the pending revision and appears on approval.
     """
+    _may_edit(by, product.merchant_id)
     locks = lock_product(product.pk)
     locked = locks.product
     if _image_count(locks) >= MAX_IMAGES:
@@ -740,6 +753,7 @@ def product_image_add(
 @transaction.atomic
 def product_image_delete(*, product: Product, by, image: ProductImage) -> ProductRevision | None:
     """Remove an image; on a live product the removal waits for review (returns the revision)."""
+    _may_edit(by, product.merchant_id)
     if image.product_id != product.pk:
         raise field_error(
             "image", _("This image belongs to another product."), "image_other_product"
@@ -762,6 +776,7 @@ def product_image_delete(*, product: Product, by, image: ProductImage) -> Produc
 @transaction.atomic
 def product_image_keep(*, product: Product, by, image: ProductImage) -> ProductRevision | None:
     """Take back a proposed removal of a live image."""
+    _may_edit(by, product.merchant_id)
 
     def mutate(changes):
         if image.pk in changes["remove_images"]:
@@ -771,9 +786,10 @@ def product_image_keep(*, product: Product, by, image: ProductImage) -> ProductR
 
 
 @transaction.atomic
-def product_image_move(*, product: Product, image: ProductImage, offset: int) -> None:
+def product_image_move(*, product: Product, image: ProductImage, offset: int, by=None) -> None:
     """Move an image ``offset`` places (−1 earlier, +1 later). Applies at once, also when
     live: the order only picks which approved image comes first."""
+    _may_edit(by, product.merchant_id)
     lock_product(product.pk, revision=False)
     images = list(ProductImage.objects.filter(product=product).order_by("position", "id"))
     index = next((i for i, img in enumerate(images) if img.pk == image.pk), None)
@@ -791,6 +807,7 @@ def product_image_move(*, product: Product, image: ProductImage, offset: int) ->
 @transaction.atomic
 def revision_image_delete(*, product: Product, by, image: ProductRevisionImage) -> None:
     """Drop an image proposed for a live product before it is reviewed."""
+    _may_edit(by, product.merchant_id)
     from catalog.services.moderation import _delete_files_on_commit
 
     if image.revision.product_id != product.pk:

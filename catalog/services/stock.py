@@ -24,6 +24,8 @@ from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
 from logistics.models import Warehouse
 from marketplace.cacheversion import storefront_version
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 Reason = StockAdjustment.Reason
 #: the most units one stock row holds (its counters are PostgreSQL integers)
@@ -239,6 +241,7 @@ def stock_counts_set(
     ``StockCountErrors`` (naming each refused count by its index) and changes nothing when
     any count is refused. Each (SKU, warehouse) may appear once.
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason not in (Reason.CORRECTION, Reason.IMPORT):
         raise field_error(
             "reason", _("Setting a count is a correction or an import."), "stock_reason"
@@ -365,9 +368,14 @@ def stock_adjust(
 ) -> StockAdjustment | None:
     """A person's stock adjustment (portal form, seller API): the reason decides the move.
 
+    The merchant's entry point, so it checks ``actor``'s capability (``manage_catalog``);
+    the primitives it calls (receive, count, write off) record who acted and check nothing,
+    as a warehouse's own staff may act through them.
+
     ``receipt`` / ``return``: ``quantity`` units arrive; ``damage``: ``quantity`` units are
     written off; ``correction``: ``quantity`` is the new counted quantity on hand.
     """
+    require_capability(by=actor, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     if reason in (Reason.RECEIPT, Reason.RETURN):
         return stock_receive(
             merchant=merchant,

@@ -95,7 +95,9 @@ class ProductCreateView(SellerPortalMixin, TemplateView):
         form = ProductForm(request.POST)
         if form.is_valid() and "preview" not in request.POST:
             try:
-                product = products.product_create(merchant=self.merchant, **form.cleaned_data)
+                product = products.product_create(
+                    merchant=self.merchant, by=self.request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 form_add_service_errors(form, error)
             else:
@@ -287,7 +289,9 @@ class ImageUploadView(_ProductMixin, TemplateView):
         if "move" in request.POST:
             image = get_object_or_404(product.images.all(), pk=request.POST.get("image"))
             offset = -1 if request.POST["move"] == "up" else 1
-            products.product_image_move(product=product, image=image, offset=offset)
+            products.product_image_move(
+                product=product, image=image, offset=offset, by=request.user
+            )
             return redirect(request.path)
         form = ImageForm(request.POST, request.FILES)
         if form.is_valid():

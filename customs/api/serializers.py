@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from customs.identity import validate_id_number
 from customs.models import FlagChoice, ModeChoice
+from marketplace.api import fields as api_fields
 from marketplace.api.schema import ErrorSerializer  # noqa: F401 - the quote's error answers
 from marketplace.rules import field_error
 
@@ -23,8 +24,8 @@ CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Use the three-letter ISO 4217 code (
 COUNTRY = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 code (CN, DE)."))
 
 
-def _amount(help_text, **kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _amount(help_text, **kwargs) -> api_fields.DecimalField:
+    return api_fields.DecimalField(
         max_digits=16, decimal_places=4, min_value=0, help_text=help_text, **kwargs
     )
 
@@ -41,7 +42,7 @@ class QuoteLineSerializer(serializers.Serializer):
     hs_code = serializers.CharField(
         max_length=10, validators=[HS_CODE], help_text=_("HS code, 4 to 10 digits")
     )
-    quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    quantity = api_fields.IntegerField(min_value=1, max_value=1_000_000)
     unit_price = _amount(_("Price of one unit, tax exclusive, as a string"))
     currency = UpperCharField(
         min_length=3, max_length=3, validators=[CURRENCY], help_text=_("ISO 4217, e.g. CNY")

@@ -70,6 +70,7 @@ class SellerWarehouseViewSet(
         data = serializer.validated_data
         serializer.instance = warehouse_create(
             merchant=self.merchant,
+            by=self.request.user,
             code=data["code"],
             kind=data["kind"],
             country=data["country"],
@@ -83,4 +84,6 @@ class SellerWarehouseViewSet(
         # Only what differs: resending the unchanged code or kind is not an attempt to edit them.
         current = serializer.instance
         changes = {k: v for k, v in serializer.validated_data.items() if getattr(current, k) != v}
-        serializer.instance = warehouse_update(warehouse=serializer.instance, **changes)
+        serializer.instance = warehouse_update(
+            warehouse=serializer.instance, by=self.request.user, **changes
+        )

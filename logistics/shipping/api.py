@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import fields as api_fields
 from marketplace.api.seller import SellerAPIMixin
 from merchants.roles import Capability
 
@@ -21,7 +22,7 @@ from .services import free_shipping_threshold_set
 
 
 class FreeShippingSerializer(serializers.Serializer):
-    free_shipping_threshold = serializers.DecimalField(
+    free_shipping_threshold = api_fields.DecimalField(
         max_digits=12,
         decimal_places=2,
         allow_null=True,

@@ -30,6 +30,8 @@ from marketplace.models import Currency
 from marketplace.money import MoneyError, round_money, to_decimal
 from marketplace.rules import RuleErrors
 from merchants.lock_objects import lock_merchant
+from merchants.roles import Capability
+from merchants.services import require_capability
 
 from .models import Carrier, MerchantShipping, ShippingMethod, ShippingRoute, ShippingZone
 from .selectors import network_bump
@@ -221,6 +223,7 @@ def free_shipping_threshold_set(
 
     The amount is in ``currency``, one of the platform's active currencies, and fits its
     minor unit; 0 means every order ships free."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
     code = (currency or "").strip().upper()
     errors = RuleErrors()
     if not Currency.objects.filter(code=code, is_active=True).exists():

@@ -15,6 +15,8 @@ from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from marketplace.api import fields as api_fields
+
 
 class ErrorItemSerializer(serializers.Serializer):
     field = serializers.CharField(
@@ -25,7 +27,7 @@ class ErrorItemSerializer(serializers.Serializer):
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    status = serializers.IntegerField()
+    status = api_fields.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(
@@ -35,7 +37,7 @@ class ErrorBodySerializer(serializers.Serializer):
     errors = ErrorItemSerializer(
         many=True, required=False, help_text="Validation errors only: one item per broken rule."
     )
-    retry_after = serializers.IntegerField(required=False, help_text="429 only: seconds.")
+    retry_after = api_fields.IntegerField(required=False, help_text="429 only: seconds.")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.api import fields as api_fields
 from marketplace.lockout import LOCKED_OUT_CODE, cooloff_seconds, locked_out_message
 from marketplace.money import Money, MoneyError, convert, format_money
 from marketplace.selectors import currencies_offered, fx_rates_current
@@ -20,7 +21,7 @@ from marketplace.tenancy import memberships_for
 
 
 class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = api_fields.IntegerField()
     email = serializers.EmailField()
     display_name = serializers.CharField()
     is_operator = serializers.BooleanField()
@@ -50,7 +51,7 @@ class MeView(APIView):
 class CurrencySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    minor_unit = serializers.IntegerField()
+    minor_unit = api_fields.IntegerField()
     rate_to_base = serializers.CharField(allow_null=True)
 
 
@@ -87,7 +88,7 @@ class CurrencyListView(APIView):
 
 
 class ConvertQuery(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=18, decimal_places=6)
+    amount = api_fields.DecimalField(max_digits=18, decimal_places=6)
     source = serializers.CharField(max_length=3, min_length=3, help_text="ISO 4217, e.g. USD")
     target = serializers.CharField(max_length=3, min_length=3, help_text="ISO 4217, e.g. CNY")
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from marketplace.api import fields as api_fields
 from merchants.forms import ApplicationForm
 from merchants.models import (
     Invitation,
@@ -130,23 +131,23 @@ class PayoutReadSerializer(serializers.Serializer):
 
 
 class CommissionLineSerializer(serializers.Serializer):
-    category = serializers.IntegerField(source="category.pk")
+    category = api_fields.IntegerField(source="category.pk")
     slug = serializers.CharField(source="category.slug")
     name = serializers.CharField(source="category.name")
-    parent = serializers.IntegerField(source="category.parent_id", allow_null=True)
-    rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    parent = api_fields.IntegerField(source="category.parent_id", allow_null=True)
+    rate = api_fields.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
     source = serializers.ChoiceField(choices=["category", "parent", "merchant", "platform"])
 
 
 class CommissionSerializer(serializers.Serializer):
     """Rates in percent, as strings (money rule: Decimal, never float)."""
 
-    default_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    default_rate = api_fields.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
     default_source = serializers.ChoiceField(choices=["merchant", "platform"])
-    merchant_rate = serializers.DecimalField(
+    merchant_rate = api_fields.DecimalField(
         max_digits=5, decimal_places=2, coerce_to_string=True, allow_null=True
     )
-    platform_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    platform_rate = api_fields.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
     categories = CommissionLineSerializer(source="lines", many=True)
 
 

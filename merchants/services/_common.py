@@ -9,16 +9,24 @@ from accounts.models import is_operator
 from merchants.models import Membership, Merchant, MerchantEvent
 
 
-def require_capability(*, by, merchant: Merchant, capability: str) -> Membership | None:
-    """Refuse unless ``by`` is an operator or an active member of ``merchant`` whose role has
-    ``capability`` (merchants/roles.py). Returns the acting membership (``None`` for
-    operators). Services check this themselves so every door (portal, API, admin) gets the
-    same answer."""
-    if is_operator(by):
+def require_capability(*, by, merchant, capability: str) -> Membership | None:
+    """Refuse (``PermissionDenied``) unless ``by`` may do ``capability`` for ``merchant`` (a
+    merchant or its id): an operator, or an active member whose role has it
+    (merchants/roles.py). Returns the acting membership (``None`` for operators and for the
+    platform).
+
+    This is where capabilities are enforced: every service that writes for a merchant on
+    someone's behalf calls it first, so the portal, the API, the back office, the CSV import
+    and tasks get the same answer (docs/ARCHITECTURE.md, "Capabilities"). ``by=None`` is the
+    platform acting on its own (demo seeding, a task finishing what a person started, a
+    test's arrangement): doors always pass the person, and ``tests/test_capabilities.py``
+    proves it."""
+    if by is None or is_operator(by):
         return None
+    merchant_id = getattr(merchant, "pk", merchant)
     membership = (
-        Membership.objects.filter(merchant=merchant, user=by, is_active=True).first()
-        if by is not None and by.is_authenticated
+        Membership.objects.filter(merchant_id=merchant_id, user=by, is_active=True).first()
+        if by.is_authenticated
         else None
     )
     if membership is None or not membership.can(capability):

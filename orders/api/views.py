@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from logistics.shipping.regions import province_code
+from marketplace.api import fields as api_fields
 from marketplace.countries import is_country
 from marketplace.currency import currencies_displayable, display_currency
 from orders.api.presenters import cart_json
@@ -57,12 +58,12 @@ CART = OpenApiResponse(
 
 
 class AddLineSerializer(serializers.Serializer):
-    sku = serializers.IntegerField(min_value=1)
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    sku = api_fields.IntegerField(min_value=1)
+    quantity = api_fields.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class QuantitySerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+    quantity = api_fields.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 
 class _CsrfForAnonymous(SessionAuthentication):

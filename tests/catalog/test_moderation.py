@@ -6,7 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from catalog.models import Product, ProductEvent
 from catalog.services import moderation
 from catalog.services.moderation import PRODUCT_FLOW, IllegalTransition
-from tests.factories import OperatorFactory, ProductFactory, SKUFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OperatorFactory,
+    ProductFactory,
+    SKUFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +36,8 @@ def test_the_lifecycle_table_reads_as_the_issue_describes_it():
 
 
 def test_draft_to_live_and_back_writes_an_event_per_move():
-    seller, operator = UserFactory(), OperatorFactory()
     product = product_in(S.DRAFT)
+    seller, operator = MembershipFactory(merchant=product.merchant).user, OperatorFactory()
 
     moderation.product_submit(product=product, by=seller)
     assert Product.objects.get(pk=product.pk).status == S.PENDING_REVIEW
@@ -123,8 +129,8 @@ def test_only_operators_decide():
 
 
 def test_a_product_goes_to_review_only_with_both_names_and_a_variant():
-    seller = UserFactory()
     bare = ProductFactory(status=S.DRAFT, name_zh_hans="", published_at=None)
+    seller = MembershipFactory(merchant=bare.merchant).user  # submitting is a member's
     with pytest.raises(ValidationError) as refused:
         moderation.product_submit(product=bare, by=seller)
     assert set(refused.value.message_dict) == {"name_zh_hans", "skus"}

@@ -7,7 +7,7 @@ from catalog.models import Product, ProductEvent, ProductRevision
 from catalog.services import moderation
 from catalog.services.products import product_update, sku_upsert
 from tests.catalog.listing_helpers import sku_input
-from tests.factories import OperatorFactory, ProductFactory, UserFactory
+from tests.factories import MembershipFactory, OperatorFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,13 @@ def waiting():
     """A new listing awaiting review, a live one with edits, and one that waits for nothing."""
     new = ProductFactory(name_en="Fresh listing", status=Product.Status.DRAFT, published_at=None)
     sku_upsert(product=new, data=sku_input(code="NEW-1"))
-    moderation.product_submit(product=new, by=UserFactory())
+    moderation.product_submit(product=new, by=MembershipFactory(merchant=new.merchant).user)
     live = ProductFactory(name_en="Live listing", description_en="<p>Old text</p>")
-    edits = product_update(product=live, by=UserFactory(), description_en="<p>New <b>text</b></p>")
+    edits = product_update(
+        product=live,
+        by=MembershipFactory(merchant=live.merchant).user,
+        description_en="<p>New <b>text</b></p>",
+    )
     quiet = ProductFactory(name_en="Quiet listing")
     return {"new": new, "live": live, "edits": edits, "quiet": quiet}
 

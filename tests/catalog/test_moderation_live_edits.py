@@ -25,7 +25,12 @@ from catalog.services.products import (
     sku_upsert,
 )
 from tests.catalog.listing_helpers import media, sku_input, upload  # noqa: F401
-from tests.factories import BrandFactory, OperatorFactory, ProductFactory, UserFactory
+from tests.factories import (
+    BrandFactory,
+    MembershipFactory,
+    OperatorFactory,
+    ProductFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -44,8 +49,9 @@ def live():
 
 
 @pytest.fixture
-def seller():
-    return UserFactory()
+def seller(live):
+    """A member of the live product's merchant (edits are a member's to make)."""
+    return MembershipFactory(merchant=live.merchant).user
 
 
 @pytest.fixture
@@ -211,7 +217,8 @@ def test_delisting_folds_pending_edits_into_the_product(live, seller, operator):
 
 def test_edits_to_products_that_are_not_live_apply_directly(seller):
     for status in ("draft", "pending_review", "rejected", "delisted"):
-        product = ProductFactory(status=status, published_at=None)
+        merchant = seller.memberships.get().merchant
+        product = ProductFactory(merchant=merchant, status=status, published_at=None)
         assert product_update(product=product, by=seller, name_en=f"Now {status}") is None
         assert Product.objects.get(pk=product.pk).name_en == f"Now {status}"
         assert not ProductRevision.objects.filter(product=product).exists()

@@ -103,3 +103,60 @@ def test_no_digit_rule_in_the_project_accepts_unicode_digits():
     assert offenders == [], (
         "digit rules must mean ASCII 0-9: use [0-9] / marketplace.digits.is_ascii_digits"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quantity", ["３", "٣", "3"])
+def test_api_numbers_take_ascii_digits_only(tenants, quantity):
+    from tests.factories import SKUFactory, StockFactory, WarehouseFactory
+
+    stock = StockFactory(
+        sku=SKUFactory(product__merchant=tenants.a.merchant),
+        warehouse=WarehouseFactory(merchant=tenants.a.merchant, kind="overseas", country="JP"),
+    )
+    response = tenants.a.client.post(
+        f"/api/v1/seller/stock/{stock.pk}/adjustments/",
+        {"reason": "receipt", "quantity": quantity},
+        content_type="application/json",
+    )
+    stock.refresh_from_db()
+    if quantity == "3":
+        assert response.status_code == 201 and stock.on_hand == 23
+        return
+    assert response.status_code == 400
+    errors = {(e["field"], e["code"]) for e in response.json()["error"]["errors"]}
+    assert errors == {("quantity", "invalid")} and stock.on_hand == 20
+
+
+@pytest.mark.django_db
+def test_a_price_in_full_width_digits_is_refused(tenants):
+    response = tenants.a.client.post(
+        "/api/v1/seller/products/",
+        {
+            "name_en": "Serum",
+            "category": CategoryFactory().pk,
+            "skus": [sku_api_data(price="１２０.００")],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    errors = {(e["field"], e["code"]) for e in response.json()["error"]["errors"]}
+    assert errors == {("skus[0].price", "invalid")}
+
+
+def test_api_serializers_use_the_kernel_number_fields():
+    direct = []
+    for path in _project_sources():
+        rel = path.relative_to(ROOT)
+        if "api" not in rel.parts and rel.name != "api.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"IntegerField", "DecimalField"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "serializers"
+                and rel.as_posix() != "marketplace/api/fields.py"
+            ):
+                direct.append(f"{rel}:{node.lineno} serializers.{node.attr}")
+    assert direct == [], f"use marketplace.api.fields (ASCII digits only): {direct}"
