@@ -104,7 +104,7 @@ class DemoSku:
     ``record``: True (recorded), "submitted", or False."""
 
     code: str
-    attributes: dict
+    attributes: dict  # in Chinese; English from ATTRIBUTE_NAMES_EN / ATTRIBUTE_VALUES_EN
     price: str
     hs: str
     origin: str
@@ -573,6 +573,87 @@ PRODUCTS: list[DemoProduct] = [
 
 # fmt: on
 
+# The demo's attributes are written in Chinese above; these give their English: every name,
+# and every value that is not the same in both languages (sizes, years, shade numbers are).
+ATTRIBUTE_NAMES_EN = {
+    "段位": "Stage",
+    "尺码": "Size",
+    "尺寸": "Size",
+    "容量": "Volume",
+    "颜色": "Colour",
+    "色号": "Shade",
+    "规格": "Pack",
+    "版本": "Edition",
+    "型号": "Model",
+    "年份": "Vintage",
+}
+ATTRIBUTE_VALUES_EN = {
+    "1段 0-6月": "Stage 1, 0–6 months",
+    "2段 6-12月": "Stage 2, 6–12 months",
+    "3段 1-3岁": "Stage 3, 1–3 years",
+    "2段": "Stage 2",
+    "S 82片": "S, 82 nappies",
+    "M 64片": "M, 64 nappies",
+    "L 52片": "L, 52 nappies",
+    "L 54片": "L, 54 nappies",
+    "中号": "Medium",
+    "大号": "Large",
+    "58毫米": "58 mm",
+    "20毫升": "20 ml",
+    "30毫升": "30 ml",
+    "50毫升": "50 ml",
+    "60毫升": "60 ml",
+    "75毫升": "75 ml",
+    "100毫升": "100 ml",
+    "125毫升": "125 ml",
+    "160毫升": "160 ml",
+    "200毫升": "200 ml",
+    "230毫升": "230 ml",
+    "240毫升": "240 ml",
+    "360毫升": "360 ml",
+    "720毫升": "720 ml",
+    "1.0升": "1.0 l",
+    "25克": "25 g",
+    "40克": "40 g",
+    "50克": "50 g",
+    "70克": "70 g",
+    "75克": "75 g",
+    "100克": "100 g",
+    "200克": "200 g",
+    "250克": "250 g",
+    "250克 罐装": "250 g tin",
+    "500克": "500 g",
+    "700克": "700 g",
+    "1千克": "1 kg",
+    "100片": "100 tablets",
+    "120片": "120 tablets",
+    "200片": "200 tablets",
+    "90粒": "90 capsules",
+    "400粒": "400 capsules",
+    "60日量 120粒": "60 days, 120 capsules",
+    "30日量 180粒": "30 days, 180 capsules",
+    "01 自然色": "01 Natural",
+    "02 亮肤色": "02 Light",
+    "单机身": "Body only",
+    "黑色": "Black",
+    "白色": "White",
+    "海军蓝": "Navy",
+    "深蓝": "Dark blue",
+    "粉笔白": "Chalk",
+    "紫红镍色": "Fuchsia/nickel",
+    "藏青铜色": "Prussian blue/copper",
+    "铂金银": "Platinum silver",
+    "香槟金": "Champagne gold",
+}
+
+
+def _attributes_en(attributes: dict) -> dict:
+    return {
+        ATTRIBUTE_NAMES_EN[name]: ATTRIBUTE_VALUES_EN.get(value, value)
+        for name, value in attributes.items()
+    }
+
+
 REJECTION = (
     "The photos show the 50 g tin, which is not offered here; please upload photos of the "
     "25 g and 75 g tubes you sell."
@@ -596,7 +677,8 @@ def _sku_input(sku: DemoSku) -> SkuInput:
         origin_country=sku.origin,
         net_weight_kg=Decimal(sku.net),
         gross_weight_kg=Decimal(sku.gross),
-        attributes=sku.attributes,
+        attributes_zh_hans=sku.attributes,
+        attributes_en=_attributes_en(sku.attributes),
         length_cm=Decimal(sku.size[0]),
         width_cm=Decimal(sku.size[1]),
         height_cm=Decimal(sku.size[2]),

@@ -27,7 +27,7 @@ from catalog.models import (
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
 from marketplace.clearance import ClearanceMode
 from marketplace.clearance_labels import sku_mode_choices
-from marketplace.countries import country_choices
+from marketplace.countries import country_choices, validate_country
 
 # The customs measurement units merchants use most (China customs unit codes).
 CUSTOMS_UNITS = [
@@ -126,15 +126,25 @@ def format_attributes(attributes: dict) -> str:
     return "\n".join(f"{k}: {v}" for k, v in (attributes or {}).items())
 
 
+def _attributes_field(label, help_text) -> forms.CharField:
+    """A variant's attributes in one language: a box of ``name: value`` lines."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 class SkuForm(forms.Form):
     """A variant with its price and cross-border data."""
 
     code = forms.CharField(label=_("SKU code"), max_length=64)
-    attributes = forms.CharField(
-        label=_("Attributes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line, as name: value (for example colour: red)."),
+    attributes_zh_hans = _attributes_field(
+        _("Attributes (Chinese)"), _("One per line, as name: value (for example 颜色: 红色).")
+    )
+    attributes_en = _attributes_field(
+        _("Attributes (English)"), _("One per line, as name: value (for example colour: red).")
     )
     barcode = forms.CharField(label=_("Barcode"), max_length=32, required=False)
     price = forms.DecimalField(label=_("Price"), min_value=Decimal("0"), max_digits=14)
@@ -148,7 +158,11 @@ class SkuForm(forms.Form):
         max_length=16,
         help_text=_("6, 8 or 10 digits, e.g. 3304990000."),
     )
-    origin_country = forms.ChoiceField(label=_("Country of origin"))
+    origin_country = forms.ChoiceField(
+        label=_("Country of origin"),
+        # a code that is not in the list gets the rule's own message (API and CSV say it too)
+        error_messages={"invalid_choice": validate_country.message},
+    )
     net_weight_kg = forms.DecimalField(
         label=_("Net weight (kg)"), min_value=Decimal("0"), decimal_places=3, max_digits=10
     )
@@ -198,14 +212,18 @@ class SkuForm(forms.Form):
         if lock_code:
             self.fields["code"].disabled = True
 
-    def clean_attributes(self):
-        return parse_attributes(self.cleaned_data.get("attributes", ""))
+    def clean_attributes_zh_hans(self):
+        return parse_attributes(self.cleaned_data.get("attributes_zh_hans", ""))
+
+    def clean_attributes_en(self):
+        return parse_attributes(self.cleaned_data.get("attributes_en", ""))
 
     @classmethod
     def initial_for(cls, sku) -> dict:
         return {
             **{name: getattr(sku, name) for name in cls.base_fields if hasattr(sku, name)},
-            "attributes": format_attributes(sku.attributes),
+            "attributes_zh_hans": format_attributes(sku.attributes_zh_hans),
+            "attributes_en": format_attributes(sku.attributes_en),
             "trade_modes": modes_of(sku),
         }
 

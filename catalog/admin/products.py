@@ -121,6 +121,15 @@ def reject_listing_or_edits(product: Product, by, reason: str) -> str:
     return _("Edits rejected; the live version stays.")
 
 
+def _attributes_text(sku) -> str:
+    """Both languages of a variant's attributes (operators review what each page shows)."""
+    parts = [
+        ", ".join(f"{k}: {v}" for k, v in (attributes or {}).items())
+        for attributes in (sku.attributes_zh_hans, sku.attributes_en)
+    ]
+    return " / ".join(part for part in parts if part) or "—"
+
+
 class ProductDisplayMixin:
     """Read-only panels shared by the product and review screens."""
 
@@ -133,7 +142,7 @@ class ProductDisplayMixin:
             (
                 (
                     sku.code,
-                    ", ".join(f"{k}: {v}" for k, v in sku.attributes.items()) or "—",
+                    _attributes_text(sku),
                     sku.price,
                     product.listing_currency,
                     sku.hs_code,

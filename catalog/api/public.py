@@ -83,7 +83,9 @@ class TierSerializer(serializers.Serializer):
 class SkuSerializer(serializers.Serializer):
     id = api_fields.IntegerField()
     code = serializers.CharField()
-    attributes = serializers.DictField()
+    attributes = serializers.DictField(help_text=_("In the request's language, else the other one"))
+    attributes_en = serializers.DictField()
+    attributes_zh_hans = serializers.DictField()
     price = MoneySerializer()
     listing_price = MoneySerializer()
     min_order_quantity = api_fields.IntegerField()
@@ -366,6 +368,8 @@ class ProductDetailView(PublicView):
                     "id": sku.id,
                     "code": sku.code,
                     "attributes": sku.attributes,
+                    "attributes_en": sku.attributes_en,
+                    "attributes_zh_hans": sku.attributes_zh_hans,
                     "price": pricing.shown(sku.price, currency),
                     "listing_price": pricing.listed(sku.price, currency),
                     "min_order_quantity": sku.min_order_quantity,

@@ -53,6 +53,12 @@ from merchants.roles import Capability
 
 # The flag fields are one "trade_modes" list here, so errors about them are reported there.
 SKU_ALIASES = dict.fromkeys(TRADE_MODE_FLAGS.values(), "trade_modes")
+ATTRIBUTES_HELP = (
+    f"The variant's attributes, name → value (e.g. size → M): at most "
+    f"{products.MAX_ATTRIBUTES} pairs, names at most {products.MAX_ATTRIBUTE_NAME_LENGTH} "
+    f"characters without = : ; or line breaks, values at most "
+    f"{products.MAX_ATTRIBUTE_VALUE_LENGTH} characters without ; or line breaks."
+)
 
 
 # --- serializers ---------------------------------------------------------------------------
@@ -69,21 +75,26 @@ class SellerSkuSerializer(serializers.Serializer):
     id = api_fields.IntegerField(read_only=True)
     code = serializers.CharField(max_length=64)
     barcode = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    attributes = serializers.DictField(
+    attributes_en = serializers.DictField(
         # lengths, count and characters are the service's rule (same message at every door)
         child=serializers.CharField(allow_blank=True),
         required=False,
         default=dict,
-        help_text=f"name → value, at most {products.MAX_ATTRIBUTES} pairs; names at most "
-        f"{products.MAX_ATTRIBUTE_NAME_LENGTH} characters without = : ; or line breaks, values "
-        f"at most {products.MAX_ATTRIBUTE_VALUE_LENGTH} characters without ; or line breaks.",
+        help_text=ATTRIBUTES_HELP + " In English; may be empty (shoppers then see Chinese).",
+    )
+    attributes_zh_hans = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text=ATTRIBUTES_HELP + " In Chinese; may be empty (shoppers then see English).",
     )
     price = api_fields.DecimalField(max_digits=14, decimal_places=2, min_value=0)
     min_order_quantity = api_fields.IntegerField(min_value=1, default=1)
     low_stock_threshold = api_fields.IntegerField(min_value=0, default=5)
     is_active = serializers.BooleanField(default=True)
     hs_code = serializers.CharField(max_length=16, help_text="6, 8 or 10 digits.")
-    origin_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    # no max_length: the service's rule answers "New Zealand" as it answers "XX"
+    origin_country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
     net_weight_kg = api_fields.DecimalField(max_digits=10, decimal_places=3, min_value=0)
     gross_weight_kg = api_fields.DecimalField(max_digits=10, decimal_places=3, min_value=0)
     length_cm = api_fields.DecimalField(max_digits=8, decimal_places=1, min_value=0, default=0)

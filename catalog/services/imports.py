@@ -51,7 +51,11 @@ from catalog.models import (
 )
 from catalog.sanitize import sanitize_html
 from catalog.services import products as product_services
-from catalog.services.products import SkuInput, hs_code_error, normalize_hs_code
+from catalog.services.products import (
+    ATTRIBUTE_FIELDS,
+    SkuInput,
+    normalize_hs_code,
+)
 from catalog.services.stock import StockCount, StockCountErrors, stock_counts_set
 from logistics.models import Warehouse
 from marketplace.csvcells import cell_from_import, csv_lines
@@ -76,7 +80,8 @@ PRODUCT_COLUMNS = (
     "sku_code",
     "price",
     "barcode",
-    "attributes",
+    "attributes_en",
+    "attributes_zh_hans",
     "hs_code",
     "origin_country",
     "net_weight_kg",
@@ -108,8 +113,13 @@ class _Rollback(Exception):
     """Raised inside the import transaction to undo every row when any row failed."""
 
 
-def _error(line: int, column: str, message: str) -> dict:
-    return {"line": line, "column": column, "message": str(message)}
+def _error(line: int, column: str, message: str, *, code: str | None = None) -> dict:
+    """One problem of an import. ``code`` only for a rule of the services (the code the API
+    gives for the same rule); the file's own format problems have none."""
+    error = {"line": line, "column": column, "message": str(message)}
+    if code:
+        error["code"] = code
+    return error
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -238,17 +248,13 @@ class _Cells:
         self.ok = False
         self.errors.append(_error(self.line, column, message))
 
-    def text(self, column: str, *, required: bool = False, max_length: int = 0) -> str:
+    def text(self, column: str, *, required: bool = False) -> str:
         value = self.cells.get(column, "")
         if required and not value:
             self.fail(column, _("This cell is required."))
-        elif max_length and len(value) > max_length:
-            self.fail(column, _("At most %(max)d characters.") % {"max": max_length})
         return value
 
-    def decimal(
-        self, column: str, *, places: int, required: bool = True, default: str = "0"
-    ) -> Decimal | None:
+    def decimal(self, column: str, *, required: bool = True, default: str = "0") -> Decimal | None:
         raw = self.cells.get(column, "")
         if not raw:
             if required:
@@ -267,25 +273,36 @@ class _Cells:
             )
             return None
         if value < 0:
+            # numbers are written without a sign in this file (a format, like the dot)
             self.fail(column, _("The number cannot be negative."))
-            return None
-        if -value.as_tuple().exponent > places:
-            self.fail(column, _("At most %(places)d decimal places.") % {"places": places})
             return None
         return value
 
-    def integer(self, column: str, *, default: int, minimum: int = 0) -> int | None:
+    def integer(self, column: str, *, default: int) -> int | None:
         raw = self.cells.get(column, "")
         if not raw:
             return default
         if not is_ascii_digits(raw):
             self.fail(column, _("“%(value)s” is not a whole number.") % {"value": raw})
             return None
-        value = int(raw)
-        if value < minimum:
-            self.fail(column, _("The number must be %(min)d or more.") % {"min": minimum})
-            return None
-        return value
+        return int(raw)
+
+    def attributes(self, column: str) -> dict[str, str]:
+        """``size=M;colour=red`` → ``{"size": "M", "colour": "red"}``."""
+        raw = self.text(column)
+        if not raw:
+            return {}
+        pairs = _pairs(raw)
+        if pairs is None or len({k for k, _v in pairs}) != len(pairs):
+            self.fail(
+                column,
+                _(
+                    "Write attributes as name=value pairs separated by “;”, each name once "
+                    "(e.g. size=M;colour=red)."
+                ),
+            )
+            return {}
+        return dict(pairs)
 
     def choice(self, column: str, choices, *, default: str) -> str:
         raw = self.cells.get(column, "").lower() or default
@@ -357,14 +374,14 @@ class ProductImporter:
 
     def read(self, line: int, cells: dict[str, str]) -> _ProductRow | None:
         row = _Cells(line, cells, self.errors)
-        slug = row.text("product_slug", required=True, max_length=120).lower()
+        slug = row.text("product_slug", required=True).lower()
         if slug and not SLUG.match(slug):
             row.fail(
                 "product_slug",
                 _("Use lower-case letters, digits and hyphens, e.g. manuka-honey-250g."),
             )
-        name_en = row.text("name_en", max_length=200)
-        name_zh = row.text("name_zh_hans", max_length=200)
+        name_en = row.text("name_en")
+        name_zh = row.text("name_zh_hans")
         category = row.text("category", required=True)
         if category and category not in self.categories:
             row.fail(
@@ -378,8 +395,11 @@ class ProductImporter:
                 _("Unknown brand “%(value)s”: use a brand slug or leave it empty.")
                 % {"value": brand},
             )
-        # Names, currency and prices are checked by the product services (same messages as
-        # the portal); here only what the services cannot see: the cells' formats.
+        # Here only what the services cannot see: the cells' formats (numbers, whole numbers,
+        # pairs, choices, names of trade modes, slugs of categories and brands) and the cells
+        # a row must have. Every rule about the values (lengths, currency, country, HS code,
+        # weights, trade modes, records, tiers, attributes) is the product services', with
+        # the messages the portal and the API give.
         currency = (row.text("listing_currency") or "CNY").upper()
         product = {
             "name_en": name_en,
@@ -389,46 +409,11 @@ class ProductImporter:
             "category": category,
             "brand": brand,
             "listing_currency": currency,
-            "min_order_quantity": row.integer("product_min_order_quantity", default=1, minimum=1),
+            "min_order_quantity": row.integer("product_min_order_quantity", default=1),
         }
-
-        code = row.text("sku_code", required=True, max_length=64)
-        hs_code = normalize_hs_code(row.text("hs_code", required=True))
-        if hs_code and (problem := hs_code_error(hs_code)):
-            row.fail("hs_code", problem)
-        origin = row.text("origin_country", required=True).upper()
-        if origin and (len(origin) != 2 or not origin.isalpha() or not origin.isascii()):
-            row.fail("origin_country", _("Use the two-letter ISO 3166-1 code."))
-        customs_unit = row.text("customs_unit") or "011"
-        if not (len(customs_unit) == 3 and is_ascii_digits(customs_unit)):
-            row.fail("customs_unit", _("A customs unit code has three digits, e.g. 011."))
-        net = row.decimal("net_weight_kg", places=3)
-        gross = row.decimal("gross_weight_kg", places=3)
-        if net is not None and gross is not None and gross < net:
-            row.fail("gross_weight_kg", _("The gross weight cannot be less than the net weight."))
-
-        attributes: dict[str, str] = {}
-        if raw := row.text("attributes"):
-            pairs = _pairs(raw)
-            if pairs is None or len({k for k, _v in pairs}) != len(pairs):
-                row.fail(
-                    "attributes",
-                    _(
-                        "Write attributes as name=value pairs separated by “;”, each name once "
-                        "(e.g. size=M;colour=red)."
-                    ),
-                )
-            else:
-                attributes = dict(pairs)
 
         modes = [m.strip().lower() for m in row.text("trade_modes").split(";") if m.strip()]
         flags = dict.fromkeys(TRADE_MODE_FLAGS.values(), False)
-        if not modes:
-            row.fail(
-                "trade_modes",
-                _("Give at least one trade mode: %(modes)s.")
-                % {"modes": ", ".join(TRADE_MODE_FLAGS)},
-            )
         for mode in modes:
             if mode not in TRADE_MODE_FLAGS:
                 row.fail(
@@ -438,18 +423,6 @@ class ProductImporter:
                 )
             else:
                 flags[TRADE_MODE_FLAGS[mode]] = True
-        record_status = row.choice("product_record_status", ProductRecordStatus, default="none")
-        record_number = row.text("product_record_number", max_length=64)
-        if flags["allow_bonded"] and record_status != ProductRecordStatus.RECORDED:
-            row.fail(
-                "trade_modes",
-                _(
-                    "Bonded import (1210) needs a recorded customs product record: set "
-                    "product_record_status to recorded (with its number) or drop “bonded”."
-                ),
-            )
-        if record_status == ProductRecordStatus.RECORDED and not record_number:
-            row.fail("product_record_number", _("A recorded product record needs its number."))
 
         tiers: list[tuple[int, Decimal]] = []
         if raw := row.text("wholesale_tiers"):
@@ -470,24 +443,26 @@ class ProductImporter:
                 tiers = []
 
         sku = SkuInput(
-            code=code,
-            price=row.decimal("price", places=2),
-            hs_code=hs_code,
-            origin_country=origin,
-            net_weight_kg=net,
-            gross_weight_kg=gross,
-            barcode=row.text("barcode", max_length=32),
-            attributes=attributes,
-            min_order_quantity=row.integer("min_order_quantity", default=1, minimum=1),
+            code=row.text("sku_code", required=True),
+            price=row.decimal("price"),
+            hs_code=normalize_hs_code(row.text("hs_code", required=True)),
+            origin_country=row.text("origin_country", required=True).upper(),
+            net_weight_kg=row.decimal("net_weight_kg"),
+            gross_weight_kg=row.decimal("gross_weight_kg"),
+            barcode=row.text("barcode"),
+            **{column: row.attributes(column) for column in ATTRIBUTE_FIELDS},
+            min_order_quantity=row.integer("min_order_quantity", default=1),
             low_stock_threshold=row.integer("low_stock_threshold", default=5),
-            length_cm=row.decimal("length_cm", places=1, required=False),
-            width_cm=row.decimal("width_cm", places=1, required=False),
-            height_cm=row.decimal("height_cm", places=1, required=False),
-            customs_unit=customs_unit,
+            length_cm=row.decimal("length_cm", required=False),
+            width_cm=row.decimal("width_cm", required=False),
+            height_cm=row.decimal("height_cm", required=False),
+            customs_unit=row.text("customs_unit") or "011",
             postal_tax_category=row.choice("postal_tax_category", PostalTaxCategory, default="20"),
-            excise_category=row.text("excise_category", max_length=40),
-            product_record_number=record_number,
-            product_record_status=record_status,
+            excise_category=row.text("excise_category"),
+            product_record_number=row.text("product_record_number"),
+            product_record_status=row.choice(
+                "product_record_status", ProductRecordStatus, default="none"
+            ),
             tiers=sorted(tiers),
             **flags,
         )
@@ -613,14 +588,17 @@ class ProductImporter:
             self.summary["skus_updated" if existing else "skus_created"] += 1
 
     def _collect(self, line: int, exc: ValidationError, columns: dict[str, str]) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, messages in exc.message_dict.items():
-                column = columns.get(name, name if name in PRODUCT_COLUMNS else "")
-                for message in messages:
-                    self.errors.append(_error(line, column, message))
-        else:
-            for message in exc.messages:
-                self.errors.append(_error(line, "", message))
+        """A service's refusal as row errors: each rule's message, with its code (the one
+        the API answers with) when the rule has one."""
+        by_field = exc.error_dict if hasattr(exc, "error_dict") else {"": exc.error_list}
+        seen: set[tuple[str, str]] = set()
+        for name, errors in by_field.items():
+            column = columns.get(name, name if name in PRODUCT_COLUMNS else "")
+            for error in errors:
+                for message in error.messages:
+                    if (column, message) not in seen:
+                        seen.add((column, message))
+                        self.errors.append(_error(line, column, message, code=error.code))
 
     def run(self, rows, progress: Callable[[int], None]) -> None:
         self.load_references(rows)
@@ -958,6 +936,10 @@ def _number(value) -> str:
     return "" if value is None else str(value)
 
 
+def _attributes_cell(attributes: dict | None) -> str:
+    return ";".join(f"{k}={v}" for k, v in (attributes or {}).items())
+
+
 def product_rows_for_export(merchant) -> Iterator[list[str]]:
     """The merchant's products as CSV rows (one per SKU), header first, in import columns."""
     yield list(PRODUCT_COLUMNS)
@@ -984,7 +966,8 @@ def product_rows_for_export(merchant) -> Iterator[list[str]]:
             sku.code,
             _number(sku.price),
             sku.barcode,
-            ";".join(f"{k}={v}" for k, v in (sku.attributes or {}).items()),
+            _attributes_cell(sku.attributes_en),
+            _attributes_cell(sku.attributes_zh_hans),
             sku.hs_code,
             sku.origin_country,
             _number(sku.net_weight_kg),

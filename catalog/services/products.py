@@ -49,6 +49,7 @@ from catalog.services.moderation import (
     REVIEWED_PRODUCT_FIELDS,
     REVISION_FLOW,
 )
+from marketplace.countries import validate_country
 from marketplace.digits import DIGIT
 from marketplace.money import MoneyError, minor_unit
 from marketplace.rules import RuleErrors, field_error
@@ -64,6 +65,17 @@ MAX_IMAGES = 12
 MAX_ATTRIBUTES = 10
 MAX_ATTRIBUTE_NAME_LENGTH = 40
 MAX_ATTRIBUTE_VALUE_LENGTH = 100
+# The attribute rules' codes (docs/API.md lists them), by rule.
+ATTRIBUTE_RULE_CODES = {
+    "count": "attributes_too_many",
+    "blank": "attribute_blank",
+    "name_length": "attribute_name_too_long",
+    "value_length": "attribute_value_too_long",
+    "name_character": "attribute_name_character",
+    "value_character": "attribute_value_character",
+}
+# The model's translated attribute fields (modeltranslation), one per language.
+ATTRIBUTE_FIELDS = ("attributes_en", "attributes_zh_hans")
 _ATTRIBUTE_NAME_SEPARATORS = frozenset("=:：;\r\n")
 _ATTRIBUTE_VALUE_SEPARATORS = frozenset(";\r\n")
 
@@ -100,7 +112,10 @@ class SkuInput:
     net_weight_kg: Decimal
     gross_weight_kg: Decimal
     barcode: str = ""
-    attributes: dict = field(default_factory=dict)
+    # the variant's attributes ({name: value}) in each language; one may stay empty (the
+    # storefront falls back to the other)
+    attributes_en: dict = field(default_factory=dict)
+    attributes_zh_hans: dict = field(default_factory=dict)
     min_order_quantity: int = 1
     low_stock_threshold: int = 5
     length_cm: Decimal = Decimal(0)
@@ -144,6 +159,16 @@ def hs_code_problem(code: str) -> ValidationError | None:
     return None
 
 
+def normalize_attributes(attributes):
+    """Names and values stripped (an empty name dropped), ``None`` as no attributes; anything
+    that is not a mapping is left for ``attribute_errors`` to refuse."""
+    if attributes is None:
+        return {}
+    if not isinstance(attributes, dict):
+        return attributes
+    return {str(k).strip(): str(v).strip() for k, v in attributes.items() if str(k).strip()}
+
+
 def attribute_errors(attributes) -> list[ValidationError]:
     """Why a variant's ``attributes`` (``{name: value}``, already stripped) break the rules:
     one error per rule broken (each with its code), ``[]`` when they are fine."""
@@ -162,37 +187,37 @@ def attribute_errors(attributes) -> list[ValidationError]:
         (
             len(attributes) > MAX_ATTRIBUTES,
             _("A variant has at most %(max)s attributes."),
-            "attributes_too_many",
+            ATTRIBUTE_RULE_CODES["count"],
             MAX_ATTRIBUTES,
         ),
         (
             not all(names) or not all(values),
             _("Each attribute needs a name and a value."),
-            "attribute_blank",
+            ATTRIBUTE_RULE_CODES["blank"],
             None,
         ),
         (
             any(len(name) > MAX_ATTRIBUTE_NAME_LENGTH for name in names),
             _("An attribute name has at most %(max)s characters."),
-            "attribute_name_too_long",
+            ATTRIBUTE_RULE_CODES["name_length"],
             MAX_ATTRIBUTE_NAME_LENGTH,
         ),
         (
             any(len(value) > MAX_ATTRIBUTE_VALUE_LENGTH for value in values),
             _("An attribute value has at most %(max)s characters."),
-            "attribute_value_too_long",
+            ATTRIBUTE_RULE_CODES["value_length"],
             MAX_ATTRIBUTE_VALUE_LENGTH,
         ),
         (
             any(_ATTRIBUTE_NAME_SEPARATORS.intersection(name) for name in names),
             _("An attribute name cannot contain “=”, “:”, “;” or a line break."),
-            "attribute_name_character",
+            ATTRIBUTE_RULE_CODES["name_character"],
             None,
         ),
         (
             any(_ATTRIBUTE_VALUE_SEPARATORS.intersection(value) for value in values),
             _("An attribute value cannot contain “;” or a line break."),
-            "attribute_value_character",
+            ATTRIBUTE_RULE_CODES["value_character"],
             None,
         ),
     ]
@@ -243,6 +268,10 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
 
     if sku.hs_code and (problem := hs_code_problem(sku.hs_code)):
         add("hs_code", problem)
+    try:
+        validate_country(sku.origin_country)
+    except ValidationError as problem:
+        add("origin_country", problem)
     if not modes_of(sku):
         add("trade_modes", _("Allow at least one trade mode."), "trade_mode_required")
     if sku.allow_bonded and sku.product_record_status != ProductRecordStatus.RECORDED:
@@ -287,8 +316,9 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
         )
     if sku.price is not None and (problem := _decimals_error(sku.price, product.listing_currency)):
         add("price", problem, "price_decimals")
-    for problem in attribute_errors(sku.attributes):
-        add("attributes", problem)
+    for name in ATTRIBUTE_FIELDS:
+        for problem in attribute_errors(getattr(sku, name)):
+            add(name, problem)
     seen: set[int] = set()
     previous = None
     for min_quantity, unit_price in sorted(tiers or []):
@@ -444,12 +474,8 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     sku.hs_code = normalize_hs_code(sku.hs_code)
     sku.barcode = (sku.barcode or "").strip()
     sku.product_record_number = (sku.product_record_number or "").strip()
-    if sku.attributes is None:
-        sku.attributes = {}
-    elif isinstance(sku.attributes, dict):
-        sku.attributes = {
-            str(k).strip(): str(v).strip() for k, v in sku.attributes.items() if str(k).strip()
-        }
+    for name in ATTRIBUTE_FIELDS:
+        setattr(sku, name, normalize_attributes(getattr(sku, name)))
 
     try:
         tiers = [(int(quantity), Decimal(str(price))) for quantity, price in data.tiers or []]
@@ -459,7 +485,11 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
         ) from exc
     errors = _sku_rule_errors(sku, product, tiers)
     try:
-        sku.full_clean(exclude=["merchant", "product"], validate_constraints=False)
+        # The origin is the rules' (the kernel's validator, one message): the column's
+        # max-length check would add a second one to "New Zealand".
+        sku.full_clean(
+            exclude=["merchant", "product", "origin_country"], validate_constraints=False
+        )
     except ValidationError as exc:
         for name, found in exc.error_dict.items():
             shown = {m for error in errors.get(name, []) for m in error.messages}

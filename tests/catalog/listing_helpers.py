@@ -27,7 +27,7 @@ def sku_input(code: str = "KN-HONEY-250", **overrides) -> SkuInput:
         "origin_country": "NZ",
         "net_weight_kg": Decimal("0.250"),
         "gross_weight_kg": Decimal("0.320"),
-        "attributes": {"size": "250g"},
+        "attributes_en": {"size": "250g"},
     }
     values.update(overrides)
     return SkuInput(**values)
@@ -47,7 +47,7 @@ def sku_post_data(**overrides) -> dict:
     """A valid SKU form submission (portal), tiers formset included."""
     data = {
         "code": "KN-HONEY-500",
-        "attributes": "size: 500g\ncolour: amber",
+        "attributes_en": "size: 500g\ncolour: amber",
         "barcode": "9421000000001",
         "price": "299.00",
         "min_order_quantity": "1",
@@ -89,7 +89,7 @@ def sku_api_data(code: str = "API-SKU-1", **overrides) -> dict:
         "origin_country": "JP",
         "net_weight_kg": "0.100",
         "gross_weight_kg": "0.150",
-        "attributes": {"shade": "01"},
+        "attributes_en": {"shade": "01"},
         "trade_modes": ["direct"],
         "tiers": [{"min_quantity": 10, "unit_price": "110.00"}],
     }

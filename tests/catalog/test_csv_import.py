@@ -60,7 +60,7 @@ def test_a_product_file_creates_draft_products_with_their_skus(shop):
         product_row(
             sku_code="HONEY-500",
             price="219.00",
-            attributes="size=500g;flavour=manuka",
+            attributes_en="size=500g;flavour=manuka",
             wholesale_tiers="",
             barcode="",
         ),
@@ -76,7 +76,7 @@ def test_a_product_file_creates_draft_products_with_their_skus(shop):
             product_record_status="",
             product_record_number="",
             wholesale_tiers="",
-            attributes="",
+            attributes_en="",
             postal_tax_category="",
             customs_unit="",
             length_cm="",
@@ -171,7 +171,7 @@ GOOD = product_row()
         ({"product_record_status": "none"}, "trade_modes", "recorded customs product record"),
         ({"trade_modes": "bonded;teleport"}, "trade_modes", "Unknown trade mode"),
         ({"trade_modes": ""}, "trade_modes", "at least one trade mode"),
-        ({"attributes": "size"}, "attributes", "name=value"),
+        ({"attributes_en": "size"}, "attributes_en", "name=value"),
         ({"wholesale_tiers": "ten=1"}, "wholesale_tiers", "quantity=unit price"),
         ({"wholesale_tiers": "10=500.00"}, "wholesale_tiers", "cheaper than the regular price"),
         ({"gross_weight_kg": "0.100"}, "gross_weight_kg", "gross weight"),
@@ -390,7 +390,7 @@ def download(tenant, kind) -> bytes:
 def test_export_then_import_changes_nothing(shop):
     rows = [
         product_row(),
-        product_row(sku_code="HONEY-500", wholesale_tiers="", attributes="size=500g"),
+        product_row(sku_code="HONEY-500", wholesale_tiers="", attributes_en="size=500g"),
         product_row(product_slug="tea", name_en="Tea", sku_code="TEA-1", description_en="<p>x"),
     ]
     assert upload(shop, to_csv(rows))[0].status == ImportJob.Status.SUCCEEDED
@@ -495,8 +495,8 @@ def formula_products(shop):
         merchant=shop.merchant,
         category=honey,
         skus=[
-            sku_input("=HONEY", attributes={"+cmd|' /C notepad'!A0": "250g"}),
-            sku_input("HONEY-2", attributes={"-": "@SUM(1)"}, barcode="-1+1"),
+            sku_input("=HONEY", attributes_en={"+cmd|' /C notepad'!A0": "250g"}),
+            sku_input("HONEY-2", attributes_en={"-": "@SUM(1)"}, barcode="-1+1"),
         ],
         **FORMULAS,
     )
@@ -505,7 +505,7 @@ def formula_products(shop):
         category=honey,
         name_en="'Tis the season",  # an apostrophe of its own survives the round trip
         name_zh_hans="\r=1+1",
-        skus=[sku_input("TEA-1", attributes={"'quoted": "-"})],
+        skus=[sku_input("TEA-1", attributes_en={"'quoted": "-"})],
     )
     return shop
 
@@ -526,12 +526,12 @@ def test_formula_cells_are_exported_as_text(formula_products):
     assert honey["name_zh_hans"] == "'+SUM(1,2)"
     assert honey["description_en"] == "'@SUM(A1:A9)"
     assert honey["description_zh_hans"] == "'\t=cmd|' /C calc'!A0"
-    assert honey["attributes"] == "'+cmd|' /C notepad'!A0=250g"
-    assert rows["HONEY-2"]["attributes"] == "'-=@SUM(1)"
+    assert honey["attributes_en"] == "'+cmd|' /C notepad'!A0=250g"
+    assert rows["HONEY-2"]["attributes_en"] == "'-=@SUM(1)"
     assert rows["HONEY-2"]["barcode"] == "'-1+1"
     assert rows["TEA-1"]["name_en"] == "''Tis the season"
     assert rows["TEA-1"]["name_zh_hans"] == "'=1+1"  # (names are stored stripped)
-    assert rows["TEA-1"]["attributes"] == "''quoted=-"
+    assert rows["TEA-1"]["attributes_en"] == "''quoted=-"
     # No cell of the file starts with what a spreadsheet runs; numbers stay numbers.
     for row in rows.values():
         for column, cell in row.items():
@@ -548,11 +548,11 @@ def test_formula_cells_survive_the_round_trip(formula_products):
     assert snapshot() == before
     product = Product.objects.get(merchant=formula_products.merchant, name_zh_hans="+SUM(1,2)")
     assert product.name_en == FORMULAS["name_en"]
-    assert SKU.objects.get(code="=HONEY").attributes == {"+cmd|' /C notepad'!A0": "250g"}
+    assert SKU.objects.get(code="=HONEY").attributes_en == {"+cmd|' /C notepad'!A0": "250g"}
 
 
 def test_a_typed_apostrophe_before_a_formula_character_imports_as_text(shop):
-    job, _page = upload(shop, to_csv([product_row(name_en="'=1+1", attributes="'-=x")]))
+    job, _page = upload(shop, to_csv([product_row(name_en="'=1+1", attributes_en="'-=x")]))
     assert job.status == ImportJob.Status.SUCCEEDED, job.errors
     sku = SKU.objects.get(code="HONEY-250")
     assert sku.product.name_en == "=1+1" and sku.attributes == {"-": "x"}

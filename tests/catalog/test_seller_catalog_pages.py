@@ -312,7 +312,12 @@ def test_chinese_seller_catalog_pages_have_no_english(tenants):
     )
     sku_upsert(
         product=product,
-        data=sku_input(code="123-456", attributes={"规格": "250克"}, tiers=[(10, 150)]),
+        data=sku_input(
+            code="123-456",
+            attributes_en={},
+            attributes_zh_hans={"规格": "250克"},
+            tiers=[(10, 150)],
+        ),
     )
     moderation.product_submit(product=product, by=tenants.a.owner)
     moderation.product_approve(product=product, by=OperatorFactory())

@@ -67,7 +67,8 @@ def portal_errors(tenant, **overrides) -> str:
     return response.content.decode()
 
 
-def api_errors(tenant, **overrides) -> dict:
+def api_refusal(tenant, **overrides) -> dict:
+    """The seller API's answer to a product whose one SKU has ``overrides``."""
     response = tenant.client.post(
         "/api/v1/seller/products/",
         {
@@ -79,7 +80,16 @@ def api_errors(tenant, **overrides) -> dict:
         content_type="application/json",
     )
     assert response.status_code == 400, response.json()
-    return response.json()["error"]["fields"]["skus"]["0"]
+    return response.json()["error"]
+
+
+def api_errors(tenant, **overrides) -> dict:
+    return api_refusal(tenant, **overrides)["fields"]["skus"]["0"]
+
+
+def api_codes(tenant, **overrides) -> dict[str, str]:
+    """The API's machine codes of the same refusal, by field path."""
+    return {e["field"]: e["code"] for e in api_refusal(tenant, **overrides)["errors"]}
 
 
 def csv_errors(tenant, **overrides) -> list[dict]:
@@ -99,17 +109,18 @@ def csv_errors(tenant, **overrides) -> list[dict]:
 @pytest.mark.parametrize("case", CASES)
 def test_attribute_limits_say_the_same_at_every_door(shop, case):
     message, typed, sent, cell = CASES[case]
-    page = portal_errors(shop, attributes=typed)
+    page = portal_errors(shop, attributes_en=typed)
     assert escape(message) in page
-    block = page.split('id="id_attributes"', 1)[1].split('class="field', 1)[0]
+    block = page.split('id="id_attributes_en"', 1)[1].split('class="field', 1)[0]
     assert escape(message) in block  # on the attributes field
 
-    assert api_errors(shop, attributes=sent) == {"attributes": [message]}
+    assert api_errors(shop, attributes_en=sent) == {"attributes_en": [message]}
 
     if cell is not None:
-        assert csv_errors(shop, attributes=cell) == [
-            {"line": 2, "column": "attributes", "message": message}
-        ]
+        (error,) = csv_errors(shop, attributes_en=cell)
+        assert (error["line"], error["column"], error["message"]) == (2, "attributes_en", message)
+        # the same machine code at the API and in the CSV report
+        assert api_codes(shop, attributes_en=sent) == {"skus[0].attributes_en": error["code"]}
     assert not SKU.objects.exists()
 
 
@@ -122,17 +133,17 @@ def test_attributes_within_the_limits_are_kept(shop):
             "name_en": "Manuka honey",
             "category": CategoryFactory().pk,
             "listing_currency": "CNY",
-            "skus": [sku_api_data(attributes=most)],
+            "skus": [sku_api_data(attributes_en=most)],
         },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
-    assert SKU.objects.get().attributes == most
+    assert SKU.objects.get().attributes_en == most
 
 
 def test_a_blank_attribute_value_is_refused_by_the_api_with_the_rules_message(shop):
-    assert api_errors(shop, attributes={"size": " "}) == {
-        "attributes": ["Each attribute needs a name and a value."]
+    assert api_errors(shop, attributes_zh_hans={"尺码": " "}) == {
+        "attributes_zh_hans": ["Each attribute needs a name and a value."]
     }
 
 
@@ -148,7 +159,7 @@ def test_the_rules_message_is_translated_at_every_door(shop):
                 ).pk
             ],
         )[3:],
-        sku_post_data(attributes=CASES["too many"][1]),
+        sku_post_data(attributes_zh_hans=CASES["too many"][1]),
     )
     assert expected in page.content.decode()
     response = shop.client.post(
@@ -157,9 +168,79 @@ def test_the_rules_message_is_translated_at_every_door(shop):
             "name_en": "Manuka honey",
             "category": CategoryFactory().pk,
             "listing_currency": "CNY",
-            "skus": [sku_api_data(attributes=CASES["too many"][2])],
+            "skus": [sku_api_data(attributes_zh_hans=CASES["too many"][2])],
         },
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
-    assert response.json()["error"]["fields"]["skus"]["0"]["attributes"] == [expected]
+    assert response.json()["error"]["fields"]["skus"]["0"]["attributes_zh_hans"] == [expected]
+
+
+@pytest.mark.parametrize("origin", ["XX", "New Zealand", "nz1"])
+def test_an_unknown_origin_country_is_refused_with_the_forms_message(shop, origin):
+    message = "Use the two-letter ISO 3166-1 code of a country."
+    page = portal_errors(shop, origin_country=origin)
+    block = page.split('id="id_origin_country"', 1)[1].split('class="field', 1)[0]
+    assert message in block
+    assert api_errors(shop, origin_country=origin) == {"origin_country": [message]}
+    (error,) = csv_errors(shop, origin_country=origin)
+    assert (error["line"], error["column"], error["message"]) == (2, "origin_country", message)
+    assert error["code"] == "invalid_country"  # the rule's code, as the API has it
+    assert api_codes(shop, origin_country=origin) == {"skus[0].origin_country": "invalid_country"}
+    assert not SKU.objects.exists()
+
+
+BONDED = (
+    "Bonded import (1210) needs a recorded customs product record: set the product record "
+    "status to Recorded with its number, or untick bonded import."
+)
+# rule: (message, field or column, form data, API data, CSV cells)
+RULES = {
+    "gross below net": (
+        "The gross weight includes packaging: it cannot be below net.",
+        "gross_weight_kg",
+        {"gross_weight_kg": "0.100"},
+        {"gross_weight_kg": "0.010"},
+        {"gross_weight_kg": "0.100"},
+    ),
+    "bonded without a record": (
+        BONDED,
+        "trade_modes",
+        {"trade_modes": ["bonded"], "product_record_status": "none"},
+        {"trade_modes": ["bonded"]},
+        {"trade_modes": "bonded", "product_record_status": "none"},
+    ),
+    "recorded without its number": (
+        "A recorded product record needs its record number.",
+        "product_record_number",
+        {"product_record_status": "recorded", "product_record_number": ""},
+        {"product_record_status": "recorded"},
+        {"product_record_number": ""},
+    ),
+    "no trade mode": (
+        "Allow at least one trade mode.",
+        "trade_modes",
+        {"trade_modes": []},
+        {"trade_modes": []},
+        {"trade_modes": ""},
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_csv_says_what_the_form_and_the_api_say(shop, rule):
+    message, field, typed, sent, cells = RULES[rule]
+    page = portal_errors(shop, **typed)
+    block = page.split(f'id="id_{field}', 1)[1].split('class="field', 1)[0]
+    assert escape(message) in block
+    assert api_errors(shop, **sent)[field] == [message]
+    errors = csv_errors(shop, **cells)
+    assert [(e["line"], e["column"], e["message"]) for e in errors] == [(2, field, message)]
+    assert set(api_codes(shop, **sent).values()) == {errors[0]["code"]}
+
+
+def test_a_too_long_barcode_gets_the_forms_words_from_the_csv(shop):
+    page = portal_errors(shop, barcode="9" * 33)
+    (error,) = csv_errors(shop, barcode="9" * 33)
+    assert error["column"] == "barcode"
+    assert escape(error["message"]) in page  # "Ensure this value has at most 32 characters…"

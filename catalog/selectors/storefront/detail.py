@@ -23,13 +23,19 @@ from .refs import NamedRef, brand_ref, image_url, merchant_ref, products_visible
 class SkuView:
     id: int
     code: str
-    attributes: dict
+    attributes_en: dict
+    attributes_zh_hans: dict
     price: Decimal
     min_order_quantity: int
     low_stock_threshold: int
     trade_modes: list[str]  # the modes its stock ships under (``catalog.clearance``)
     origin_country: str
     tiers: list[tuple[int, Decimal]]
+
+    @property
+    def attributes(self) -> dict:
+        """The attributes in the page language, else in the other one."""
+        return pick(self.attributes_en, self.attributes_zh_hans)
 
 
 @dataclass
@@ -94,7 +100,8 @@ def _detail_from_db(product_id: int) -> ProductDetail | None:
         SkuView(
             id=sku.id,
             code=sku.code,
-            attributes=dict(sku.attributes or {}),
+            attributes_en=dict(sku.attributes_en or {}),
+            attributes_zh_hans=dict(sku.attributes_zh_hans or {}),
             price=sku.price,
             min_order_quantity=sku.min_order_quantity,
             low_stock_threshold=sku.low_stock_threshold,
