@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Aggregate, CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 
 from catalog.models import SKU, TRADE_MODE_FLAGS, Stock
@@ -34,6 +33,20 @@ from marketplace.clearance import (
 STOREFRONT_DESTINATION = CHINA
 
 _SEPARATOR = ":"
+_LIST_SEPARATOR = ","  # neither a warehouse kind nor a country code holds one
+
+
+class _JoinedText(Aggregate):
+    """Text values of a group joined by ``_LIST_SEPARATOR``, on every database the project
+    runs on: ``STRING_AGG`` on PostgreSQL, ``GROUP_CONCAT`` on the embedded SQLite (Django
+    5.2 has no portable string aggregate; ``ArraySubquery`` is PostgreSQL's alone)."""
+
+    function = "STRING_AGG"
+    template = f"%(function)s(%(expressions)s, '{_LIST_SEPARATOR}')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
 def sku_clearance(*, sku: SKU, warehouse: Warehouse, destination: str) -> Clearance:
@@ -48,19 +61,29 @@ def sku_clearance(*, sku: SKU, warehouse: Warehouse, destination: str) -> Cleara
     )
 
 
-def stock_places() -> ArraySubquery:
+def stock_places() -> Subquery:
     """An annotation for a SKU queryset: ``"kind:country"`` of every active warehouse the SKU
-    has a stock row in (a subquery of the SKU's own query: no query more)."""
-    return ArraySubquery(
+    has a stock row in, joined into one text (a subquery of the SKU's own query: no query
+    more). ``places_of`` reads it."""
+    return Subquery(
         Stock.objects.filter(sku=OuterRef("pk"), warehouse__is_active=True)
-        .order_by("warehouse_id")
-        .values(place=Concat("warehouse__kind", Value(_SEPARATOR), "warehouse__country"))
+        .order_by()
+        .values("sku")
+        .annotate(
+            places=_JoinedText(Concat("warehouse__kind", Value(_SEPARATOR), "warehouse__country"))
+        )
+        .values("places")
     )
 
 
-def places_of(annotated: Iterable[str] | None) -> list[tuple[str, str]]:
-    """``(kind, country)`` pairs from a ``stock_places()`` value."""
-    return [tuple(place.split(_SEPARATOR, 1)) for place in annotated or ()]
+def places_of(annotated: str | None) -> list[tuple[str, str]]:
+    """``(kind, country)`` pairs from a ``stock_places()`` value (in no particular order:
+    the modes they allow are what counts)."""
+    return (
+        [tuple(place.split(_SEPARATOR, 1)) for place in (annotated or "").split(_LIST_SEPARATOR)]
+        if annotated
+        else []
+    )
 
 
 def shippable(
