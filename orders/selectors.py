@@ -3,7 +3,8 @@ facts the split plan needs (stock by warehouse, which warehouses reach the desti
 
 A cart page costs a fixed number of queries however many lines it has: the lines with their
 SKU, product and merchant (one), the SKUs' tiers (one), their stock with its warehouses (one);
-the shipping network is the process's book (``logistics.shipping.selectors.network_book``).
+whether a warehouse reaches the destination is the shipping network's rule
+(``logistics.shipping.selectors.serves``, on the process's book: no query).
 The split plan's groups (``orders.plan``) add their shipping quotes, one per group.
 """
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import SKU, Product, Stock, WholesaleTier
 from catalog.pricing import tier_unit_price
-from logistics.shipping.selectors import network_book
+from logistics.shipping.selectors import serves
 from marketplace.clearance import CHINA, Refusal
 from merchants.models import Merchant
 from orders.models import Cart, CartLine
@@ -191,24 +192,10 @@ class Offer:
         return None
 
 
-def reaches(kind: str, country: str, destination: str) -> bool:
-    """Whether some active route of the shipping network serves ``destination`` from a
-    warehouse of ``kind`` in ``country`` (the process's network book: no query)."""
-    destination = destination.upper()
-    for route in network_book().routes_by_origin_country.get(country, ()):
-        if route.origin_kind and route.origin_kind != kind:
-            continue
-        if destination in route.destination or any(
-            member.startswith(f"{destination}-") for member in route.destination
-        ):
-            return True
-    return False
-
-
 def places_for(rows: Iterable[tuple[int, str, str]], destination: str) -> dict[int, Place]:
     """``Place`` for each ``(warehouse id, kind, country)``, reaching ``destination`` or not."""
     return {
-        pk: Place(pk, kind, country, reaches(kind, country, destination))
+        pk: Place(pk, kind, country, serves(country=country, kind=kind, destination=destination))
         for pk, kind, country in rows
     }
 

@@ -327,6 +327,17 @@ def _candidates(
     return [route for _rank, route in best.values()], province_matters
 
 
+def serves(*, country: str, kind: str, destination: str) -> bool:
+    """Whether some active route serves ``destination`` (a country; a route to one of its
+    provinces counts) from a warehouse of ``kind`` in ``country``: the route rule of
+    ``shipping_options``, asked before an address has a province (the process's network
+    book: no query)."""
+    routes, province_matters = _candidates(
+        network_book(), country=country, kind=kind, destination=destination.upper(), province=""
+    )
+    return bool(routes) or province_matters
+
+
 def shipping_options(
     *,
     warehouse_id: int,
