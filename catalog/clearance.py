@@ -79,11 +79,9 @@ def stock_places() -> Subquery:
 def places_of(annotated: str | None) -> list[tuple[str, str]]:
     """``(kind, country)`` pairs from a ``stock_places()`` value (in no particular order:
     the modes they allow are what counts)."""
-    return (
-        [tuple(place.split(_SEPARATOR, 1)) for place in (annotated or "").split(_LIST_SEPARATOR)]
-        if annotated
-        else []
-    )
+    if not annotated:
+        return []
+    return [tuple(place.split(_SEPARATOR, 1)) for place in annotated.split(_LIST_SEPARATOR)]
 
 
 def shippable(
