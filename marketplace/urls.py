@@ -28,8 +28,10 @@ urlpatterns += i18n_patterns(
     path("seller/stock/warehouses/", include("logistics.seller_urls")),
     path("seller/stock/", include("catalog.stock_urls")),
     path("seller/shipping/", include("logistics.shipping.urls")),
+    path("seller/marketing/flash/", include("marketing.seller_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
+    path("flash/", include("marketing.urls")),
     path("", include("catalog.urls")),
 )
 

@@ -51,6 +51,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.checkouts_expire",
         "schedule": 60.0,
     },
+    # Flash sales: expired admissions give their units back; gates agree with PostgreSQL
+    # again after a crash or a Redis restart (marketing/flash/gate.py).
+    "flash-admissions-expire": {
+        "task": "marketing.tasks.flash_admissions_expire",
+        "schedule": 30.0,
+    },
+    "flash-gates-reconcile": {
+        "task": "marketing.tasks.flash_gates_reconcile",
+        "schedule": 60.0,
+    },
 }
 
 # The outbox (marketplace/outbox.py): a failed delivery is tried again after

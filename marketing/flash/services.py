@@ -1,0 +1,429 @@
+"""Flash-sale writes: scheduling, admission through the gate, giving units back, rebuilding
+the gate (docs/MARKETING.md, "Flash sales"; the gate's reasoning is in ``gate.py``).
+
+Checkout calls two of these inside its own transaction (docs/MARKETING.md, "What checkout
+calls"): ``flash_admissions_consume`` while a checkout is placed (the flash price for the
+admitted units) and ``flash_admissions_release`` when a checkout expires unpaid or its order
+is cancelled before payment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import SKU, Stock
+from marketplace.rules import RuleErrors, field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
+
+from ..flow import ADMISSION_FLOW, FLASH_SALE_FLOW
+from ..lock_objects import lock_admissions, lock_flash_sale
+from ..models import FlashAdmission, FlashAdmissionEvent, FlashSale, FlashSaleEvent, FlashSaleItem
+from . import gate
+
+logger = logging.getLogger(__name__)
+
+HOLDING = FlashAdmission.HOLDING
+
+
+# ---------------------------------------------------------------------------- scheduling
+
+
+@transaction.atomic
+def flash_sale_schedule(
+    *,
+    merchant,
+    by,
+    title: str,
+    starts_at,
+    ends_at,
+    per_shopper_limit: int,
+    items: list[dict],
+    now=None,
+) -> FlashSale:
+    """Schedule a flash sale of ``merchant``'s SKUs. ``items``: ``{"sku": SKU or id,
+    "flash_price": Decimal, "quantity": int}``. Refuses a window that is over or inverted, a
+    SKU of another merchant, a flash price not below the SKU's price, more units than the
+    SKU has available, and a SKU already in a sale whose window overlaps."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
+    now = now or timezone.now()
+    errors = RuleErrors()
+    if not (title or "").strip():
+        errors.add("title", _("Give the sale a title."), "flash_title_required")
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        errors.add("ends_at", _("The sale must end after it starts."), "flash_window_inverted")
+    elif ends_at <= now:
+        errors.add("ends_at", _("The sale would already be over."), "flash_window_over")
+    if not per_shopper_limit or per_shopper_limit < 1:
+        errors.add(
+            "per_shopper_limit", _("Allow each shopper at least one unit."), "flash_limit_positive"
+        )
+    if not items:
+        errors.add("items", _("Put at least one SKU in the sale."), "flash_items_required")
+    errors.raise_if_any()
+
+    sku_ids = [int(getattr(i["sku"], "pk", i["sku"])) for i in items]
+    skus = {s.pk: s for s in SKU.objects.for_merchant(merchant).filter(pk__in=sku_ids)}
+    available = dict(
+        Stock.objects.filter(sku_id__in=skus, warehouse__is_active=True)
+        .values("sku_id")
+        .annotate(n=Sum("on_hand") - Sum("reserved"))
+        .values_list("sku_id", "n")
+    )
+    overlapping = set(
+        FlashSaleItem.objects.filter(
+            sku_id__in=sku_ids,
+            sale__status=FlashSale.Status.SCHEDULED,
+            sale__starts_at__lt=ends_at,
+            sale__ends_at__gt=starts_at,
+        ).values_list("sku_id", flat=True)
+    )
+    seen: set[int] = set()
+    for n, (sku_id, item) in enumerate(zip(sku_ids, items, strict=True)):
+        field = f"items.{n}"
+        sku = skus.get(sku_id)
+        if sku is None:
+            # Another merchant's SKU reads as one that does not exist (tenancy).
+            errors.add(field, _("No such SKU in your catalogue."), "flash_sku_unknown")
+            continue
+        if sku_id in seen:
+            errors.add(field, _("This SKU is in the sale twice."), "flash_sku_twice")
+        seen.add(sku_id)
+        price = Decimal(item["flash_price"])
+        if price <= 0 or price >= sku.price:
+            errors.add(
+                field,
+                _("The flash price of %(code)s must be above zero and below its price %(price)s.")
+                % {"code": sku.code, "price": sku.price},
+                "flash_price_not_lower",
+            )
+        quantity = int(item["quantity"])
+        if quantity < 1:
+            errors.add(field, _("Offer at least one unit."), "flash_quantity_positive")
+        elif quantity > (available.get(sku_id) or 0):
+            errors.add(
+                field,
+                _("%(code)s has only %(n)s units available to sell.")
+                % {"code": sku.code, "n": available.get(sku_id) or 0},
+                "flash_quantity_over_stock",
+            )
+        if sku_id in overlapping:
+            errors.add(
+                field,
+                _("%(code)s is already in a flash sale at that time.") % {"code": sku.code},
+                "flash_sku_overlap",
+            )
+    errors.raise_if_any()
+
+    sale = FlashSale.objects.create(
+        merchant=merchant,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        per_shopper_limit=per_shopper_limit,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    made = FlashSaleItem.objects.bulk_create(
+        FlashSaleItem(
+            sale=sale,
+            merchant=merchant,
+            sku_id=sku_id,
+            flash_price=Decimal(item["flash_price"]),
+            quantity=int(item["quantity"]),
+        )
+        for sku_id, item in zip(sku_ids, items, strict=True)
+    )
+    ids = [i.pk for i in made]
+    # Open the gates now (a rebuild from the empty admissions) so the first shoppers do not
+    # wait for beat's reconciliation; a Redis that is down is beat's to catch up.
+    transaction.on_commit(lambda: [_reconcile_quietly(i) for i in ids])
+    return sale
+
+
+def flash_sale_cancel(*, sale: FlashSale, by, reason: str = "") -> FlashSale:
+    """Cancel a scheduled sale: nobody more is admitted, its gates are dropped. Admissions
+    already held keep their units until they expire or their checkout ends (the shopper was
+    promised the price)."""
+    require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
+    with transaction.atomic():
+        locked = lock_flash_sale(sale.pk)
+        FLASH_SALE_FLOW.apply(locked, "cancel", by=by, event_model=FlashSaleEvent, reason=reason)
+        ids = list(locked.items.values_list("pk", flat=True))
+        transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in ids])
+    sale.status = locked.status
+    return sale
+
+
+# ---------------------------------------------------------------------------- admission
+
+
+class _NotLoaded(Exception):
+    pass
+
+
+def flash_admit(*, user, item: FlashSaleItem, quantity: int = 1, now=None) -> FlashAdmission:
+    """Let ``user`` through the gate for ``quantity`` units of ``item``: an admission row
+    that expires in ``FLASH_ADMISSION_MINUTES``. Refusals (codes): ``flash_sale_not_live``,
+    ``flash_over_limit`` (the per-shopper cap), ``flash_sold_out``,
+    ``flash_gate_unavailable`` (Redis unreachable or the gate not loaded: the sale stops)."""
+    now = now or timezone.now()
+    sale = item.sale
+    if not sale.is_live(now):
+        raise field_error("item", _("This flash sale is not on now."), "flash_sale_not_live")
+    if quantity < 1 or quantity > sale.per_shopper_limit:
+        raise _over_limit(sale)
+    for attempt in range(2):
+        try:
+            return _admit_once(user=user, item=item, sale=sale, quantity=quantity, now=now)
+        except _NotLoaded:
+            if attempt == 0 and flash_gate_reconcile(item_id=item.pk, wait=False):
+                continue
+        except gate.GateUnavailable:
+            logger.warning("flash gate %s unreachable: admission refused", item.pk)
+        break
+    raise field_error(
+        "item",
+        _("The flash sale is paused for a moment. Please try again shortly."),
+        "flash_gate_unavailable",
+    )
+
+
+def _over_limit(sale):
+    return field_error(
+        "quantity",
+        _("Each shopper may buy at most %(n)s of this item in the flash sale.")
+        % {"n": sale.per_shopper_limit},
+        "flash_over_limit",
+    )
+
+
+@transaction.atomic
+def _admit_once(*, user, item, sale, quantity, now) -> FlashAdmission:
+    gate.hold_gate([item.pk], exclusive=False)
+    answer, _left = gate.gate_admit(
+        item_id=item.pk, user_id=user.pk, quantity=quantity, limit=sale.per_shopper_limit
+    )
+    if answer == gate.NOT_LOADED:
+        raise _NotLoaded
+    if answer == gate.SOLD_OUT:
+        raise field_error("item", _("Sold out: every unit has been taken."), "flash_sold_out")
+    if answer == gate.OVER_LIMIT:
+        raise _over_limit(sale)
+    try:
+        with transaction.atomic():
+            return FlashAdmission.objects.create(
+                item=item,
+                user=user,
+                quantity=quantity,
+                expires_at=now + timedelta(minutes=settings.FLASH_ADMISSION_MINUTES),
+            )
+    except Exception:
+        # Still under the shared lock: no rebuild has counted these units yet.
+        generation = FlashSaleItem.objects.values_list("gate_generation", flat=True).get(pk=item.pk)
+        gate.gate_give_back(
+            item_id=item.pk, user_id=user.pk, quantity=quantity, generation=generation
+        )
+        raise
+
+
+# ---------------------------------------------------------------------------- giving back
+
+
+def _free(admissions: list[FlashAdmission], transition: str, *, by, reason: str) -> int:
+    """Move held admissions out of holding and give their units back after commit, naming
+    the gate generation read under the shared lock (gate.py). Caller holds a transaction."""
+    if not admissions:
+        return 0
+    item_ids = {a.item_id for a in admissions}
+    gate.hold_gate(item_ids, exclusive=False)
+    generations = dict(
+        FlashSaleItem.objects.filter(pk__in=item_ids).values_list("pk", "gate_generation")
+    )
+    freed = []
+    for admission in lock_admissions(a.pk for a in admissions):
+        if not ADMISSION_FLOW.can(admission, transition):
+            continue  # moved meanwhile (used, expired): nothing to give back twice
+        ADMISSION_FLOW.apply(
+            admission, transition, by=by, event_model=FlashAdmissionEvent, reason=reason
+        )
+        freed.append((admission.item_id, admission.user_id, admission.quantity))
+
+    def give_back():
+        for item_id, user_id, quantity in freed:
+            gate.gate_give_back(
+                item_id=item_id,
+                user_id=user_id,
+                quantity=quantity,
+                generation=generations[item_id],
+            )
+
+    transaction.on_commit(give_back)
+    return len(freed)
+
+
+@transaction.atomic
+def flash_admission_cancel(*, admission: FlashAdmission, by) -> None:
+    """The shopper gives up an admission they hold (their units go back)."""
+    if by is None or admission.user_id != by.pk:
+        raise field_error("admission", _("This is not your admission."), "flash_not_yours")
+    _free([admission], "cancel", by=by, reason="")
+
+
+def flash_admissions_expire(*, now=None) -> int:
+    """Expire admissions past their time that no checkout used; returns how many."""
+    now = now or timezone.now()
+    stale = list(
+        FlashAdmission.objects.filter(
+            status=FlashAdmission.Status.ADMITTED, expires_at__lte=now
+        ).order_by("pk")[:1000]
+    )
+    with transaction.atomic():
+        return _free(stale, "expire", by=None, reason="")
+
+
+def flash_admissions_release(*, checkout_number: str, reason: str = "") -> int:
+    """Give back the admissions a checkout used (it expired unpaid, or its order was
+    cancelled before payment). Called by checkout inside its transaction; idempotent."""
+    used = list(
+        FlashAdmission.objects.filter(
+            checkout_number=checkout_number, status=FlashAdmission.Status.USED
+        )
+    )
+    with transaction.atomic():
+        return _free(used, "give_back", by=None, reason=reason)
+
+
+# ---------------------------------------------------------------------------- checkout
+
+
+@dataclass(frozen=True)
+class FlashUse:
+    """What a checkout line gets from the shopper's admissions: ``units`` at ``unit_price``
+    (the SKU's listing currency); the rest of the line pays the normal price."""
+
+    sku_id: int
+    units: int
+    unit_price: Decimal
+    sale_id: int
+    item_id: int
+
+
+def flash_admissions_consume(
+    *, user, lines: list[tuple[int, int]], checkout_number: str, now=None
+) -> dict[int, FlashUse]:
+    """Use ``user``'s live admissions for the checkout's ``lines`` (``(sku_id, quantity)``):
+    admissions are taken whole, oldest first, as long as they fit in the line's quantity;
+    each becomes ``used`` by ``checkout_number``. Only inside the sale's window and before the
+    admission expires: the flash price applies nowhere else. Locks the admissions (slot 6,
+    after the checkout). Returns the flash units and price per SKU."""
+    now = now or timezone.now()
+    wanted = {int(sku_id): int(qty) for sku_id, qty in lines}
+    live = (
+        FlashAdmission.objects.filter(
+            user=user,
+            status=FlashAdmission.Status.ADMITTED,
+            expires_at__gt=now,
+            item__sku_id__in=wanted,
+        )
+        .filter(
+            Q(item__sale__status=FlashSale.Status.SCHEDULED)
+            & Q(item__sale__starts_at__lte=now)
+            & Q(item__sale__ends_at__gt=now)
+        )
+        .values_list("pk", flat=True)
+    )
+    uses: dict[int, FlashUse] = {}
+    with transaction.atomic():
+        admissions = lock_admissions(live)
+        items = {
+            i.pk: i for i in FlashSaleItem.objects.filter(pk__in={a.item_id for a in admissions})
+        }
+        for admission in admissions:
+            if admission.status != FlashAdmission.Status.ADMITTED or admission.expires_at <= now:
+                continue
+            item = items[admission.item_id]
+            taken = uses.get(item.sku_id)
+            units = (taken.units if taken else 0) + admission.quantity
+            if units > wanted[item.sku_id]:
+                continue  # does not fit: it stays admitted and expires back to the gate
+            ADMISSION_FLOW.apply(admission, "use", by=user, event_model=FlashAdmissionEvent)
+            FlashAdmission.objects.filter(pk=admission.pk).update(checkout_number=checkout_number)
+            uses[item.sku_id] = FlashUse(
+                sku_id=item.sku_id,
+                units=units,
+                unit_price=item.flash_price,
+                sale_id=item.sale_id,
+                item_id=item.pk,
+            )
+    return uses
+
+
+# ---------------------------------------------------------------------------- reconciliation
+
+
+def _reconcile_quietly(item_id: int) -> None:
+    try:
+        flash_gate_reconcile(item_id=item_id)
+    except gate.GateUnavailable:
+        logger.warning("flash gate %s: not loaded (Redis unreachable)", item_id)
+
+
+@transaction.atomic
+def flash_gate_reconcile(*, item_id: int, wait: bool = True) -> bool:
+    """Rebuild the gate of ``item_id`` from PostgreSQL: units left = units on offer − units
+    held by admitted and used admissions; per shopper the same. Holds the gate's lock
+    exclusively (no admission is between its gate step and its row). ``wait=False``: give up
+    (False) if a rebuild or admissions hold it. Raises ``GateUnavailable``."""
+    if not gate.hold_gate([item_id], exclusive=True, wait=wait):
+        return False
+    item = FlashSaleItem.objects.select_related("sale").get(pk=item_id)
+    now = timezone.now()
+    if item.sale.status == FlashSale.Status.CANCELLED or item.sale.ends_at <= now:
+        gate.gate_drop(item_id=item_id)
+        return True
+    held = dict(
+        FlashAdmission.objects.filter(item_id=item_id, status__in=HOLDING)
+        .values("user_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("user_id", "n")
+    )
+    generation = item.gate_generation + 1
+    FlashSaleItem.objects.filter(pk=item_id).update(gate_generation=generation)
+    ttl = int((item.sale.ends_at - now).total_seconds()) + 3600
+    gate.gate_load(
+        item_id=item_id,
+        left=item.quantity - sum(held.values()),
+        shoppers=held,
+        generation=generation,
+        ttl=ttl,
+    )
+    return True
+
+
+def flash_gates_reconcile(*, now=None) -> int:
+    """Rebuild the gates of every sale that is on or starts within the hour (beat, every
+    minute); returns how many were rebuilt. A Redis that is down is skipped, and tried again
+    next time."""
+    now = now or timezone.now()
+    ids = FlashSaleItem.objects.filter(
+        sale__status=FlashSale.Status.SCHEDULED,
+        sale__starts_at__lte=now + timedelta(hours=1),
+        sale__ends_at__gt=now,
+    ).values_list("pk", flat=True)
+    done = 0
+    for item_id in ids:
+        try:
+            done += bool(flash_gate_reconcile(item_id=item_id))
+        except gate.GateUnavailable:
+            logger.warning("flash gates: Redis unreachable, reconciliation skipped")
+            break
+    return done

@@ -1,0 +1,33 @@
+"""The marketing app's row locks (docs/ARCHITECTURE.md, "Lock order").
+
+- **flash sales** (``lock_flash_sale``): scheduling changes and cancellation; slot 5's
+  neighbour: a sale is locked alone, never while a cart, checkout or order is held.
+- **flash-sale admissions** (``lock_admissions``): slot 6, after the checkout (a checkout
+  uses its shopper's admissions while it is placed or expired), before the payment, the
+  orders and the stock; in primary-key order.
+
+The Redis gate in front of the admissions is guarded by a PostgreSQL advisory lock per sale
+item (``marketing.flash.gate.hold_gate``), not by row locks: every admission and every unit
+given back holds it shared, a reconciliation holds it exclusively.
+
+Call these inside ``transaction.atomic``; the locks last until it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from marketplace.locking import for_update
+
+from .models import FlashAdmission, FlashSale
+
+
+def lock_flash_sale(sale_id: int) -> FlashSale:
+    """Lock flash sale ``sale_id`` (raises ``FlashSale.DoesNotExist``)."""
+    return for_update(FlashSale.objects).get(pk=sale_id)
+
+
+def lock_admissions(admission_ids: Iterable[int]) -> list[FlashAdmission]:
+    """Lock the admissions ``admission_ids`` in primary-key order (those that exist)."""
+    ids = sorted({int(pk) for pk in admission_ids})
+    return list(for_update(FlashAdmission.objects).filter(pk__in=ids).order_by("pk"))

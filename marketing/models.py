@@ -1,0 +1,182 @@
+"""Marketing tables (docs/MARKETING.md).
+
+Flash sales (秒杀): a ``FlashSale`` of one merchant's SKUs (``FlashSaleItem``: flash price and
+quantity per SKU), scheduled by the merchant or by an operator for it, with a per-shopper
+cap and a window. A shopper who gets past the Redis gate (``marketing.flash.gate``) holds a
+``FlashAdmission``: PostgreSQL's record of the units they may buy at the flash price, with a
+short expiry. The gate is a fast copy of what the admissions say; reconciliation rebuilds it
+from them (``marketing.flash.services.flash_gates_reconcile``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.tenancy import MerchantOwned
+from marketplace.transitions import TransitionEvent
+
+
+class FlashSale(MerchantOwned):
+    """A flash sale of one merchant's SKUs inside a window (秒杀活动)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=120)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    per_shopper_limit = models.PositiveIntegerField(
+        _("units per shopper"),
+        validators=[MinValueValidator(1)],
+        help_text=_("The most units of each SKU in the sale one shopper may buy."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flash sale")
+        verbose_name_plural = _("flash sales")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="flash_sale_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(per_shopper_limit__gte=1), name="flash_sale_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.SCHEDULED and self.starts_at <= now < self.ends_at
+
+    def phase(self, now=None) -> str:
+        """``upcoming``, ``live``, ``ended`` or ``cancelled`` (for pages)."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return "cancelled"
+        if now < self.starts_at:
+            return "upcoming"
+        return "live" if now < self.ends_at else "ended"
+
+
+class FlashSaleEvent(TransitionEvent):
+    subject = models.ForeignKey(FlashSale, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("flash sale event")
+        verbose_name_plural = _("flash sale events")
+
+
+class FlashSaleItem(MerchantOwned):
+    """One SKU of a flash sale: its flash price (listing currency) and the units on offer.
+
+    ``gate_generation`` counts the gate's rebuilds (reconciliations); a unit given back to
+    the gate names the generation it was counted in, so a rebuild that already counted it
+    is not given it twice (``marketing.flash.gate``)."""
+
+    sale = models.ForeignKey(FlashSale, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey("catalog.SKU", on_delete=models.CASCADE, related_name="+")
+    flash_price = models.DecimalField(
+        _("flash price"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    quantity = models.PositiveIntegerField(_("units on offer"), validators=[MinValueValidator(1)])
+    gate_generation = models.PositiveIntegerField(_("gate generation"), default=0)
+
+    class Meta:
+        verbose_name = _("flash sale item")
+        verbose_name_plural = _("flash sale items")
+        ordering = ["sale_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sale", "sku"], name="one_flash_item_per_sku"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="flash_item_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(flash_price__gt=0), name="flash_item_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sale} · {self.sku_id}"
+
+
+class FlashAdmission(models.Model):
+    """Units of a flash-sale SKU a shopper got through the gate for (PostgreSQL's truth).
+
+    ``admitted`` until it expires (``expires_at``), the shopper's checkout uses it
+    (``used``, with the checkout's number), or it is given up (``cancelled``); a used one whose
+    checkout expires unpaid or whose order is cancelled before payment is ``returned``.
+    Admitted and used admissions hold units; the others gave theirs back to the gate."""
+
+    class Status(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        USED = "used", _("Used at checkout")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+        RETURNED = "returned", _("Returned")
+
+    HOLDING = (Status.ADMITTED, Status.USED)
+
+    item = models.ForeignKey(FlashSaleItem, on_delete=models.CASCADE, related_name="admissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shopper"),
+    )
+    quantity = models.PositiveIntegerField(_("units"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ADMITTED
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    checkout_number = models.CharField(_("checkout"), max_length=20, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("admitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flash-sale admission")
+        verbose_name_plural = _("flash-sale admissions")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["item", "status"], name="flash_adm_item_status"),
+            models.Index(fields=["status", "expires_at"], name="flash_adm_status_expiry"),
+            models.Index(fields=["user", "status"], name="flash_adm_user_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="flash_admission_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"admission #{self.pk}"
+
+
+class FlashAdmissionEvent(TransitionEvent):
+    subject = models.ForeignKey(FlashAdmission, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("flash-sale admission event")
+        verbose_name_plural = _("flash-sale admission events")

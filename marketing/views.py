@@ -1,0 +1,164 @@
+"""Marketing pages: the storefront's flash-sale page (with a countdown and live counters
+from the gate) and the seller portal's flash sales. Thin: forms shape input, the services
+in ``marketing.flash.services`` decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView, TemplateView
+
+from marketplace.forms import form_add_service_errors
+from marketplace.portal import SellerPortalMixin
+from merchants.roles import Capability
+
+from .flash import selectors
+from .flash.services import flash_admit, flash_sale_cancel, flash_sale_schedule
+from .forms import FlashItemFormSet, FlashSaleForm, FlashTakeForm
+from .models import FlashSale, FlashSaleItem
+
+# ---------------------------------------------------------------------------- storefront
+
+
+@require_GET
+def flash_sales(request):
+    """The flash-sale page: sales on now and soon, each with its countdown; units left come
+    from the gate through ``flash_live`` (the page itself reads no counter)."""
+    now = timezone.now()
+    sales = selectors.storefront_flash_sales(now=now)
+    held = {a.item_id: a for a in selectors.shopper_admissions(request.user, now=now)}
+    return render(
+        request,
+        "marketing/flash_sales.html",
+        {"sales": sales, "now": now, "held": held, "take_form": FlashTakeForm()},
+    )
+
+
+@require_GET
+def flash_live(request):
+    """Units left per item of the sales on now (JSON for the page's counters)."""
+    sales = selectors.storefront_flash_sales()
+    ids = [item.pk for sale in sales if sale.is_live() for item in sale.items.all()]
+    left = selectors.flash_counters(ids)
+    response = JsonResponse({"items": {str(k): v for k, v in left.items()}})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def flash_take(request, pk: int):
+    """'Grab it': through the gate, then to the product page to buy at the flash price."""
+    item = get_object_or_404(
+        FlashSaleItem.objects.select_related("sale", "sku__product"),
+        pk=pk,
+        sale__status=FlashSale.Status.SCHEDULED,
+    )
+    form = FlashTakeForm(request.POST)
+    quantity = form.cleaned_data["quantity"] if form.is_valid() else 1
+    try:
+        admission = flash_admit(user=request.user, item=item, quantity=quantity)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("flash:sales")
+    messages.success(
+        request,
+        gettext(
+            "You got %(n)s at the flash price. Check out before %(time)s or they go back "
+            "to other shoppers."
+        )
+        % {
+            "n": admission.quantity,
+            "time": timezone.localtime(admission.expires_at).strftime("%H:%M"),
+        },
+    )
+    product = item.sku.product
+    return redirect("storefront:product", pk=product.pk, slug=product.slug)
+
+
+# ---------------------------------------------------------------------------- seller portal
+
+
+class SellerFlashSaleListView(SellerPortalMixin, TemplateView):
+    template_name = "seller/marketing/flash_sales.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sales"] = selectors.merchant_flash_sales(self.merchant)
+        context["now"] = timezone.now()
+        return context
+
+
+class SellerFlashSaleCreateView(SellerPortalMixin, FormView):
+    template_name = "seller/marketing/flash_sale_form.html"
+    form_class = FlashSaleForm
+    capability = Capability.MANAGE_CATALOG
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return FlashItemFormSet(data, prefix="items", form_kwargs={"merchant": self.merchant})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("formset", self.get_formset())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        formset = self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("sku")]
+        try:
+            sale = flash_sale_schedule(
+                merchant=self.merchant, by=request.user, items=items, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, gettext("Flash sale scheduled."))
+        return redirect("seller_flash:detail", pk=sale.pk)
+
+
+class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
+    """One of the merchant's sales: its items, units taken (PostgreSQL) and left (gate)."""
+
+    template_name = "seller/marketing/flash_sale.html"
+    capability = Capability.VIEW
+    write_capability = Capability.MANAGE_CATALOG
+
+    def get_sale(self) -> FlashSale:
+        return get_object_or_404(
+            selectors.merchant_flash_sales(self.merchant), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sale = self.get_sale()
+        items = list(sale.items.all())
+        left = selectors.flash_counters([i.pk for i in items])
+        held = selectors.flash_held_units_by_item([i.pk for i in items])
+        context.update(
+            sale=sale,
+            rows=[(i, held.get(i.pk, 0), left.get(i.pk)) for i in items],
+            phase=sale.phase(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        sale = self.get_sale()
+        try:
+            flash_sale_cancel(sale=sale, by=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Flash sale cancelled."))
+        return redirect("seller_flash:detail", pk=sale.pk)

@@ -1,0 +1,12 @@
+"""Marketing (marketing/, docs/MARKETING.md)."""
+
+from .base import REDIS_URL
+from .env import env_int, env_str
+
+# The flash-sale gate's Redis (marketing/flash/gate.py): the project's Redis unless set.
+# Without one (the embedded default) flash sales admit nobody: the gate is the only way in.
+FLASH_GATE_REDIS_URL = env_str("FLASH_GATE_REDIS_URL") or REDIS_URL
+# A Redis that does not answer within this many seconds is down: the sale stops.
+FLASH_GATE_TIMEOUT_SECONDS = float(env_str("FLASH_GATE_TIMEOUT_SECONDS", "0.5"))
+# An admitted shopper has this long to place their checkout before the units go back.
+FLASH_ADMISSION_MINUTES = env_int("FLASH_ADMISSION_MINUTES", 10)
