@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
+    path("checkout/", include("orders.checkout_urls")),
     path("", include("catalog.urls")),
 )
 

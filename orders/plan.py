@@ -111,6 +111,11 @@ class GroupView:
     shipping: ShippingQuote
     duties: Duties
     currency: str
+    chosen: object = None  # the shipping option picked (logistics ShippingOption), or None
+
+    @property
+    def key(self) -> str:
+        return group_key(self.group)
 
     @property
     def mode(self) -> ClearanceMode:
@@ -160,19 +165,91 @@ class GroupView:
             if amount
         ]
 
+    @property
+    def duty_lines(self) -> list[tuple[GroupLine, list[tuple[str, Money]], Money]]:
+        """The duties line by line: each line, its taxes due (name, amount in the shopper's
+        currency, the zero ones left out) and its tax total."""
+        result = self.duties.result
+        if result is None or result.blocked:
+            return []
+        language = page_language()
+        by_sku = {line.sku: line for line in result.lines}
+        rows = []
+        for member in self.lines:
+            line = by_sku.get(member.view.sku.code)
+            if line is None:
+                continue
+            taxes = [
+                (tax_kind_name(tax.kind, language), self._shown(tax.due))
+                for tax in line.taxes
+                if tax.due
+            ]
+            rows.append((member, taxes, self._shown(line.tax_total)))
+        return rows
+
+    @property
+    def refused(self) -> bool:
+        """Whether this order cannot be placed as it stands (no shipping, no duty quote, or
+        the engine blocks it)."""
+        return self.chosen is None or bool(self.duties.error) or self.duties.blocked
+
+    @property
+    def duties_charged(self) -> Money:
+        """What the checkout collects for duties (nothing where the engine says they are
+        paid on import)."""
+        shown = self.duties_shown
+        if shown is None or not self.duties.collected:
+            return Money(Decimal(0), self.currency)
+        return shown
+
+    @property
+    def total(self) -> Money | None:
+        """Goods + the chosen shipping + the duties collected, in the shopper's currency."""
+        if self.refused:
+            return None
+        return self.goods + self.chosen.price_shopper + self.duties_charged
+
 
 @dataclass
 class PlanView:
     cart: CartView
     groups: list[GroupView] = field(default_factory=list)
 
+    @property
+    def can_place(self) -> bool:
+        return bool(self.groups) and not any(group.refused for group in self.groups)
+
+    @property
+    def total(self) -> Money | None:
+        """The checkout's total, when every order can be placed."""
+        if not self.can_place:
+            return None
+        total = self.groups[0].total
+        for group in self.groups[1:]:
+            total = total + group.total
+        return total
+
+
+def group_key(group: Group) -> str:
+    """A future order's key in forms and in ``checkout_place``'s ``shipping`` choices."""
+    return f"{group.merchant_id}-{group.mode}-{group.warehouse_id}"
+
 
 def cart_plan(
-    view: CartView, *, currency: str, province: str = "", ship_on: date | None = None
+    view: CartView,
+    *,
+    currency: str,
+    province: str = "",
+    ship_on: date | None = None,
+    id_number: str | None = None,
+    shipping: dict[str, str] | None = None,
 ) -> PlanView:
     """Allocate the lines that can be checked out, group them, and price each group's
     shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
-    places a Chinese address for the carriers that price by province."""
+    places a Chinese address for the carriers that price by province; ``id_number`` (the
+    buyer's, imports into China) lets the engine count their yearly total; ``shipping`` (group
+    key -> method code) picks each group's option, the cheapest where there is no valid
+    choice, and the duties are quoted with that option's price as freight."""
     result = PlanView(cart=view)
     lines = {line.id: line for line in view.lines if line.can_check_out}
     if not lines:
@@ -215,6 +292,7 @@ def cart_plan(
             fx_rates=rates,
             ship_on=ship_on,
         )
+        chosen = _chosen(quote, (shipping or {}).get(group_key(group)))
         result.groups.append(
             GroupView(
                 group=group,
@@ -223,16 +301,25 @@ def cart_plan(
                 lines=members,
                 goods=goods,
                 shipping=quote,
-                duties=_duties(group, members, quote, view.destination, language),
+                duties=_duties(group, members, chosen, view.destination, language, id_number),
                 currency=currency,
+                chosen=chosen,
             )
         )
     return result
 
 
-def _duties(group: Group, members, quote: ShippingQuote, destination: str, language) -> Duties:
-    """The engine's quote for the group, freight = its cheapest shipping option."""
-    cheapest = quote.options[0] if quote.options else None
+def _chosen(quote: ShippingQuote, code: str | None):
+    """The option ``code`` names among the quote's, else the cheapest (None: no option)."""
+    for option in quote.options:
+        if option.method_code == code:
+            return option
+    return quote.options[0] if quote.options else None
+
+
+def _duties(group: Group, members, chosen, destination: str, language, id_number=None) -> Duties:
+    """The engine's quote for the group, freight = the chosen shipping option's price."""
+    cheapest = chosen
     try:
         return Duties(
             duty_quote(
@@ -241,6 +328,7 @@ def _duties(group: Group, members, quote: ShippingQuote, destination: str, langu
                 lines=[engine_line(m.view, m.quantity) for m in members],
                 currency=cheapest.price.currency if cheapest else None,
                 freight=cheapest.price.amount if cheapest else Decimal(0),
+                id_number=id_number,
             )
         )
     except EngineError as exc:
