@@ -4,15 +4,28 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from .forms import EmailAuthenticationForm, SignupForm
 from .services import login_failures_clear, user_register
 
 
+def _next(request) -> str:
+    """The page to come back to (``next``, from the log-in page's sign-up link: the
+    checkout sends a new shopper to sign up and back), when it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     form = SignupForm(request.POST or None)
+    target = _next(request)
     if request.method == "POST" and form.is_valid():
         user = user_register(
             email=form.cleaned_data["email"],
@@ -21,8 +34,8 @@ def signup(request):
             language=form.cleaned_data["preferred_language"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("storefront:home")
-    return render(request, "accounts/signup.html", {"form": form})
+        return redirect(target or "storefront:home")
+    return render(request, "accounts/signup.html", {"form": form, "next": target})
 
 
 class LoginView(auth_views.LoginView):

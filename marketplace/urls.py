@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
+    path("checkout/", include("orders.checkout_urls")),
     path("", include("catalog.urls")),
 )
 

@@ -18,15 +18,20 @@ class QuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=MAX_QUANTITY)
 
 
+def province_choices() -> list[tuple[str, str]]:
+    """China's provinces by name in the page language, after an empty choice."""
+    language = page_language()
+    return [("", "—")] + sorted(
+        ((code, place_name(code, language)) for code in CN_PROVINCES),
+        key=lambda choice: choice[1],
+    )
+
+
 class DestinationForm(forms.Form):
     country = forms.ChoiceField(label=_("Ship to"), choices=())
     province = forms.ChoiceField(label=_("Province (China)"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        language = page_language()
         self.fields["country"].choices = country_choices()
-        self.fields["province"].choices = [("", "—")] + sorted(
-            ((code, place_name(code, language)) for code in CN_PROVINCES),
-            key=lambda choice: choice[1],
-        )
+        self.fields["province"].choices = province_choices()

@@ -182,11 +182,69 @@ class GroupView:
             if amount
         ]
 
+    @property
+    def duty_lines(self) -> list[tuple[GroupLine, list[tuple[str, Money]], Money]]:
+        """The duties line by line: each line, its taxes due (name, amount in the shopper's
+        currency, the zero ones left out) and its tax total."""
+        result = self.duties.result
+        if result is None or result.blocked:
+            return []
+        language = page_language()
+        by_sku = {line.sku: line for line in result.lines}
+        rows = []
+        for member in self.lines:
+            line = by_sku.get(member.view.sku.code)
+            if line is None:
+                continue
+            taxes = [
+                (tax_kind_name(tax.kind, language), self._shown(tax.due))
+                for tax in line.taxes
+                if tax.due
+            ]
+            rows.append((member, taxes, self._shown(line.tax_total)))
+        return rows
+
+    @property
+    def refused(self) -> bool:
+        """Whether this order cannot be placed as it stands (no shipping, no duty quote, or
+        the engine blocks it)."""
+        return self.chosen is None or bool(self.duties.error) or self.duties.blocked
+
+    @property
+    def duties_charged(self) -> Money:
+        """What the checkout collects for duties (nothing where the engine says they are
+        paid on import)."""
+        shown = self.duties_shown
+        if shown is None or not self.duties.collected:
+            return Money(Decimal(0), self.currency)
+        return shown
+
+    @property
+    def total(self) -> Money | None:
+        """Goods + the chosen shipping + the duties collected, in the shopper's currency."""
+        if self.refused:
+            return None
+        return self.goods + self.chosen.price_shopper + self.duties_charged
+
 
 @dataclass
 class PlanView:
     cart: CartView
     groups: list[GroupView] = field(default_factory=list)
+
+    @property
+    def can_place(self) -> bool:
+        return bool(self.groups) and not any(group.refused for group in self.groups)
+
+    @property
+    def total(self) -> Money | None:
+        """The checkout's total, when every order can be placed."""
+        if not self.can_place:
+            return None
+        total = self.groups[0].total
+        for group in self.groups[1:]:
+            total = total + group.total
+        return total
 
 
 def cart_plan(
