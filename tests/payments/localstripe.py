@@ -17,19 +17,18 @@ reaches the next. No mock anywhere: the SDK speaks HTTP to the process.
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import start_announcing, stop_process
+
 WEBHOOK_PATH = "/payments/stripe/webhook/"
 
 
@@ -60,43 +59,22 @@ class LocalStripe:
         self.register_webhook("http://127.0.0.1:9/", name=name, events=[])
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def start_localstripe(log_path: Path) -> LocalStripe:
-    out = log_path.open("w")
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "payments.localstripe_server", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=out,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    process, url = start_announcing(
+        [sys.executable, "-m", "payments.localstripe_server", "--port", "0"], what="localstripe"
     )
-    deadline = time.monotonic() + 30
-    line = ""
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("listening on "):
-            url = line.split("listening on ", 1)[1].strip()
+    out = log_path.open("w")
 
-            # the rest of its output (access log) goes on to the log file
-            def drain():
-                for rest in process.stdout:
-                    out.write(rest)
-                    out.flush()
+    def drain():  # the rest of its output (the access log) goes on to the log file
+        for line in process.stdout:
+            out.write(line)
+            out.flush()
 
-            threading.Thread(target=drain, daemon=True).start()
-            return LocalStripe(process, url)
-        if not line and process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"localstripe did not start: {line!r}\n{log_path.read_text()[-2000:]}")
+    threading.Thread(target=drain, daemon=True).start()
+    return LocalStripe(process, url)
 
 
 @pytest.fixture(scope="session")

@@ -317,3 +317,14 @@ def test_an_unpaid_payment_can_be_cancelled_and_then_not_paid(localstripe):
     with pytest.raises(ValidationError) as refused:
         services.payment_refund(payment=cancelled, amount=Money("1.00", "CNY"), reference="O")
     assert codes(refused.value) == {"payment_not_paid"}
+
+
+def test_stripe_js_comes_from_the_configured_provider_and_the_csp_allows_it(localstripe, client):
+    from django.conf import settings
+
+    assert f"{localstripe.url}/js.stripe.com/v3/" == settings.STRIPE_JS_URL
+    script = requests.get(settings.STRIPE_JS_URL, timeout=5)
+    assert script.status_code == 200 and "localstripe" in script.text
+    header = client.get("/en/accounts/login/")["Content-Security-Policy"]
+    rules = {name: values for name, *values in (p.split() for p in header.split(";") if p.strip())}
+    assert localstripe.url in rules["script-src"] and localstripe.url in rules["connect-src"]
