@@ -1,4 +1,5 @@
-"""Orders tables. Today the cart: one per shopper across merchants (docs/ORDERS.md).
+"""Orders tables: the cart, and the checkouts, orders, lines and allocations it becomes
+(docs/ORDERS.md).
 
 A shopper who has not signed in has a cart keyed by a random token kept in their session
 (``orders.carts.SESSION_KEY``), so the cart survives the session key's rotation at log-in and
@@ -13,8 +14,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.crypto import EncryptedTextField
+from marketplace.transitions import TransitionEvent
 
 
 def new_cart_token() -> str:
@@ -76,3 +81,283 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.sku_id}"
+
+
+# --------------------------------------------------------------------------------------------
+# Checkout and orders (docs/ORDERS.md, "Checkout" and "Orders")
+# --------------------------------------------------------------------------------------------
+
+MONEY_DIGITS = {"max_digits": 14, "decimal_places": 2}
+
+
+def new_checkout_number() -> str:
+    """A checkout's public number: ``CK`` + 12 characters of an unambiguous alphabet."""
+    return "CK" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(12))
+
+
+def new_order_number() -> str:
+    """An order's public number (the customs ``orderNo``): ``SW`` + 12 characters."""
+    return "SW" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(12))
+
+
+# No 0/O, 1/I/L: numbers are read aloud to support and typed into the tracking page.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class Checkout(models.Model):
+    """One placed checkout: the orders it split the cart into, paid once (one payment for
+    the total of its orders, in ``currency``). It freezes the address, the payer's customs
+    identity and the FX rates every order used.
+
+    ``idempotency_key`` (per shopper) makes submitting idempotent: a double click or a
+    retried API call with the same key returns this checkout instead of placing another.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, default=new_checkout_number)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="checkouts",
+        verbose_name=_("shopper"),
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status,
+        default=Status.AWAITING_PAYMENT,
+        db_index=True,
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), **MONEY_DIGITS)
+    fx_rates = models.JSONField(_("FX rates used"), default=dict)
+    # The destination, frozen: name, phone, country, province, city, district, lines, postcode.
+    address = models.JSONField(_("address"))
+    # The payer's customs identity (imports into China): the payer of the payment, the buyer
+    # (订购人) of the declarations. The number is encrypted; only its digest and mask are plain.
+    payer_name = models.CharField(_("payer's name"), max_length=60, blank=True)
+    payer_phone = models.CharField(_("payer's phone"), max_length=30, blank=True)
+    payer_id_number = EncryptedTextField(_("payer's identity number"), blank=True)
+    payer_id_digest = models.CharField(_("identity digest"), max_length=64, blank=True)
+    payer_id_masked = models.CharField(_("payer's identity number"), max_length=32, blank=True)
+    expires_at = models.DateTimeField(_("reserved until"), db_index=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="orders_checkout_once_per_key"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="orders_checkout_total"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Order(models.Model):
+    """One merchant's goods of one clearance mode from one warehouse, within a checkout.
+
+    Everything it was sold with is frozen here and on its lines: prices (listing currency
+    and charged currency), FX rates, the shipping option and its price, the duty estimate
+    (``assessment``, a frozen ``customs.DutyAssessment``, and ``duties`` for the page).
+    ``status`` moves only through ``orders.flow.ORDER_FLOW``.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        DECLARED = "declared", _("Declared to customs")
+        CLEARED = "cleared", _("Cleared by customs")
+        CUSTOMS_REJECTED = "customs_rejected", _("Rejected by customs")
+        PACKED = "packed", _("Packed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    checkout = models.ForeignKey(
+        Checkout, on_delete=models.PROTECT, related_name="orders", verbose_name=_("checkout")
+    )
+    number = models.CharField(_("number"), max_length=20, unique=True, default=new_order_number)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("shopper"),
+    )
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("merchant"),
+    )
+    warehouse = models.ForeignKey(
+        "logistics.Warehouse",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("ships from"),
+    )
+    clearance_mode = models.CharField(_("clearance"), max_length=20)  # marketplace.clearance
+    customs_code = models.CharField(_("customs trade mode"), max_length=4, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status,
+        default=Status.AWAITING_PAYMENT,
+        db_index=True,
+    )
+    currency = models.CharField(_("currency"), max_length=3)  # the checkout's
+    listing_currency = models.CharField(_("listing currency"), max_length=3)
+    goods_total = models.DecimalField(_("goods"), **MONEY_DIGITS)
+    discount_total = models.DecimalField(_("discount"), **MONEY_DIGITS, default=Decimal("0"))
+    shipping_total = models.DecimalField(_("shipping"), **MONEY_DIGITS)
+    duty_total = models.DecimalField(_("duties and taxes"), **MONEY_DIGITS)
+    total = models.DecimalField(_("total"), **MONEY_DIGITS)
+    refunded_total = models.DecimalField(_("refunded"), **MONEY_DIGITS, default=Decimal("0"))
+    fx_rates = models.JSONField(_("FX rates used"), default=dict)
+    shipping_method = models.ForeignKey(
+        "logistics.ShippingMethod",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("shipping method"),
+    )
+    # The option as the shopper chose it: method code and names, carrier, price in the
+    # method's and the checkout's currency, delivery window in days.
+    shipping = models.JSONField(_("shipping option"), default=dict)
+    assessment = models.ForeignKey(
+        "customs.DutyAssessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duty estimate"),
+    )
+    # The duties as the shopper saw them: regime, collected or not, per line and per tax.
+    duties = models.JSONField(_("duties and taxes"), default=dict)
+    accepted_at = models.DateTimeField(_("accepted by the merchant"), null=True, blank=True)
+    merchant_note = models.TextField(_("merchant's note"), blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["merchant", "status"], name="orders_order_merchant_status"),
+            models.Index(fields=["user", "-created_at"], name="orders_order_user_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="orders_order_total"),
+            models.CheckConstraint(
+                condition=Q(refunded_total__gte=0) & Q(refunded_total__lte=F("total")),
+                name="orders_order_refund_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """A SKU sold in an order, with what it was sold at. ``unit_price`` is in the listing
+    currency (the merchant's price, the customs declared price); ``unit_price_charged`` and
+    ``line_total`` are in the checkout's currency, converted with the order's FX rates."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    sku = models.ForeignKey("catalog.SKU", on_delete=models.PROTECT, related_name="+")
+    sku_code = models.CharField(_("SKU code"), max_length=64)
+    # The product's name in both languages, frozen with the line.
+    name_en = models.CharField(_("product (English)"), max_length=255, blank=True)
+    name_zh_hans = models.CharField(_("product (Chinese)"), max_length=255, blank=True)
+    hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), **MONEY_DIGITS)
+    unit_price_charged = models.DecimalField(_("unit price charged"), **MONEY_DIGITS)
+    line_total = models.DecimalField(_("line total"), **MONEY_DIGITS)
+    discount = models.DecimalField(_("discount"), **MONEY_DIGITS, default=Decimal("0"))
+    duty = models.DecimalField(_("duties and taxes"), **MONEY_DIGITS, default=Decimal("0"))
+    refunded_quantity = models.PositiveIntegerField(_("refunded quantity"), default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_line_quantity"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=F("quantity")),
+                name="orders_line_refund_within_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku_code}"
+
+    @property
+    def name(self) -> str:
+        """The frozen name in the active language (the other one when it is empty)."""
+        if (get_language() or "").startswith("zh"):
+            return self.name_zh_hans or self.name_en
+        return self.name_en or self.name_zh_hans
+
+
+class Allocation(models.Model):
+    """Units of an order line held in one warehouse's stock row.
+
+    ``reserved`` from placing the checkout until ``expires_at`` (then released by the
+    expiry task and the order cancelled); ``allocated`` once paid (no expiry); ``shipped``
+    when the parcel leaves (``stock_ship``); ``released`` when given back (expiry,
+    cancellation). Every change goes with the stock ledger's matching entry.
+    """
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved", _("Reserved")
+        ALLOCATED = "allocated", _("Allocated")
+        SHIPPED = "shipped", _("Shipped")
+        RELEASED = "released", _("Released")
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="allocations")
+    stock = models.ForeignKey("catalog.Stock", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.RESERVED, db_index=True
+    )
+    expires_at = models.DateTimeField(_("reserved until"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["line_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_allocation_quantity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.line_id} ({self.status})"
+
+
+class OrderEvent(TransitionEvent):
+    """One move of an order through its lifecycle (who, when, from, to, why)."""
+
+    subject = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
