@@ -10,6 +10,11 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self) -> None:
+        from accounts import menu  # models are loaded only now
+
+        menu.connect()
+
 
 class AxesConfig(AxesAppConfig):
     """django-axes (log-in lockout), named for the back office."""

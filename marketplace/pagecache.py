@@ -1,18 +1,28 @@
-"""Whole-page cache for anonymous visitors, with live holes.
+"""Whole-page cache, shared by every visitor, with live holes.
 
-A shopper who has not signed in sees the same storefront page as every other such shopper
-with the same URL, language and display currency. Those pages are kept whole in the cache
-(Redis in production) and served with one cache read. What must never be cached (the
-product page's stock) is left as a *live slot* in the stored page and filled in on every
-request, cached copy or not: the page is cached with a hole, the hole is rendered live.
+A storefront page is the same for every visitor with the same URL, language and display
+currency, signed in or not: what is personal (the header's cart link and account menu, flash
+messages, CSRF tokens, a CSP nonce) is never in the page but in a *live slot*, a hole filled on
+every response, cached copy or not. Those pages are kept whole in the cache (Redis in
+production) and served with one cache read; the holes cost what their fill costs (for a
+signed-in shopper: the session, their cached account menu and cart count, all cache reads).
 
-Who gets a cached page (``anonymous_request``): a GET with no session cookie (so not signed
-in, and nothing in a session such as flash messages) and no flash-message cookie. Everyone
-else gets the page rendered for them, as before.
+While a view runs for the page cache (``share``), the personal template tags
+(``marketplace.templatetags.personal``: ``{% personal_nav %}``, ``{% flash_messages %}``,
+``{% csp_nonce %}``) write their slot instead of their content; ``personal_live`` fills them.
+On every other page the same tags render their content in place, from the same code.
 
-What is stored (``storable``): a 200 that sets no cookie, did not ask for a CSRF token
-(a page with a form that posts is personal), used no CSP nonce and queued no message. The response always says
-``Vary: Cookie``: the page differs by the visitor's cookies (currency, session).
+Who gets a cached page (``cacheable_request``): a GET with no flash-message cookie (a session
+cookie is no reason to bypass it any more: the page holds nothing of the session). Messages
+waiting always come with the message cookie, even when some overflowed into the session
+(Django's ``FallbackStorage`` leaves a "not finished" marker in the cookie), so no session is
+read to decide. Everyone else gets the page rendered, holes filled the same way.
+
+What is stored (``storable``): a 200 that sets no cookie, did not ask for a CSRF token (a form
+that posts gets its token from a slot), **did not open the session** (nothing in the page can
+then come from the visitor's session or user: a template that looked at ``user`` is caught
+here), used no CSP nonce, and queued or showed no message. The response always says
+``Vary: Cookie``.
 
 The key (``page_key``) is the path with its query string, the language and whatever else the
 caller names (storefront: display currency, FX-table digest, storefront version), hashed.
@@ -25,10 +35,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -37,17 +48,22 @@ from django.utils.translation import get_language
 _SLOT = re.compile(rb"<!--live:([A-Za-z0-9_-]+)-->")
 
 
-def anonymous_request(request: HttpRequest) -> bool:
+def cacheable_request(request: HttpRequest) -> bool:
     """True for a GET that may be answered from the page cache (see the module docstring).
 
     Decided from the cookies alone: no session or user lookup on the way to a cached page.
     """
-    cookies = request.COOKIES
-    return (
-        request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in cookies
-        and CookieStorage.cookie_name not in cookies
-    )
+    # an empty cookie is one a response deleted (a client may still send it): no messages
+    return request.method == "GET" and not request.COOKIES.get(CookieStorage.cookie_name)
+
+
+def share(request: HttpRequest, shared: bool = True) -> None:
+    """Mark ``request`` as rendering a shared page (the personal tags write slots) or not."""
+    request._pagecache_shared = shared
+
+
+def is_shared(request) -> bool:
+    return getattr(request, "_pagecache_shared", False)
 
 
 def page_key(namespace: str, request: HttpRequest, *parts) -> str:
@@ -62,6 +78,44 @@ def live_slot(name: str) -> SafeString:
     return mark_safe(f"<!--live:{name}-->")  # noqa: S308 - a constant marker
 
 
+NAV_SLOT = "nav"
+MESSAGES_SLOT = "messages"
+NONCE_SLOT = "csp-nonce"
+
+
+def personal_live(request: HttpRequest, slots) -> dict[str, str]:
+    """The personal slots among ``slots`` filled for ``request``: the header's cart link and
+    account menu, the flash messages, the CSP nonce. Each is rendered by the same code that
+    renders it in place on pages that are not shared (``render_nav``, ``render_messages``)."""
+    live = {}
+    if NAV_SLOT in slots:
+        live[NAV_SLOT] = render_nav(request)
+    if MESSAGES_SLOT in slots:
+        # no message cookie, no message (see the module docstring): the storage is not read
+        has_messages = bool(request.COOKIES.get(CookieStorage.cookie_name))
+        live[MESSAGES_SLOT] = render_messages(request) if has_messages else ""
+    if NONCE_SLOT in slots:
+        live[NONCE_SLOT] = nonce_of(request)
+    return live
+
+
+def nonce_of(request: HttpRequest) -> str:
+    """This response's CSP nonce ("" without django-csp). Reading it makes django-csp put it
+    in the response's header (its lazy nonce is falsy until read: no ``or`` here)."""
+    nonce = getattr(request, "csp_nonce", None)
+    return "" if nonce is None else str(nonce)
+
+
+def render_nav(request: HttpRequest) -> str:
+    """The header's personal part: cart link, account menu (``includes/personal_nav.html``)."""
+    return get_template("includes/personal_nav.html").render({"request": request})
+
+
+def render_messages(request: HttpRequest) -> str:
+    """The flash messages waiting for ``request`` (shown once: reading them consumes them)."""
+    return get_template("includes/messages.html").render({"messages": get_messages(request)})
+
+
 def csrf_input(request: HttpRequest) -> SafeString:
     """The visitor's CSRF token as a form's hidden input, for a live slot: a cached page's
     forms get a token masked afresh for each response (and the CSRF cookie, when the
@@ -74,13 +128,17 @@ def csrf_input(request: HttpRequest) -> SafeString:
 def storable(request: HttpRequest, response: HttpResponse) -> bool:
     """True when nothing in ``response`` belongs to this one visitor."""
     messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # whatever read the session (the user, a cart token, a preference) made it personal
+        and not getattr(session, "accessed", False)
         and not getattr(messages, "added_new", False)
+        and not getattr(messages, "used", False)
         and "private" not in cache_control
         and "no-store" not in cache_control
         # A page whose inline code carries this response's CSP nonce is for this response
@@ -107,6 +165,10 @@ class CachedPage:
     @property
     def has_slots(self) -> bool:
         return len(self.parts) > 1
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return frozenset(self.parts[1::2])
 
     def body(self, live: dict[str, str] | None = None) -> bytes:
         """The page, its slots filled from ``live`` (slot name -> HTML; missing: empty)."""

@@ -64,14 +64,17 @@ def cart_count_key(owner: CartOwner) -> str | None:
     return None
 
 
-def cart_count(owner: CartOwner) -> int:
+def cart_count(owner: CartOwner, *, prefetched: dict | None = None) -> int:
     """How many lines the owner's cart has: the number on the header's cart link. Kept in
     the shared cache (every cart write forgets it, at once and on commit), so a page costs
-    one cache read and no query; none at all for an anonymous owner without a cart token."""
+    one cache read and no query; none at all for an anonymous owner without a cart token.
+    ``prefetched``: what a caller already read from the cache in its own round trip."""
     key = cart_count_key(owner)
     if key is None:
         return 0
-    count = cache.get(key)
+    count = (prefetched or {}).get(key)
+    if count is None:
+        count = cache.get(key)
     if count is None:
         if owner.user_id is not None:
             lines = CartLine.objects.filter(cart__user_id=owner.user_id)

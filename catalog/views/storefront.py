@@ -123,7 +123,7 @@ class Fragments:
         return mark_safe(html)  # noqa: S308 - our own template output
 
 
-# Whole pages for anonymous shoppers (marketplace.pagecache). A page lives as long as the
+# Whole pages, the same for every shopper (marketplace.pagecache). A page lives as long as the
 # data it shows from the cache: listings as long as their cached ids, and so on.
 HOME_TTL = sf.LIST_TTL
 LISTING_TTL = sf.LIST_TTL
@@ -132,21 +132,30 @@ PRODUCT_TTL = sf.DETAIL_TTL
 
 
 def storefront_page(namespace: str, timeout: int, *, live=None):
-    """Serve a storefront page to anonymous shoppers from the page cache; render it for
-    everyone else (and on a miss, storing it when nothing in it is personal).
+    """Serve a storefront page from the page cache, to every visitor alike (signed in or not);
+    render it on a miss, storing it when nothing in it is personal.
 
+    The page is rendered *shared* (``pagecache.share``): the header's cart link and account
+    menu, the flash messages and CSRF tokens are live slots, filled per response
+    (``pagecache.personal_live``), so the stored copy is the same for everyone.
     The key holds the path and query, language, display currency, the FX table's digest and
     the storefront version: a catalog change, a new rate or another currency is a new key.
     The version and the page come in one cache round trip (``sf.read_versioned``).
-    ``live(meta, request)`` returns the HTML of the page's live slots; it runs on every
+    ``live(meta, request)`` returns the HTML of the page's own live slots; it runs on every
     request, cached page or not, with the ``live_meta`` the view left on its response.
     """
+
+    def fill(entry: pagecache.CachedPage, request) -> dict[str, str]:
+        filled = pagecache.personal_live(request, entry.slots)
+        if live is not None:
+            filled.update(live(entry.meta, request))
+        return filled
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             key = None
-            if pagecache.anonymous_request(request):
+            if pagecache.cacheable_request(request):
                 parts = (display_currency(request), display_rates_fingerprint())
                 made: dict[int, str] = {}
 
@@ -158,22 +167,24 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
                 key = made[version]
                 entry = found.get(key)
                 if entry is not None:
-                    return entry.response(
-                        live(entry.meta, request) if live and entry.has_slots else None
-                    )
+                    return entry.response(fill(entry, request) if entry.has_slots else None)
             else:
                 version = sf.storefront_cache_version()
-            with sf.version_pinned(version):
-                response = view(request, *args, **kwargs)
-            if response.status_code != 200:
+            pagecache.share(request)
+            try:
+                with sf.version_pinned(version):
+                    response = view(request, *args, **kwargs)
+            finally:
+                # an error page rendered after this (a 404 raised) is not a shared page
+                pagecache.share(request, False)
+            if response.streaming:
                 return response
             store = key is not None and pagecache.storable(request, response)
-            if store or live:
-                entry = pagecache.CachedPage.of(response, getattr(response, "live_meta", None))
-                if store:
-                    cache.set(key, entry, timeout)
-                if entry.has_slots:
-                    response.content = entry.body(live(entry.meta, request))
+            entry = pagecache.CachedPage.of(response, getattr(response, "live_meta", None))
+            if store:
+                cache.set(key, entry, timeout)
+            if entry.has_slots:
+                response.content = entry.body(fill(entry, request))
             patch_vary_headers(response, ("Cookie",))
             return response
 

@@ -1,6 +1,8 @@
 """The whole-page cache's rules: who may get a cached page, what may be stored, live slots;
 and the Redis backend's one client per process."""
 
+import re
+
 from django.conf import settings
 from django.contrib.messages import add_message, constants
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -14,19 +16,20 @@ from marketplace import pagecache
 factory = RequestFactory()
 
 
-def test_only_cookieless_gets_may_be_served_from_the_cache():
-    assert pagecache.anonymous_request(factory.get("/en/"))
+def test_gets_without_flash_messages_may_be_served_from_the_cache():
+    assert pagecache.cacheable_request(factory.get("/en/"))
     # an unrelated cookie (the display currency) is part of the key, not a reason to bypass
     currency = factory.get("/en/")
     currency.COOKIES["silkway_currency"] = "EUR"
-    assert pagecache.anonymous_request(currency)
+    assert pagecache.cacheable_request(currency)
+    # a session (signed in, a cart) is not either: the page holds nothing of it
     signed_in = factory.get("/en/")
     signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
-    assert not pagecache.anonymous_request(signed_in)
+    assert pagecache.cacheable_request(signed_in)
     flash = factory.get("/en/")
     flash.COOKIES["messages"] = "x"
-    assert not pagecache.anonymous_request(flash)
-    assert not pagecache.anonymous_request(factory.post("/en/"))
+    assert not pagecache.cacheable_request(flash)
+    assert not pagecache.cacheable_request(factory.post("/en/"))
 
 
 def test_nothing_personal_is_stored():
@@ -50,6 +53,54 @@ def test_nothing_personal_is_stored():
     messaged._messages = FallbackStorage(messaged)
     add_message(messaged, constants.INFO, "Saved")
     assert not pagecache.storable(messaged, HttpResponse("ok"))
+    # ... and so does one it showed
+    shown = factory.get("/en/")
+    shown.session = {}
+    shown._messages = FallbackStorage(shown)
+    list(shown._messages)
+    assert not pagecache.storable(shown, HttpResponse("ok"))
+
+    # whatever opened the session (the user, a cart token) made the page personal
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    opened = factory.get("/en/")
+    opened.session = SessionStore()
+    assert pagecache.storable(opened, HttpResponse("ok"))
+    opened.session.get("_auth_user_id")
+    assert not pagecache.storable(opened, HttpResponse("ok"))
+
+
+def test_personal_tags_write_slots_on_shared_pages_and_content_elsewhere(rf):
+    from csp.middleware import CSPMiddleware
+
+    template = engines["django"].from_string(
+        '{% load personal %}<script nonce="{% csp_nonce %}" src="/x.js"></script>'
+        "{% flash_messages %}"
+    )
+    middleware = CSPMiddleware(lambda request: HttpResponse())
+    shared = rf.get("/en/")
+    middleware.process_request(shared)
+    pagecache.share(shared)
+    entry = pagecache.CachedPage.of(HttpResponse(template.render({"request": shared})))
+    assert entry.slots == {pagecache.NONCE_SLOT, pagecache.MESSAGES_SLOT}
+    assert pagecache.storable(shared, HttpResponse("ok"))  # rendering used no nonce
+
+    # each response of the cached copy carries its own nonce, in the page and in the header
+    nonces = set()
+    for _ in range(2):
+        request = rf.get("/en/")
+        middleware.process_request(request)
+        response = entry.response(pagecache.personal_live(request, entry.slots))
+        response = middleware.process_response(request, response)
+        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.add(nonce)
+    assert len(nonces) == 2
+
+    # not shared: the same tags write their content in place
+    plain = rf.get("/en/")
+    middleware.process_request(plain)
+    assert f'nonce="{plain.csp_nonce}"' in template.render({"request": plain})
 
 
 def test_live_slots_are_filled_on_every_response_and_kept_as_holes():
