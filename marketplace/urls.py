@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
+    path("account/orders/", include("orders.account_urls")),
+    path("seller/orders/", include("orders.seller_urls")),
     path("", include("catalog.urls")),
 )
 
