@@ -122,6 +122,20 @@ def order_note_set(*, order: Order, by, note: str) -> Order:
     return locked
 
 
+def reason_checked(reason: str) -> str:
+    """A decision's or a request's reason: required, at most ``REASON_MAX_LENGTH``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", _("Please give a reason."), "reason_required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise field_error(
+            "reason",
+            _("A reason can have at most %(max)s characters.") % {"max": REASON_MAX_LENGTH},
+            "reason_too_long",
+        )
+    return reason
+
+
 def _amount(value, order: Order) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -152,15 +166,7 @@ def refund_request_create(*, order: Order, by, reason: str, amount=None) -> Refu
             _("Only the shopper who placed the order can ask for a refund."),
             "not_your_order",
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise field_error("reason", _("Please give a reason."), "reason_required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise field_error(
-            "reason",
-            _("A reason can have at most %(max)s characters.") % {"max": REASON_MAX_LENGTH},
-            "reason_too_long",
-        )
+    reason = reason_checked(reason)
     locked = _locked(order)
     if locked.status not in REFUND_REQUESTABLE or locked.refunded_total >= locked.total:
         raise field_error(
@@ -205,9 +211,7 @@ def refund_request_decline(*, request: RefundRequest, by, reason: str) -> Refund
     """The merchant's team (or an operator) declines the shopper's request, saying why; the
     shopper reads the reason on the order page."""
     _decider_check(request, by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise field_error("reason", _("Please give a reason."), "reason_required")
+    reason = reason_checked(reason)
     order = _locked(request.order)
     current = RefundRequest.objects.get(pk=request.pk)
     if current.status != RefundRequest.Status.OPEN:
