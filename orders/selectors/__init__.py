@@ -1,10 +1,12 @@
 """Orders reads, one module per topic; everything is importable from here.
 
+- ``addresses``: the account's saved addresses;
 - ``cart``: whose cart a request has, each line against the catalog now, the split's facts;
 - ``orders``: orders for a shopper, a merchant and operators, one order's page with its
   lines, allocations, events, refund requests and duties.
 """
 
+from .addresses import address_default, address_of, addresses_of
 from .cart import (
     COUNT_TTL,
     DEFAULT_DESTINATION,
@@ -24,6 +26,7 @@ from .cart import (
     places_for,
     problem_text,
     sku_rows,
+    stock_ids_for,
 )
 from .orders import (
     DutiesView,
@@ -39,6 +42,9 @@ from .orders import (
 )
 
 __all__ = [
+    "address_default",
+    "address_of",
+    "addresses_of",
     "COUNT_TTL",
     "DEFAULT_DESTINATION",
     "CartOwner",
@@ -67,4 +73,5 @@ __all__ = [
     "places_for",
     "problem_text",
     "sku_rows",
+    "stock_ids_for",
 ]

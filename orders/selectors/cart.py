@@ -346,3 +346,12 @@ def cart_view(cart: Cart | None, destination: str) -> CartView:
             )
         )
     return view
+
+
+def stock_ids_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The stock row of each ``(SKU id, warehouse id)`` (one query): what checkout reserves."""
+    pairs = set(pairs)
+    rows = Stock.objects.filter(
+        sku_id__in={sku for sku, _w in pairs}, warehouse_id__in={w for _s, w in pairs}
+    ).values_list("sku_id", "warehouse_id", "pk")
+    return {(sku, warehouse): pk for sku, warehouse, pk in rows if (sku, warehouse) in pairs}

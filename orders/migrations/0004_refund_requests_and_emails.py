@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_order_records'),
+        ('orders', '0003_saved_addresses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
