@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
     path("checkout/", include("orders.checkout_urls")),
+    path("account/orders/", include("orders.account_urls")),
+    path("seller/orders/", include("orders.seller_urls")),
     path("", include("catalog.urls")),
 )
 

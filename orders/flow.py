@@ -16,6 +16,7 @@ moves' causes (receipts); logistics adds packing, shipping and delivery's.
 
 from __future__ import annotations
 
+from marketplace.clearance import ClearanceMode
 from marketplace.transitions import Transition, Workflow
 
 from .models import Order
@@ -49,3 +50,22 @@ ORDER_FLOW = Workflow(
         "refund": Transition(sources={S.SHIPPED, S.DELIVERED, S.COMPLETED}, target=S.REFUNDED),
     },
 )
+
+
+# The merchant accepts a paid order that is not packed yet (waiting for customs or through).
+ACCEPTABLE = frozenset({S.PAID, S.DECLARED, S.CLEARED})
+# Until the merchant packs it the shopper cancels the order (a cancellation refunds what was
+# paid); from then on they ask for a refund, which the merchant or an operator decides.
+SHOPPER_CANCELLABLE = frozenset(
+    {S.AWAITING_PAYMENT, S.PAID, S.DECLARED, S.CLEARED, S.CUSTOMS_REJECTED}
+)
+REFUND_REQUESTABLE = frozenset({S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED})
+
+
+def pack_refusal(order: Order) -> str | None:
+    """Why ``order`` may not be packed yet although the table allows ``pack`` (a rule code),
+    or None: bonded (1210) goods leave the bonded zone only once customs cleared them; the
+    table's ``paid → pack`` is for orders nobody declares."""
+    if order.clearance_mode == ClearanceMode.BONDED and order.status != S.CLEARED:
+        return "not_cleared"
+    return None

@@ -409,3 +409,92 @@ class SavedAddress(models.Model):
 
 # The keys of an address (checkout, saved addresses), in the order a form shows them.
 ADDRESS_FIELDS = ("name", "phone", "country", "province", "city", "district", "lines", "postcode")
+
+
+class RefundRequest(models.Model):
+    """A shopper asking for their money back on a paid order (all of what is left, or an
+    amount), with why. The merchant (or an operator) decides: approving refunds through
+    ``orders.services.order_refund``, declining gives the shopper the reason. One open
+    request per order at a time (docs/ORDERS.md, "Refund requests")."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the seller")
+        APPROVED = "approved", _("Refunded")
+        DECLINED = "declined", _("Declined")
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="refund_requests", verbose_name=_("order")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    # None: everything not refunded yet; else an amount in the order's (checkout) currency.
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS, null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund request")
+        verbose_name_plural = _("refund requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="open"),
+                name="orders_one_open_refund_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="orders_refund_request_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.status}"
+
+
+class OrderEmail(models.Model):
+    """An email the shopper was sent about an order (paid, cancelled, refunded): written by
+    the outbox handler in the transaction that sends, so a repeated delivery mails nothing
+    (``reference`` tells the refunds of one order apart)."""
+
+    class Kind(models.TextChoices):
+        PAID = "paid", _("Payment received")
+        CANCELLED = "cancelled", _("Order cancelled")
+        REFUNDED = "refunded", _("Refund")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    to = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=10)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order email")
+        verbose_name_plural = _("order emails")
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind", "reference"], name="orders_one_email_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind}"

@@ -36,7 +36,14 @@ from tests.factories import (
 
 ROOT = Path(__file__).resolve().parents[1]
 ENFORCERS = {"require_capability", "_may_edit", "_acting_as_operator"}
-DOOR_FILES = ("views.py", "apply_views.py", "admin.py", "api.py")
+DOOR_FILES = (
+    "views.py",
+    "apply_views.py",
+    "seller_views.py",
+    "account_views.py",
+    "admin.py",
+    "api.py",
+)
 DOOR_DIRS = ("views", "api", "admin")
 
 

@@ -3,7 +3,9 @@
 - ``cart``: add, change, remove, merge at log-in;
 - ``addresses``: the check of a delivery address, the account's saved addresses;
 - ``checkout``: placing a checkout (orders, frozen figures, reservations);
-- ``expiry``: releasing what an unpaid checkout held once its reservation runs out.
+- ``expiry``: releasing what an unpaid checkout held once its reservation runs out;
+- ``fulfilment``: what the merchant does with a paid order (accept, mark packed, notes) and
+  the shopper's refund requests the merchant or an operator decides.
 """
 
 from .addresses import address_clean, address_delete, address_save
@@ -18,6 +20,13 @@ from .cart import (
 )
 from .checkout import checkout_currency, checkout_place, is_china_import
 from .expiry import checkouts_expire
+from .fulfilment import (
+    order_accept,
+    order_note_set,
+    order_pack,
+    refund_request_create,
+    refund_request_decline,
+)
 
 __all__ = [
     "MAX_QUANTITY",
@@ -34,4 +43,9 @@ __all__ = [
     "checkout_place",
     "checkouts_expire",
     "is_china_import",
+    "order_accept",
+    "order_note_set",
+    "order_pack",
+    "refund_request_create",
+    "refund_request_decline",
 ]
