@@ -18,9 +18,11 @@ from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from merchants.roles import Capability
 
+from .coupons import selectors as coupon_selectors
+from .coupons.services import coupon_claim, coupon_create
 from .flash import selectors
 from .flash.services import flash_admit, flash_sale_cancel, flash_sale_schedule
-from .forms import FlashItemFormSet, FlashSaleForm, FlashTakeForm
+from .forms import CouponForm, FlashItemFormSet, FlashSaleForm, FlashTakeForm
 from .models import FlashSale, FlashSaleItem
 
 # ---------------------------------------------------------------------------- storefront
@@ -162,3 +164,69 @@ class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
         else:
             messages.success(request, gettext("Flash sale cancelled."))
         return redirect("seller_flash:detail", pk=sale.pk)
+
+
+# ---------------------------------------------------------------------------- coupons
+
+
+def coupon_centre(request):
+    """领券中心: coupons to claim, and the shopper's own."""
+    return render(
+        request,
+        "marketing/coupons.html",
+        {
+            "coupons": coupon_selectors.coupon_centre(),
+            "mine": coupon_selectors.shopper_coupons(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def coupon_take(request, pk: int):
+    coupon = get_object_or_404(coupon_selectors.coupon_centre(), pk=pk)
+    try:
+        coupon_claim(coupon=coupon, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, gettext("Coupon claimed: it applies at checkout."))
+    return redirect("coupons:centre")
+
+
+class SellerCouponListView(SellerPortalMixin, TemplateView):
+    template_name = "seller/marketing/coupons.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["coupons"] = coupon_selectors.merchant_coupons(self.merchant)
+        return context
+
+
+class SellerCouponCreateView(SellerPortalMixin, FormView):
+    template_name = "seller/marketing/coupon_form.html"
+    form_class = CouponForm
+    capability = Capability.MANAGE_CATALOG
+
+    def form_valid(self, form):
+        try:
+            coupon = coupon_create(
+                merchant=self.merchant, by=self.request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {"title": "title_zh_hans"})
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Coupon created."))
+        return redirect("seller_coupons:detail", pk=coupon.pk)
+
+
+class SellerCouponDetailView(SellerPortalMixin, TemplateView):
+    template_name = "seller/marketing/coupon.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["coupon"] = get_object_or_404(
+            coupon_selectors.merchant_coupons(self.merchant), pk=self.kwargs["pk"]
+        )
+        return context
