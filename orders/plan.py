@@ -10,6 +10,7 @@ warehouse); duties come from the cached rate book.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -89,6 +90,12 @@ class Duties:
         return quote_view(self.result, language=language, order_date=timezone.localdate())
 
 
+def group_key(group: Group) -> str:
+    """A group's stable name within a cart: ``"<merchant id>-<mode>-<warehouse id>"``, what
+    a checkout's shipping choices are keyed by (``orders.services.checkout_place``)."""
+    return f"{group.merchant_id}-{group.mode}-{group.warehouse_id}"
+
+
 @dataclass
 class GroupLine:
     view: LineView
@@ -111,6 +118,12 @@ class GroupView:
     shipping: ShippingQuote
     duties: Duties
     currency: str
+    choice: str = ""  # the shipping method code the shopper chose ("" = none yet)
+    rates: Mapping[str, Decimal] | None = None  # the FX rates the group is priced with
+
+    @property
+    def key(self) -> str:
+        return group_key(self.group)
 
     @property
     def mode(self) -> ClearanceMode:
@@ -130,11 +143,20 @@ class GroupView:
     def cheapest(self):
         return self.shipping.options[0] if self.shipping.options else None
 
+    @property
+    def chosen(self):
+        """The option the shopper chose, else the cheapest; None when the choice names no
+        option of this group (or there is none)."""
+        if not self.choice:
+            return self.cheapest
+        return next((o for o in self.shipping.options if o.method_code == self.choice), None)
+
     def _shown(self, amount: Decimal) -> Money:
         """An amount of the regime's currency in the shopper's (as it is without a rate)."""
         money = Money(amount, self.duties.result.currency)
         try:
-            return convert(money, self.currency, rates_for_display(), base=settings.BASE_CURRENCY)
+            rates = self.rates if self.rates is not None else rates_for_display()
+            return convert(money, self.currency, rates, base=settings.BASE_CURRENCY)
         except MoneyError:
             return money
 
@@ -168,11 +190,23 @@ class PlanView:
 
 
 def cart_plan(
-    view: CartView, *, currency: str, province: str = "", ship_on: date | None = None
+    view: CartView,
+    *,
+    currency: str,
+    province: str = "",
+    ship_on: date | None = None,
+    choices: Mapping[str, str] | None = None,
+    fx_rates: Mapping[str, Decimal] | None = None,
+    id_number: str | None = None,
 ) -> PlanView:
     """Allocate the lines that can be checked out, group them, and price each group's
     shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
-    places a Chinese address for the carriers that price by province."""
+    places a Chinese address for the carriers that price by province.
+
+    Checkout passes what it freezes: ``choices`` (group key -> shipping method code; a group
+    without one is quoted with its cheapest option, and its duties with that freight),
+    ``fx_rates`` (default: the display rates) and the payer's ``id_number`` (so the duty
+    engine checks the buyer's yearly limit)."""
     result = PlanView(cart=view)
     lines = {line.id: line for line in view.lines if line.can_check_out}
     if not lines:
@@ -183,7 +217,8 @@ def cart_plan(
         places,
         view.destination,
     )
-    rates = rates_for_display()
+    rates = dict(fx_rates) if fx_rates is not None else rates_for_display()
+    choices = choices or {}
     base = settings.BASE_CURRENCY
     thresholds = free_shipping_thresholds({g.merchant_id for g in split.groups})
     ship_on = ship_on or timezone.localdate()
@@ -215,32 +250,39 @@ def cart_plan(
             fx_rates=rates,
             ship_on=ship_on,
         )
-        result.groups.append(
-            GroupView(
-                group=group,
-                merchant=members[0].view.merchant,
-                place=places[group.warehouse_id],
-                lines=members,
-                goods=goods,
-                shipping=quote,
-                duties=_duties(group, members, quote, view.destination, language),
-                currency=currency,
-            )
+        shown = GroupView(
+            group=group,
+            merchant=members[0].view.merchant,
+            place=places[group.warehouse_id],
+            lines=members,
+            goods=goods,
+            shipping=quote,
+            duties=Duties(),
+            currency=currency,
+            choice=choices.get(group_key(group), ""),
+            rates=rates if fx_rates is not None else None,
         )
+        shown.duties = _duties(
+            group, members, shown.chosen or shown.cheapest, view.destination, language, id_number
+        )
+        result.groups.append(shown)
     return result
 
 
-def _duties(group: Group, members, quote: ShippingQuote, destination: str, language) -> Duties:
-    """The engine's quote for the group, freight = its cheapest shipping option."""
-    cheapest = quote.options[0] if quote.options else None
+def _duties(
+    group: Group, members, option, destination: str, language, id_number: str | None = None
+) -> Duties:
+    """The engine's quote for the group, freight = the shipping ``option`` (the chosen one,
+    else the cheapest)."""
     try:
         return Duties(
             duty_quote(
                 destination=destination,
                 mode=str(group.mode),
                 lines=[engine_line(m.view, m.quantity) for m in members],
-                currency=cheapest.price.currency if cheapest else None,
-                freight=cheapest.price.amount if cheapest else Decimal(0),
+                currency=option.price.currency if option else None,
+                freight=option.price.amount if option else Decimal(0),
+                id_number=id_number or None,
             )
         )
     except EngineError as exc:
