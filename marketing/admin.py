@@ -13,7 +13,15 @@ from marketplace.forms import form_add_service_errors
 from .coupons.services import coupon_check, coupon_create
 from .flash.selectors import flash_counters, flash_held_units_by_item
 from .flash.services import flash_sale_cancel
-from .models import Coupon, CouponClaim, FlashAdmission, FlashSale, FlashSaleItem
+from .models import (
+    Coupon,
+    CouponClaim,
+    Distributor,
+    FlashAdmission,
+    FlashSale,
+    FlashSaleItem,
+    Referral,
+)
 
 
 class FlashSaleItemInline(admin.TabularInline):
@@ -208,6 +216,50 @@ class CouponClaimAdmin(admin.ModelAdmin):
     search_fields = ("checkout_number", "user__email", "coupon__code")
     list_select_related = ("coupon", "user")
     readonly_fields = ("coupon", "user", "status", "checkout_number", "claimed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Distributor)
+class DistributorAdmin(admin.ModelAdmin):
+    list_display = ("code", "user", "is_active", "created_at")
+    search_fields = ("code", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "code", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = (
+        "checkout_number",
+        "distributor",
+        "buyer",
+        "paid",
+        "commission",
+        "currency",
+        "status",
+    )
+    list_filter = ("status",)
+    search_fields = ("checkout_number", "distributor__code", "buyer__email")
+    list_select_related = ("distributor", "buyer")
+    readonly_fields = (
+        "distributor",
+        "buyer",
+        "checkout_number",
+        "paid",
+        "commission",
+        "currency",
+        "status",
+        "clicked_at",
+        "created_at",
+    )
 
     def has_add_permission(self, request):
         return False

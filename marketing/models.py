@@ -10,6 +10,7 @@ from them (``marketing.flash.services.flash_gates_reconcile``).
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -335,3 +336,87 @@ class CouponClaimEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("claimed coupon event")
         verbose_name_plural = _("claimed coupon events")
+
+
+# ---------------------------------------------------------------------------- distribution
+
+
+def new_distributor_code() -> str:
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Distributor(models.Model):
+    """A shopper who signed up to share (分销员): their links carry ``code``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="distributor",
+        verbose_name=_("shopper"),
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_distributor_code)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distributor")
+        verbose_name_plural = _("distributors")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ShareClick(models.Model):
+    """Someone opened a distributor's link (``user`` once known: signed in, or at log-in)."""
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="clicks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(_("opened"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("share click")
+        verbose_name_plural = _("share clicks")
+        indexes = [models.Index(fields=["user", "created_at"], name="share_click_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.distributor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Referral(models.Model):
+    """A checkout attributed to a distributor (last click inside the window): commission on
+    what the buyer paid for the goods (after promotions, without duties and shipping),
+    ``pending`` until the orders complete, then ``confirmed``; ``reversed`` on refunds."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REVERSED = "reversed", _("Reversed")
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="referrals")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buyer"),
+    )
+    checkout_number = models.CharField(_("checkout"), max_length=20, unique=True)
+    paid = models.DecimalField(_("paid for goods"), max_digits=14, decimal_places=2)
+    commission = models.DecimalField(_("commission"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    clicked_at = models.DateTimeField(_("link opened"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.distributor} · {self.checkout_number}"

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
     path("coupons/", include("marketing.coupon_urls")),
+    path("", include("marketing.distribution_urls")),
     path("", include("catalog.urls")),
 )
 

@@ -13,3 +13,7 @@ FLASH_ADMISSION_MINUTES = env_int("FLASH_ADMISSION_MINUTES", 10)
 # A coupon for "new shoppers" is for accounts younger than this many days (marketing sits
 # below orders, so it judges by the account, not by past orders).
 COUPON_NEW_SHOPPER_DAYS = env_int("COUPON_NEW_SHOPPER_DAYS", 30)
+# Distribution: a purchase is attributed to the last distributor link the shopper opened
+# within this many days; commission is this percentage of what the buyer paid for the goods.
+DISTRIBUTION_ATTRIBUTION_DAYS = env_int("DISTRIBUTION_ATTRIBUTION_DAYS", 7)
+DISTRIBUTION_COMMISSION_PERCENT = env_str("DISTRIBUTION_COMMISSION_PERCENT", "5")

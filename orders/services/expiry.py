@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 
 from catalog.services.stock import StockLine, stock_release
 from marketing.coupons.services import coupons_release
+from marketing.distribution.services import referral_reverse
 from marketing.flash.services import flash_admissions_release
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
@@ -49,6 +50,7 @@ def _expire_one(checkout_id: int, now) -> bool:
         # the gate, claimed coupons to their shopper (docs/MARKETING.md).
         flash_admissions_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
         coupons_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
+        referral_reverse(checkout_number=checkout.number)
         order_ids = list(Order.objects.filter(checkout=checkout).values_list("pk", flat=True))
         orders = lock_orders(order_ids)
         for order in orders.values():

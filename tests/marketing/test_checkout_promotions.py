@@ -16,16 +16,11 @@ from marketing.flash.services import flash_admit, flash_sale_schedule
 from marketing.models import CouponClaim, FlashAdmission
 from orders.services import checkouts_expire
 from tests.factories import OperatorFactory
+from tests.marketing.conftest import spend_and_save_299_30
 from tests.orders.checkout_helpers import place, shopper_with
-from tests.orders.conftest import make_world
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def window():
@@ -40,15 +35,7 @@ def baseline(world, qty=2):
 
 def test_spend_and_save_lowers_the_price_and_the_duties(world):
     plain = baseline(world)
-    coupon_create(
-        merchant=None,
-        by=OperatorFactory(),
-        title="满299减30",
-        automatic=True,
-        kind="tiers",
-        tiers=[["299", "30"]],
-        **window(),
-    )
+    spend_and_save_299_30()
     user, cart = shopper_with((world.honey, 2))
 
     order = place(user, cart).orders.get()
