@@ -2,13 +2,26 @@
 live counters and cancel a sale (through ``flash_sale_cancel``); merchants schedule theirs
 in the seller portal. Admissions are read-only: they move only through the services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
+from marketplace.forms import form_add_service_errors
+
+from .coupons.services import coupon_check, coupon_create
 from .flash.selectors import flash_counters, flash_held_units_by_item
 from .flash.services import flash_sale_cancel
-from .models import FlashAdmission, FlashSale, FlashSaleItem
+from .models import (
+    Coupon,
+    CouponClaim,
+    Distributor,
+    FlashAdmission,
+    FlashSale,
+    FlashSaleItem,
+    Referral,
+)
 
 
 class FlashSaleItemInline(admin.TabularInline):
@@ -83,6 +96,168 @@ class FlashAdmissionAdmin(admin.ModelAdmin):
         "status",
         "expires_at",
         "checkout_number",
+        "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CouponAdminForm(forms.ModelForm):
+    """The back office's coupon form: the rules are ``coupon_check``'s, shown on the fields."""
+
+    class Meta:
+        model = Coupon
+        fields = (
+            "merchant",
+            "title_zh_hans",
+            "title_en",
+            "code",
+            "automatic",
+            "kind",
+            "amount",
+            "percent",
+            "cap",
+            "tiers",
+            "threshold",
+            "currency",
+            "scope",
+            "scope_ids",
+            "starts_at",
+            "ends_at",
+            "issue_limit",
+            "per_shopper_limit",
+            "audience",
+            "allowed_users",
+            "stackable",
+            "cuts_price",
+            "platform_percent",
+            "is_active",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not self.errors:
+            fields = {k: v for k, v in data.items() if k not in ("merchant", "allowed_users")}
+            try:
+                coupon_check(merchant=data.get("merchant"), by=self.request_user, **fields)
+            except ValidationError as exc:
+                form_add_service_errors(self, exc, {})
+        return data
+
+
+@admin.register(Coupon)
+class CouponAdmin(TranslationAdmin):
+    """Operators create platform coupons (no merchant) and coupons for a merchant, with the
+    platform's share of the cost; existing coupons are paused with ``is_active``."""
+
+    form = CouponAdminForm
+    list_display = (
+        "title",
+        "merchant",
+        "kind",
+        "automatic",
+        "code",
+        "starts_at",
+        "ends_at",
+        "issued",
+        "issue_limit",
+        "is_active",
+    )
+    list_filter = ("kind", "automatic", "is_active", "audience")
+    search_fields = ("title_en", "title_zh_hans", "code")
+    list_select_related = ("merchant",)
+    autocomplete_fields = ["merchant"]
+    filter_horizontal = ("allowed_users",)
+    readonly_fields = ("issued",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # what shoppers claimed stays as it was claimed
+        return [f.name for f in Coupon._meta.fields if f.name not in ("is_active", "ends_at")]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["is_active", "ends_at"])
+            return
+        fields = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("merchant", "allowed_users")
+        }
+        created = coupon_create(
+            merchant=form.cleaned_data.get("merchant"), by=request.user, **fields
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            obj = form.instance
+            obj.allowed_users.set(form.cleaned_data.get("allowed_users") or [])
+        else:
+            super().save_related(request, form, formsets, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouponClaim)
+class CouponClaimAdmin(admin.ModelAdmin):
+    list_display = ("id", "coupon", "user", "status", "checkout_number", "claimed_at")
+    list_filter = ("status",)
+    search_fields = ("checkout_number", "user__email", "coupon__code")
+    list_select_related = ("coupon", "user")
+    readonly_fields = ("coupon", "user", "status", "checkout_number", "claimed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Distributor)
+class DistributorAdmin(admin.ModelAdmin):
+    list_display = ("code", "user", "is_active", "created_at")
+    search_fields = ("code", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "code", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = (
+        "checkout_number",
+        "distributor",
+        "buyer",
+        "paid",
+        "commission",
+        "currency",
+        "status",
+    )
+    list_filter = ("status",)
+    search_fields = ("checkout_number", "distributor__code", "buyer__email")
+    list_select_related = ("distributor", "buyer")
+    readonly_fields = (
+        "distributor",
+        "buyer",
+        "checkout_number",
+        "paid",
+        "commission",
+        "currency",
+        "status",
+        "clicked_at",
         "created_at",
     )
 

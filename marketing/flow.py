@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from marketplace.transitions import Transition, Workflow
 
-from .models import FlashAdmission, FlashSale
+from .models import CouponClaim, FlashAdmission, FlashSale
 
 A = FlashAdmission.Status
 
@@ -31,5 +31,15 @@ ADMISSION_FLOW = Workflow(
         "expire": Transition(sources={A.ADMITTED}, target=A.EXPIRED),
         "cancel": Transition(sources={A.ADMITTED}, target=A.CANCELLED),
         "give_back": Transition(sources={A.USED}, target=A.RETURNED),
+    },
+)
+
+C = CouponClaim.Status
+
+COUPON_CLAIM_FLOW = Workflow(
+    field="status",
+    transitions={
+        "use": Transition(sources={C.AVAILABLE}, target=C.USED),
+        "give_back": Transition(sources={C.USED}, target=C.AVAILABLE),
     },
 )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU
 
+from .models import Coupon
+
 
 class FlashSaleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
@@ -41,3 +43,61 @@ FlashItemFormSet = forms.formset_factory(FlashItemForm, extra=3, min_num=1, vali
 
 class FlashTakeForm(forms.Form):
     quantity = forms.IntegerField(label=_("Units"), min_value=1, initial=1)
+
+
+class CouponForm(forms.Form):
+    """A merchant's coupon or spend-and-save promotion (``coupon_create`` checks the rules)."""
+
+    title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=120)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=120, required=False)
+    automatic = forms.BooleanField(
+        label=_("Spend and save: applies automatically, no claim needed"), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Coupon.Kind.choices)
+    amount = forms.DecimalField(label=_("Amount off"), required=False, min_value=0)
+    percent = forms.DecimalField(label=_("Percent off"), required=False, min_value=0, max_value=100)
+    cap = forms.DecimalField(label=_("At most off"), required=False, min_value=0)
+    tiers = forms.CharField(
+        label=_("Tiers"),
+        required=False,
+        help_text=_("One per line: spend, off (e.g. 299, 30)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    threshold = forms.DecimalField(label=_("Minimum spend"), required=False, min_value=0)
+    code = forms.CharField(label=_("Code"), max_length=32, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Valid from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Valid until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    issue_limit = forms.IntegerField(label=_("Coupons to issue"), required=False, min_value=1)
+    per_shopper_limit = forms.IntegerField(label=_("Per shopper"), min_value=1, initial=1)
+    audience = forms.ChoiceField(
+        label=_("Who may use it"),
+        choices=[c for c in Coupon.Audience.choices if c[0] != Coupon.Audience.LIST],
+    )
+    stackable = forms.BooleanField(
+        label=_("Combines with other promotions"), required=False, initial=True
+    )
+
+    def clean_tiers(self):
+        rows = []
+        for n, row in enumerate((self.cleaned_data.get("tiers") or "").splitlines(), start=1):
+            if not row.strip():
+                continue
+            parts = [p.strip() for p in row.replace("，", ",").split(",")]
+            if len(parts) != 2:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write spend, off."), code="tiers_format", params={"n": n}
+                )
+            rows.append(parts)
+        return rows
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["scope"] = Coupon.ScopeKind.MERCHANT
+        return {k: v for k, v in data.items() if v not in (None, "")} | {
+            "stackable": data["stackable"],
+            "automatic": data["automatic"],
+        }

@@ -10,6 +10,7 @@ from them (``marketing.flash.services.flash_gates_reconcile``).
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.tenancy import MerchantOwned
+from marketplace.tenancy import MerchantOwned, MerchantScopedQuerySet
 from marketplace.transitions import TransitionEvent
 
 
@@ -180,3 +181,242 @@ class FlashAdmissionEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("flash-sale admission event")
         verbose_name_plural = _("flash-sale admission events")
+
+
+# ---------------------------------------------------------------------------- coupons
+
+
+class Coupon(models.Model):
+    """A coupon campaign (优惠券) or, with ``automatic``, a spend-and-save promotion (满减)
+    applied without a claim. ``merchant`` empty: the platform's. Priced by
+    ``marketing.pricing`` (``marketing.coupons.services.checkout_promotions`` builds it)."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("Amount off")
+        PERCENT = "percent", _("Percentage off")
+        TIERS = "tiers", _("Spend and save tiers")
+        FREE_SHIPPING = "free_shipping", _("Free shipping")
+
+    class ScopeKind(models.TextChoices):
+        PLATFORM = "platform", _("Everything")
+        MERCHANT = "merchant", _("The merchant's products")
+        CATEGORY = "category", _("Categories")
+        BRAND = "brand", _("Brands")
+        PRODUCT = "product", _("Products")
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        NEW = "new", _("New shoppers")
+        LIST = "list", _("Listed shoppers")
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merchant"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        help_text=_("Shoppers may type it at checkout; empty: claimed from the coupon centre."),
+    )
+    automatic = models.BooleanField(
+        _("applied automatically"),
+        default=False,
+        help_text=_("A spend-and-save promotion: applies to every order that qualifies."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount off"), max_digits=14, decimal_places=2, default=0)
+    percent = models.DecimalField(_("percent off"), max_digits=5, decimal_places=2, default=0)
+    cap = models.DecimalField(
+        _("at most off"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tiers = models.JSONField(
+        _("tiers"), default=list, blank=True, help_text=_('[["299", "30"], ["599", "80"]]')
+    )
+    threshold = models.DecimalField(_("minimum spend"), max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    scope = models.CharField(
+        _("applies to"), max_length=20, choices=ScopeKind.choices, default=ScopeKind.PLATFORM
+    )
+    scope_ids = models.JSONField(_("scope ids"), default=list, blank=True)
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
+    issue_limit = models.PositiveIntegerField(
+        _("coupons to issue"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    per_shopper_limit = models.PositiveIntegerField(_("per shopper"), default=1)
+    audience = models.CharField(
+        _("who may use it"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    allowed_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("listed shoppers")
+    )
+    stackable = models.BooleanField(_("combines with other promotions"), default=True)
+    cuts_price = models.BooleanField(
+        _("real price cut"),
+        default=True,
+        help_text=_("Off: a voucher, a non-cash deduction that does not lower the taxable price."),
+    )
+    platform_percent = models.PositiveSmallIntegerField(
+        _("platform bears (%)"), default=0, help_text=_("The merchant bears the rest.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MerchantScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="coupon_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(issue_limit__isnull=True) | Q(issued__lte=models.F("issue_limit")),
+                name="coupon_issued_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_percent__lte=100), name="coupon_platform_percent"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="coupon_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_valid_at(self, now) -> bool:
+        return self.is_active and self.starts_at <= now < self.ends_at
+
+
+class CouponClaim(models.Model):
+    """A coupon issued to a shopper (领取): ``available`` until a checkout uses it (``used``,
+    with the checkout's number) or it lapses with its coupon; a used claim whose checkout
+    ends unpaid or whose order is cancelled before payment is ``available`` again."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        USED = "used", _("Used")
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shopper"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE
+    )
+    checkout_number = models.CharField(_("checkout"), max_length=20, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("claimed coupon")
+        verbose_name_plural = _("claimed coupons")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["user", "status"], name="coupon_claim_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} · {self.user_id}"
+
+
+class CouponClaimEvent(TransitionEvent):
+    subject = models.ForeignKey(CouponClaim, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("claimed coupon event")
+        verbose_name_plural = _("claimed coupon events")
+
+
+# ---------------------------------------------------------------------------- distribution
+
+
+def new_distributor_code() -> str:
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Distributor(models.Model):
+    """A shopper who signed up to share (分销员): their links carry ``code``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="distributor",
+        verbose_name=_("shopper"),
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_distributor_code)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distributor")
+        verbose_name_plural = _("distributors")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ShareClick(models.Model):
+    """Someone opened a distributor's link (``user`` once known: signed in, or at log-in)."""
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="clicks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(_("opened"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("share click")
+        verbose_name_plural = _("share clicks")
+        indexes = [models.Index(fields=["user", "created_at"], name="share_click_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.distributor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Referral(models.Model):
+    """A checkout attributed to a distributor (last click inside the window): commission on
+    what the buyer paid for the goods (after promotions, without duties and shipping),
+    ``pending`` until the orders complete, then ``confirmed``; ``reversed`` on refunds."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REVERSED = "reversed", _("Reversed")
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="referrals")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buyer"),
+    )
+    checkout_number = models.CharField(_("checkout"), max_length=20, unique=True)
+    paid = models.DecimalField(_("paid for goods"), max_digits=14, decimal_places=2)
+    commission = models.DecimalField(_("commission"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    clicked_at = models.DateTimeField(_("link opened"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.distributor} · {self.checkout_number}"

@@ -4,12 +4,17 @@ in ``marketing.flash.services`` decide."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
@@ -18,10 +23,14 @@ from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from merchants.roles import Capability
 
+from .coupons import selectors as coupon_selectors
+from .coupons.services import coupon_claim, coupon_create
+from .distribution import selectors as distribution_selectors
+from .distribution.services import SESSION_KEY, distributor_signup, share_click_record
 from .flash import selectors
 from .flash.services import flash_admit, flash_sale_cancel, flash_sale_schedule
-from .forms import FlashItemFormSet, FlashSaleForm, FlashTakeForm
-from .models import FlashSale, FlashSaleItem
+from .forms import CouponForm, FlashItemFormSet, FlashSaleForm, FlashTakeForm
+from .models import Distributor, FlashSale, FlashSaleItem
 
 # ---------------------------------------------------------------------------- storefront
 
@@ -162,3 +171,125 @@ class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
         else:
             messages.success(request, gettext("Flash sale cancelled."))
         return redirect("seller_flash:detail", pk=sale.pk)
+
+
+# ---------------------------------------------------------------------------- coupons
+
+
+def coupon_centre(request):
+    """领券中心: coupons to claim, and the shopper's own."""
+    return render(
+        request,
+        "marketing/coupons.html",
+        {
+            "coupons": coupon_selectors.coupon_centre(),
+            "mine": coupon_selectors.shopper_coupons(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def coupon_take(request, pk: int):
+    coupon = get_object_or_404(coupon_selectors.coupon_centre(), pk=pk)
+    try:
+        coupon_claim(coupon=coupon, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, gettext("Coupon claimed: it applies at checkout."))
+    return redirect("coupons:centre")
+
+
+class SellerCouponListView(SellerPortalMixin, TemplateView):
+    template_name = "seller/marketing/coupons.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["coupons"] = coupon_selectors.merchant_coupons(self.merchant)
+        return context
+
+
+class SellerCouponCreateView(SellerPortalMixin, FormView):
+    template_name = "seller/marketing/coupon_form.html"
+    form_class = CouponForm
+    capability = Capability.MANAGE_CATALOG
+
+    def form_valid(self, form):
+        try:
+            coupon = coupon_create(
+                merchant=self.merchant, by=self.request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {"title": "title_zh_hans"})
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Coupon created."))
+        return redirect("seller_coupons:detail", pk=coupon.pk)
+
+
+class SellerCouponDetailView(SellerPortalMixin, TemplateView):
+    template_name = "seller/marketing/coupon.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["coupon"] = get_object_or_404(
+            coupon_selectors.merchant_coupons(self.merchant), pk=self.kwargs["pk"]
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------- distribution
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next") or ""
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("storefront:home")
+    return target
+
+
+def _share_url(code: str, target: str) -> str:
+    return f"{settings.SITE_URL}{reverse('distribution:share', args=[code])}?{urlencode({'next': target})}"
+
+
+@require_GET
+def share(request, code: str):
+    """A distributor's share link: records the click (the last one counts) and goes on."""
+    target = _safe_next(request)
+    click = share_click_record(code=code, user=request.user, path=target)
+    if click is not None and not request.user.is_authenticated:
+        request.session[SESSION_KEY] = click.pk  # bound to the account at log-in
+    return HttpResponseRedirect(target)
+
+
+@require_GET
+def share_qr(request, code: str):
+    """The QR code of a share link (SVG; ``?format=png`` for print)."""
+    distributor = get_object_or_404(Distributor, code=code, is_active=True)
+    url = _share_url(distributor.code, _safe_next(request))
+    if request.GET.get("format") == "png":
+        return HttpResponse(distribution_selectors.qr_png(url), content_type="image/png")
+    return HttpResponse(distribution_selectors.qr_svg(url), content_type="image/svg+xml")
+
+
+@login_required
+def distribution_dashboard(request):
+    """One-click sign-up, the shopper's share link and QR code, and their figures."""
+    if request.method == "POST":
+        distributor_signup(user=request.user)
+        messages.success(request, gettext("You are a distributor: share your link."))
+        return redirect("distribution:dashboard")
+    distributor = Distributor.objects.filter(user=request.user).first()
+    context = {"distributor": distributor}
+    if distributor is not None:
+        home = reverse("storefront:home")
+        context.update(
+            figures=distribution_selectors.distributor_dashboard(distributor),
+            share_url=_share_url(distributor.code, home),
+            qr_url=f"{reverse('distribution:qr', args=[distributor.code])}?{urlencode({'next': home})}",
+            referrals=distributor.referrals.all()[:20],
+        )
+    return render(request, "marketing/distribution.html", context)

@@ -30,12 +30,15 @@ urlpatterns += i18n_patterns(
     path("seller/stock/", include("catalog.stock_urls")),
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("seller/marketing/flash/", include("marketing.seller_urls")),
+    path("seller/marketing/coupons/", include("marketing.seller_coupon_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
     path("checkout/", include("orders.checkout_urls")),
     path("account/orders/", include("orders.account_urls")),
     path("seller/orders/", include("orders.seller_urls")),
+    path("coupons/", include("marketing.coupon_urls")),
+    path("", include("marketing.distribution_urls")),
     path("", include("catalog.urls")),
 )
 

@@ -10,7 +10,7 @@ warehouse); duties come from the cached rate book.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,8 +42,10 @@ from orders.split import Group, Place, plan
 _ENGINE_FLAGS = {"high_end_cosmetic": "high_end_cosmetic", "high_end_watch": "high_end_watch"}
 
 
-def engine_line(view: LineView, quantity: int) -> LineItem:
-    """The duty engine's line for ``quantity`` units of a cart line, at the line's price."""
+def engine_line(view: LineView, quantity: int, discount: Decimal = Decimal(0)) -> LineItem:
+    """The duty engine's line for ``quantity`` units of a cart line, at the line's price less
+    ``discount`` (the line's real price cuts, listing currency: they lower the dutiable
+    value; non-cash deductions do not and go to the quote's ``non_cash_deductions``)."""
     sku = view.sku
     flags = set()
     if sku.excise_category:
@@ -54,6 +56,7 @@ def engine_line(view: LineView, quantity: int) -> LineItem:
         quantity=quantity,
         unit_price=view.unit_price,
         currency=view.currency,
+        discount=discount,
         postal_category=sku.postal_tax_category,
         attributes=frozenset(flags),
         has_product_record=sku.product_record_status == "recorded",
@@ -96,10 +99,24 @@ def group_key(group: Group) -> str:
     return f"{group.merchant_id}-{group.mode}-{group.warehouse_id}"
 
 
+@dataclass(frozen=True)
+class LineDiscount:
+    """What promotions take off one group line (listing currency, the whole line): real
+    price cuts and non-cash deductions (points, vouchers), from ``marketing.pricing``."""
+
+    price_cut: Decimal = Decimal(0)
+    non_cash: Decimal = Decimal(0)
+
+    @property
+    def total(self) -> Decimal:
+        return self.price_cut + self.non_cash
+
+
 @dataclass
 class GroupLine:
     view: LineView
     quantity: int
+    discount: LineDiscount = field(default_factory=LineDiscount)
 
     @property
     def total(self) -> Decimal:
@@ -256,6 +273,7 @@ def cart_plan(
     choices: Mapping[str, str] | None = None,
     fx_rates: Mapping[str, Decimal] | None = None,
     id_number: str | None = None,
+    promote: Callable[[list[GroupView]], None] | None = None,
 ) -> PlanView:
     """Allocate the lines that can be checked out, group them, and price each group's
     shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
@@ -264,7 +282,9 @@ def cart_plan(
     Checkout passes what it freezes: ``choices`` (group key -> shipping method code; a group
     without one is quoted with its cheapest option, and its duties with that freight),
     ``fx_rates`` (default: the display rates) and the payer's ``id_number`` (so the duty
-    engine checks the buyer's yearly limit)."""
+    engine checks the buyer's yearly limit). ``promote`` (checkout's) sets the promotions'
+    ``GroupLine.discount`` on the groups before their duties are quoted, so the duties and the
+    customs limits are those of the discounted lines."""
     result = PlanView(cart=view)
     lines = {line.id: line for line in view.lines if line.can_check_out}
     if not lines:
@@ -320,26 +340,54 @@ def cart_plan(
             choice=choices.get(group_key(group), ""),
             rates=rates if fx_rates is not None else None,
         )
-        shown.duties = _duties(
-            group, members, shown.chosen or shown.cheapest, view.destination, language, id_number
-        )
         result.groups.append(shown)
+    if promote is not None:
+        promote(result.groups)
+    for shown in result.groups:
+        shown.duties = _duties(
+            shown.group,
+            shown.lines,
+            shown.chosen or shown.cheapest,
+            view.destination,
+            language,
+            id_number,
+            rates,
+        )
     return result
 
 
+def non_cash_in(members, currency: str | None, rates) -> Decimal:
+    """The group lines' non-cash deductions in ``currency`` (the quote's: its freight's)."""
+    total = Decimal(0)
+    for m in members:
+        amount = Money(m.discount.non_cash, m.view.currency)
+        if amount.amount and currency not in (None, m.view.currency):
+            amount = convert(amount, currency, rates, base=settings.BASE_CURRENCY)
+        total += amount.amount
+    return total
+
+
 def _duties(
-    group: Group, members, option, destination: str, language, id_number: str | None = None
+    group: Group,
+    members,
+    option,
+    destination: str,
+    language,
+    id_number: str | None = None,
+    rates=None,
 ) -> Duties:
     """The engine's quote for the group, freight = the shipping ``option`` (the chosen one,
-    else the cheapest)."""
+    else the cheapest), on the lines less their price cuts, with their non-cash deductions."""
+    currency = option.price.currency if option else None
     try:
         return Duties(
             duty_quote(
                 destination=destination,
                 mode=str(group.mode),
-                lines=[engine_line(m.view, m.quantity) for m in members],
-                currency=option.price.currency if option else None,
+                lines=[engine_line(m.view, m.quantity, m.discount.price_cut) for m in members],
+                currency=currency,
                 freight=option.price.amount if option else Decimal(0),
+                non_cash_deductions=non_cash_in(members, currency, rates or {}),
                 id_number=id_number or None,
             )
         )

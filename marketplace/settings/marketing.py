@@ -10,3 +10,10 @@ FLASH_GATE_REDIS_URL = env_str("FLASH_GATE_REDIS_URL") or REDIS_URL
 FLASH_GATE_TIMEOUT_SECONDS = float(env_str("FLASH_GATE_TIMEOUT_SECONDS", "0.5"))
 # An admitted shopper has this long to place their checkout before the units go back.
 FLASH_ADMISSION_MINUTES = env_int("FLASH_ADMISSION_MINUTES", 10)
+# A coupon for "new shoppers" is for accounts younger than this many days (marketing sits
+# below orders, so it judges by the account, not by past orders).
+COUPON_NEW_SHOPPER_DAYS = env_int("COUPON_NEW_SHOPPER_DAYS", 30)
+# Distribution: a purchase is attributed to the last distributor link the shopper opened
+# within this many days; commission is this percentage of what the buyer paid for the goods.
+DISTRIBUTION_ATTRIBUTION_DAYS = env_int("DISTRIBUTION_ATTRIBUTION_DAYS", 7)
+DISTRIBUTION_COMMISSION_PERCENT = env_str("DISTRIBUTION_COMMISSION_PERCENT", "5")

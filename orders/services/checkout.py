@@ -33,16 +33,28 @@ from customs.identity import validate_id_number
 from customs.models import BuyerIdentity
 from customs.selectors import quota_digest
 from customs.services import duty_assessment_compute, duty_assessment_request
+from marketing import pricing
+from marketing.coupons.services import checkout_promotions, coupons_redeem
+from marketing.distribution.services import distribution_attribute
+from marketing.flash.services import flash_admissions_consume
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
 from marketplace.currency import currencies_displayable
-from marketplace.money import Money, convert, round_money
+from marketplace.money import Money, convert, minor_unit, round_money
 from marketplace.rules import field_error
 from marketplace.selectors import fx_rates_current
 from marketplace.services import personal_data_reveal
 from orders.lock_objects import lock_cart
-from orders.models import Allocation, Cart, CartLine, Checkout, Order, OrderLine
-from orders.plan import GroupView, cart_plan, engine_line
+from orders.models import (
+    Allocation,
+    Cart,
+    CartLine,
+    Checkout,
+    Order,
+    OrderLine,
+    new_checkout_number,
+)
+from orders.plan import GroupView, LineDiscount, cart_plan, engine_line, non_cash_in
 from orders.selectors import cart_count_forget, cart_view, stock_ids_for
 
 from .addresses import address_clean
@@ -247,11 +259,13 @@ def checkout_place(
     currency: str,
     language: str,
     idempotency_key: str,
+    coupons: tuple[int, ...] | list[int] = (),
 ) -> Checkout:
     """Place the checkout of ``user``'s ``cart`` (see the module docstring and
     docs/ORDERS.md). Returns the checkout, or the one already placed with this
     ``idempotency_key``; refusals are ``ValidationError`` with a code per rule and change
-    nothing."""
+    nothing. ``coupons``: ids of the shopper's claimed coupons to use (docs/MARKETING.md);
+    flash-sale admissions and spend-and-save promotions apply by themselves."""
     key = _check_key(idempotency_key)
     existing = Checkout.objects.filter(user=user, idempotency_key=key).first()
     if existing is not None:
@@ -291,6 +305,8 @@ def checkout_place(
     if problems:
         raise ValidationError({"lines": problems})
     province = address["province"] if destination == CHINA else ""
+    number = new_checkout_number()
+    promotions = _Promotions(user=user, claim_ids=list(coupons), number=number)
     with override(language):
         plan = cart_plan(
             view,
@@ -299,6 +315,7 @@ def checkout_place(
             choices=shipping or {},
             fx_rates=rates,
             id_number=payer.id_number if payer else None,
+            promote=promotions,
         )
     keys = {group.key for group in plan.groups}
     planned = sum(m.quantity for g in plan.groups for m in g.lines)
@@ -321,7 +338,7 @@ def checkout_place(
             ),
             "identity_required",
         )
-    return _write(
+    checkout = _write(
         user=user,
         cart=cart,
         view=view,
@@ -333,10 +350,89 @@ def checkout_place(
         key=key,
         rates=rates,
         destination=destination,
+        number=number,
     )
+    coupons_redeem(user=user, claim_ids=promotions.claims_used, checkout_number=number)
+    # The distributor whose link the buyer opened last earns on what the buyer pays for the
+    # goods (after promotions, without duties and shipping).
+    paid = sum(
+        (
+            line.line_total - line.discount
+            for line in OrderLine.objects.filter(order__checkout=checkout)
+        ),
+        Decimal(0),
+    )
+    distribution_attribute(user=user, checkout_number=number, paid=Money(paid, currency))
+    return checkout
 
 
-def _write(*, user, cart, view, plan, address, payer, currency, language, key, rates, destination):
+class _Promotions:
+    """``cart_plan``'s ``promote``: the marketing pipeline over the planned group lines.
+
+    Uses the shopper's flash-sale admissions for the lines' SKUs (slot 6, after the cart),
+    gathers the spend-and-save promotions in force and the chosen coupons, prices each listing
+    currency's lines with ``marketing.pricing.price_order`` and sets every group line's
+    discount (real price cuts and non-cash deductions), which the duties are quoted on."""
+
+    def __init__(self, *, user, claim_ids: list[int], number: str):
+        self.user = user
+        self.claim_ids = claim_ids
+        self.number = number
+        self.claims_used: list[int] = []
+
+    def __call__(self, groups: list[GroupView]) -> None:
+        wanted: dict[int, int] = {}
+        for group in groups:
+            for member in group.lines:
+                wanted[member.view.sku.pk] = wanted.get(member.view.sku.pk, 0) + member.quantity
+        flash = flash_admissions_consume(
+            user=self.user, lines=list(wanted.items()), checkout_number=self.number
+        )
+        flash_left = {sku_id: use.units for sku_id, use in flash.items()}
+        by_currency: dict[str, list[pricing.Line]] = {}
+        members = {}
+        for group in groups:
+            for n, member in enumerate(group.lines):
+                view = member.view
+                units = min(flash_left.get(view.sku.pk, 0), member.quantity)
+                if units:
+                    flash_left[view.sku.pk] -= units
+                key = f"{group.key}|{n}"
+                members[key] = member
+                by_currency.setdefault(view.currency, []).append(
+                    pricing.Line(
+                        key=key,
+                        merchant_id=group.group.merchant_id,
+                        quantity=member.quantity,
+                        unit_price=view.unit_price,
+                        product_id=view.product.pk,
+                        category_id=view.product.category_id,
+                        brand_id=view.product.brand_id,
+                        group=group.key,
+                        flash_units=units,
+                        flash_unit_price=flash[view.sku.pk].unit_price if units else None,
+                    )
+                )
+        for currency, lines in by_currency.items():
+            chosen = checkout_promotions(
+                user=self.user, claim_ids=self.claim_ids, currency=currency
+            )
+            result = pricing.price_order(
+                lines=lines,
+                currency=currency,
+                promotions=chosen.promotions,
+                minor_digits=minor_unit(currency),
+            )
+            for line in result.lines:
+                members[line.key].discount = LineDiscount(line.price_cut, line.non_cash)
+            self.claims_used += [
+                chosen.claims[a.ref] for a in result.applied if a.ref in chosen.claims
+            ]
+
+
+def _write(
+    *, user, cart, view, plan, address, payer, currency, language, key, rates, destination, number
+):
     now = timezone.now()
     expires = now + timedelta(minutes=settings.ORDERS_RESERVATION_MINUTES)
     base = settings.BASE_CURRENCY
@@ -360,6 +456,7 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
             shipping=_shipping_json(option),
         )
         goods = []
+        discounts = []
         order_lines = []
         for member in group.lines:
             line = member.view
@@ -368,6 +465,12 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
                 Money(line.unit_price * member.quantity, line.currency), currency, rates, base=base
             )
             goods.append(total.amount)
+            discount = (
+                convert(Money(member.discount.total, line.currency), currency, rates, base=base)
+                if member.discount.total
+                else Money(Decimal(0), currency)
+            )
+            discounts.append(discount.amount)
             order_lines.append(
                 OrderLine(
                     sku=line.sku,
@@ -379,6 +482,7 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
                     unit_price=line.unit_price,
                     unit_price_charged=charged.amount,
                     line_total=total.amount,
+                    discount=discount.amount,
                 )
             )
         duty_total = Decimal(0)
@@ -395,9 +499,12 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
             ):
                 order_line.duty = duty
         order.goods_total = sum(goods, Decimal(0))
+        order.discount_total = sum(discounts, Decimal(0))
         order.shipping_total = option.price_shopper.amount
         order.duty_total = duty_total
-        order.total = order.goods_total + order.shipping_total + order.duty_total
+        order.total = (
+            order.goods_total - order.discount_total + order.shipping_total + order.duty_total
+        )
         # Bilingual and in the regime's currency (``customs.codec``): pages of either
         # language show it; ``duty_total`` and the lines' ``duty`` are what was charged.
         order.duties = _jsonable(result_to_json(result))
@@ -405,9 +512,10 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
         order.assessment = duty_assessment_request(
             destination=destination,
             mode=str(group.mode),
-            lines=[engine_line(m.view, m.quantity) for m in group.lines],
+            lines=[engine_line(m.view, m.quantity, m.discount.price_cut) for m in group.lines],
             currency=option.price.currency,
             freight=option.price.amount,
+            non_cash_deductions=non_cash_in(group.lines, option.price.currency, rates),
             id_number=payer.id_number if payer and destination == CHINA else None,
             reference=order.number,
         )
@@ -416,6 +524,7 @@ def _write(*, user, cart, view, plan, address, payer, currency, language, key, r
         lines.append(order_lines)
 
     checkout = Checkout.objects.create(
+        number=number,
         user=user,
         email=user.email,
         language=language,

@@ -3,7 +3,8 @@
 ``checkouts_expire`` (the beat task ``orders.tasks.checkouts_expire``, every minute) takes
 each overdue checkout in its own short transaction, in the lock order: the checkout (slot
 6; a payment arriving at the same moment waits for it, or it for the payment), its orders
-(slot 8), their stock rows (slot 9). The unpaid orders are cancelled (``ORDER_FLOW``
+(slot 8), their stock rows (slot 9). The flash-sale admissions and claimed coupons it used
+are given back right after the checkout's lock (marketing, slot 6). The unpaid orders are cancelled (``ORDER_FLOW``
 "cancel", one event each, with the reason), their reservations released
 (``stock_release``, allocations ``released``) and the checkout marked expired. A payment
 that succeeds afterwards is handled by ``checkout_pay`` (docs/ORDERS.md, "Late payment").
@@ -16,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from catalog.services.stock import StockLine, stock_release
+from marketing.coupons.services import coupons_release
+from marketing.distribution.services import referral_reverse
+from marketing.flash.services import flash_admissions_release
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
 from orders.models import Allocation, Checkout, Order, OrderEvent
@@ -42,6 +46,11 @@ def _expire_one(checkout_id: int, now) -> bool:
         checkout = lock_checkout(checkout_id)
         if checkout.status != Checkout.Status.AWAITING_PAYMENT or checkout.expires_at > now:
             return False  # paid or expired meanwhile
+        # What the checkout used goes back (slot 6, after the checkout): flash-sale units to
+        # the gate, claimed coupons to their shopper (docs/MARKETING.md).
+        flash_admissions_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
+        coupons_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
+        referral_reverse(checkout_number=checkout.number)
         order_ids = list(Order.objects.filter(checkout=checkout).values_list("pk", flat=True))
         orders = lock_orders(order_ids)
         for order in orders.values():

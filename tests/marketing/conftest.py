@@ -70,3 +70,29 @@ def scene(db) -> Scene:
 @pytest.fixture
 def shoppers(db):
     return [UserFactory() for _ in range(4)]
+
+
+@pytest.fixture
+def world(db):
+    """The orders tests' small marketplace (honey in a bonded warehouse, balm abroad…)."""
+    from tests.orders.conftest import make_world
+
+    return make_world()
+
+
+def spend_and_save_299_30():
+    """The platform's automatic 满299减30, valid now."""
+    from marketing.coupons.services import coupon_create
+    from tests.factories import OperatorFactory
+
+    now = timezone.now()
+    return coupon_create(
+        merchant=None,
+        by=OperatorFactory(),
+        title="满299减30",
+        automatic=True,
+        kind="tiers",
+        tiers=[["299", "30"]],
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=1),
+    )

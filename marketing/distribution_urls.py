@@ -1,0 +1,13 @@
+"""Distribution pages (/<lang>/r/<code>/ share links and QR codes, /<lang>/distribution/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "distribution"
+
+urlpatterns = [
+    path("distribution/", views.distribution_dashboard, name="dashboard"),
+    path("r/<str:code>/", views.share, name="share"),
+    path("r/<str:code>/qr.svg", views.share_qr, name="qr"),
+]

@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Coupon
+
+
+@register(Coupon)
+class CouponTranslation(TranslationOptions):
+    fields = ("title",)
