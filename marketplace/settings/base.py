@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "orders",
     "customs",
     "logistics",
+    "logistics.fulfilment",
     "marketing",
 ]
 
