@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMS_PORT ?= 8765
+CARRIER_PORT ?= 8766
+# Simulated seconds per real second: a two-week journey into China in about 4 minutes.
+CARRIER_SPEED ?= 5000
+DEMO_CARRIERS = china-post ems dhl yanwen sf
 
 # Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
@@ -54,10 +58,16 @@ run: setup
 	@echo "  Back office    http://$(HOST):$(PORT)/en/ops/"
 	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
+	@echo "  Carrier simulator          http://127.0.0.1:$(CARRIER_PORT)/_state  (log: var/carrier-simulator.log)"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
-		>var/customs-simulator.log 2>&1 & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT INT TERM; \
+		>var/customs-simulator.log 2>&1 & sim=$$!; \
+		$(PY) manage.py carrier_simulator --port $(CARRIER_PORT) --state-dir var/carrier-simulator \
+		--platform-url http://$(HOST):$(PORT) --speed $(CARRIER_SPEED) \
+		$(foreach c,$(DEMO_CARRIERS),--carrier $(c)=demo-$(c)) \
+		>var/carrier-simulator.log 2>&1 & carrier=$$!; \
+		trap "kill $$sim $$carrier 2>/dev/null" EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev

@@ -23,6 +23,7 @@ class CarrierFeedForm(forms.ModelForm):
             "carrier",
             "delivery",
             "vocabulary",
+            "booking_url",
             "adapter",
             "poll_url",
             "poll_every_minutes",

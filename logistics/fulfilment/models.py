@@ -52,6 +52,13 @@ class CarrierFeed(models.Model):
     )
     # Encrypted at rest (marketplace.crypto); read only to check a signature.
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)
+    booking_url = models.URLField(
+        _("booking address"),
+        blank=True,
+        help_text=_(
+            "Where a packed parcel is booked with the carrier (its label). Empty: not booked."
+        ),
+    )
     adapter = models.CharField(_("polling adapter"), max_length=40, blank=True)
     poll_url = models.URLField(_("polling address"), blank=True)
     poll_every_minutes = models.PositiveSmallIntegerField(
@@ -123,6 +130,7 @@ class Parcel(MerchantOwned):
     last_event_received_at = models.DateTimeField(_("last news"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("first scan"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    booked_at = models.DateTimeField(_("booked with the carrier"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from logistics.shipping.waybills import waybill_allocate
 from marketplace.clearance import ClearanceMode
+from marketplace.outbox import outbox_enqueue
 from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
@@ -147,6 +148,12 @@ def shipment_create(*, order: Order, by, parcels: list[ParcelSpec] | None = None
         ParcelLine.objects.bulk_create(
             ParcelLine(parcel=parcel, line_id=line_id, quantity=quantity)
             for line_id, quantity in spec.lines.items()
+        )
+        # The label: the carrier learns of the parcel once this commits (fulfilment/outbox.py).
+        outbox_enqueue(
+            kind="fulfilment.carrier_booking",
+            payload={"parcel_id": parcel.pk},
+            key=f"carrier-booking:{parcel.pk}",
         )
     ORDER_FLOW.apply(order, "pack", by=by, event_model=OrderEvent)
     return shipment
