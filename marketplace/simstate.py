@@ -8,6 +8,7 @@ again. Each subclass gives its ``SCHEMA``.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import threading
 import time
@@ -55,3 +56,18 @@ class SqliteState:
 
 def now() -> float:
     return time.time()
+
+
+def serve_until_stopped(simulator, *, host: str, stdout) -> None:
+    """Run a started simulator in a management command: print ``listening on http://HOST:PORT``
+    (tests read the port from that line), wait for SIGTERM or Ctrl-C, then stop it."""
+    stdout.write(f"listening on http://{host}:{simulator.port}", ending="\n")
+    stdout.flush()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    simulator.stop()

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
+    path("track/", include("logistics.fulfilment.page_urls")),
     path("", include("catalog.urls")),
 )
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, start_listening
+
+__all__ = ["ROOT", "CarrierProcess", "start_carrier", "wait_for"]
 
 
 @dataclass
@@ -34,38 +34,21 @@ class CarrierProcess:
 
 
 def start_carrier(state_dir: Path, *, platform_url: str, args: tuple[str, ...]) -> CarrierProcess:
-    argv = [
-        sys.executable,
-        "manage.py",
-        "carrier_simulator",
-        "--port",
-        "0",
-        "--state-dir",
-        str(state_dir),
-        "--platform-url",
-        platform_url,
-        "--seed",
-        "11",
-        *args,
-    ]
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        argv,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    process, url = start_listening(
+        [
+            "carrier_simulator",
+            "--port",
+            "0",
+            "--state-dir",
+            str(state_dir),
+            "--platform-url",
+            platform_url,
+            "--seed",
+            "11",
+            *args,
+        ]
     )
-    deadline = time.monotonic() + 30
-    line = ""
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("listening on "):
-            return CarrierProcess(process, line.split("listening on ", 1)[1].strip())
-        if not line and process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"the carrier simulator did not start: {line!r}")
+    return CarrierProcess(process, url)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2):

@@ -9,9 +9,7 @@ to the run.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from django.conf import settings
 from customs.gateway.sealing import Route
 from customs.signing import keys, signers
 from customs.signing.algorithms import SignatureAlgorithm
+from tests.processes import start_listening
 
 from .documents import TRANSFER
 
@@ -103,8 +102,6 @@ def start_simulator(
 ) -> SimulatorProcess:
     prefix = prefix or f"ceb-test-{uuid.uuid4().hex[:10]}"
     argv = [
-        sys.executable,
-        "manage.py",
         "customs_gateway",
         "--port",
         "0",
@@ -120,25 +117,8 @@ def start_simulator(
     ]
     if amqp:
         argv += ["--amqp", AMQP_URL]
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        argv,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 30
-    line = ""
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("listening on "):
-            url = line.split("listening on ", 1)[1].strip()
-            return SimulatorProcess(process, url, state_dir, prefix)
-        if not line and process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"the simulator did not start: {line!r}")
+    process, url = start_listening(argv)
+    return SimulatorProcess(process, url, state_dir, prefix)
 
 
 @pytest.fixture

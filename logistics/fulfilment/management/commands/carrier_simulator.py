@@ -16,14 +16,12 @@ SIGTERM or Ctrl-C.
 
 from __future__ import annotations
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand, CommandError
 
 from logistics.fulfilment.simulator.carrier import Carrier, CarrierAccount, Faults
 from logistics.fulfilment.simulator.server import Simulator
 from logistics.fulfilment.simulator.state import State
+from marketplace.simstate import serve_until_stopped
 
 
 class Command(BaseCommand):
@@ -79,13 +77,4 @@ class Command(BaseCommand):
             ),
         )
         simulator = Simulator(carrier, host=options["host"], port=options["port"]).start()
-        self.stdout.write(f"listening on http://{options['host']}:{simulator.port}", ending="\n")
-        self.stdout.flush()
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        try:
-            while not stopped.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
-        simulator.stop()
+        serve_until_stopped(simulator, host=options["host"], stdout=self.stdout)
