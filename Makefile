@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMS_PORT ?= 8765
 LOCALSTRIPE_PORT ?= 8420
+CARRIER_PORT ?= 8766
+# Simulated seconds per real second: a two-week journey into China in about 4 minutes.
+CARRIER_SPEED ?= 5000
+DEMO_CARRIERS = china-post ems dhl yanwen sf
 
 # Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
@@ -56,12 +60,17 @@ run: setup
 	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
 	@echo "  Stripe (localstripe)       http://127.0.0.1:$(LOCALSTRIPE_PORT)/  test card 4242 4242 4242 4242  (log: var/localstripe.log)"
+	@echo "  Carrier simulator          http://127.0.0.1:$(CARRIER_PORT)/_state  (log: var/carrier-simulator.log)"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
 		>var/customs-simulator.log 2>&1 & sim=$$!; \
 		$(PY) -m payments.localstripe_server --port $(LOCALSTRIPE_PORT) >var/localstripe.log 2>&1 & stripe=$$!; \
-		trap "kill $$sim $$stripe 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py carrier_simulator --port $(CARRIER_PORT) --state-dir var/carrier-simulator \
+		--platform-url http://$(HOST):$(PORT) --speed $(CARRIER_SPEED) \
+		$(foreach c,$(DEMO_CARRIERS),--carrier $(c)=demo-$(c)) \
+		>var/carrier-simulator.log 2>&1 & carrier=$$!; \
+		trap "kill $$sim $$stripe $$carrier 2>/dev/null" EXIT INT TERM; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) scripts/localstripe_webhook.py \
 			http://127.0.0.1:$(LOCALSTRIPE_PORT) http://$(HOST):$(PORT)/payments/stripe/webhook/; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) manage.py runserver $(HOST):$(PORT)

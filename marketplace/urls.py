@@ -16,6 +16,7 @@ urlpatterns = [
     path("currency/switch/<str:code>/", currency.switch_currency, name="switch_currency"),
     path("api/v1/", include("marketplace.api.urls")),
     path("payments/", include("payments.urls")),
+    path("tracking/", include("logistics.fulfilment.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("seller/orders/", include("orders.seller_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),
+    path("track/", include("logistics.fulfilment.page_urls")),
     path("", include("catalog.urls")),
 )
 

@@ -38,6 +38,13 @@ def start_announcing(
     raise RuntimeError(f"{what} did not start: {line!r}")
 
 
+def start_listening(command: list[str], *, timeout: float = 30) -> tuple[subprocess.Popen, str]:
+    """``manage.py <command…>`` as its own process, once it announces its URL."""
+    return start_announcing(
+        [sys.executable, "manage.py", *command], what=command[0], timeout=timeout
+    )
+
+
 def stop_process(process: subprocess.Popen) -> None:
     """Terminate, then kill if it does not go within 10 s."""
     process.terminate()

@@ -8,12 +8,7 @@ a restart, so tests can kill it and start it again.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from marketplace.simstate import SqliteState, now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -35,35 +30,8 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER);
 """
 
 
-class State:
-    """Thread-safe access to the state file (one connection, one lock, WAL journal)."""
-
-    def __init__(self, directory: Path | str):
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            self.directory / "state.sqlite3", check_same_thread=False, isolation_level=None
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._lock = threading.RLock()
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, serialised with every other thread of the simulator."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+class State(SqliteState):
+    SCHEMA = SCHEMA
 
     def next_number(self, name: str) -> int:
         """A counter that never repeats (preNo, invtNo and tax bill numbers)."""
@@ -73,10 +41,5 @@ class State:
             db.execute("INSERT OR REPLACE INTO counters VALUES (?, ?)", (name, value))
             return value
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
 
-
-def now() -> float:
-    return time.time()
+__all__ = ["State", "now"]

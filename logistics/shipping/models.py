@@ -304,3 +304,23 @@ class MerchantShipping(MerchantOwned):
 
     def __str__(self) -> str:
         return str(self.merchant)
+
+
+class WaybillCounter(models.Model):
+    """A carrier's waybill numbering (the customs ``logisticsNo``): ``prefix`` + the next
+    value, zero-padded. ``logistics.shipping.waybills.waybill_allocate`` is the one writer;
+    a number is never handed out twice (one atomic ``UPDATE … RETURNING`` per number)."""
+
+    carrier = models.OneToOneField(
+        Carrier, on_delete=models.CASCADE, related_name="waybill_counter", verbose_name=_("carrier")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digits = models.PositiveSmallIntegerField(_("digits"), default=10)
+    last_value = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("waybill numbering")
+        verbose_name_plural = _("waybill numberings")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.carrier_id})"

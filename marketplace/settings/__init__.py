@@ -9,6 +9,7 @@ from .customs import *  # noqa: F403
 from .i18n import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .logistics import *  # noqa: F403
 from .marketing import *  # noqa: F403
 from .orders import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "orders",
     "customs",
     "logistics",
+    "logistics.fulfilment",
     "marketing",
 ]
 

@@ -66,6 +66,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "payments.tasks.payments_purge_raw",
         "schedule": 86400.0,
     },
+    # Carriers that do not push: each feed is polled at its own interval (CarrierFeed).
+    "poll-tracking": {
+        "task": "logistics.fulfilment.tasks.tracking_poll_due",
+        "schedule": 60.0,
+    },
 }
 
 # The outbox (marketplace/outbox.py): a failed delivery is tried again after

@@ -12,14 +12,12 @@ keeps its state in ``--state-dir`` and stops on SIGTERM or Ctrl-C.
 
 from __future__ import annotations
 
-import signal
-import threading
-
 from django.core.management.base import BaseCommand
 
 from customs.simulator.office import CustomsOffice, Timing
 from customs.simulator.server import Simulator
 from customs.simulator.state import State
+from marketplace.simstate import serve_until_stopped
 
 
 class Command(BaseCommand):
@@ -74,13 +72,4 @@ class Command(BaseCommand):
             amqp_url=options["amqp"] or None,
             prefix=options["prefix"],
         ).start()
-        self.stdout.write(f"listening on http://{options['host']}:{simulator.port}", ending="\n")
-        self.stdout.flush()
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        try:
-            while not stopped.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
-        simulator.stop()
+        serve_until_stopped(simulator, host=options["host"], stdout=self.stdout)

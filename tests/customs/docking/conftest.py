@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from django.conf import settings
 from customs.gateway.sealing import Route
 from customs.signing import keys, signers
 from customs.signing.algorithms import SignatureAlgorithm
-from tests.processes import start_announcing, stop_process
+from tests.processes import start_listening, stop_process
 
 from .documents import TRANSFER
 
@@ -98,8 +97,6 @@ def start_simulator(
 ) -> SimulatorProcess:
     prefix = prefix or f"ceb-test-{uuid.uuid4().hex[:10]}"
     argv = [
-        sys.executable,
-        "manage.py",
         "customs_gateway",
         "--port",
         "0",
@@ -115,7 +112,7 @@ def start_simulator(
     ]
     if amqp:
         argv += ["--amqp", AMQP_URL]
-    process, url = start_announcing(argv, what="the simulator")
+    process, url = start_listening(argv)
     return SimulatorProcess(process, url, state_dir, prefix)
 
 

@@ -1,0 +1,1 @@
+"""Shipments, parcels and their tracking (operations layer, above orders: docs/LOGISTICS.md)."""

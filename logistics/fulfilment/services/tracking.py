@@ -1,0 +1,241 @@
+"""Carrier events in, parcel statuses and order moves out (docs/LOGISTICS.md, "Tracking").
+
+``tracking_events_record`` is the one door for events, pushed (the webhook) or polled (the
+adapters): it stores each event once, with the carrier's raw payload and the normalised
+status, then recomputes the parcels it touched — a parcel's status is that of its latest
+event **by event time**, so a late or out-of-order event never moves it back — and moves the
+order through ``ORDER_FLOW``: "ship" at the first carrier scan of any of its parcels (the
+allocations leave the stock with ``stock_ship``), "deliver" once every parcel is delivered.
+
+Locks (docs/ARCHITECTURE.md): per order, the order (8), then the stock rows ``stock_ship``
+takes (9), then its parcels (13). Events are inserted before, without locks: the unique
+constraint (parcel, status, event time, location) de-duplicates concurrent deliveries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from catalog.services.stock import StockLine, stock_ship
+from logistics.shipping.models import Carrier
+from orders.flow import ORDER_FLOW
+from orders.lock_objects import lock_orders
+from orders.models import Allocation, Order, OrderEvent
+
+from ..adapters import adapter_for
+from ..lock_objects import lock_parcels
+from ..models import CarrierFeed, Parcel, TrackingEvent
+from ..statuses import FINAL, NOT_SCANNED, PROGRESS, UNMAPPED, Status, normalise
+
+log = logging.getLogger("fulfilment.tracking")
+
+SIGNATURE_HEADER = "X-Silkway-Signature"  # "sha256=<hex of HMAC-SHA256(secret, raw body)>"
+
+
+def signature_of(secret: str, body: bytes) -> str:
+    """The signature header value a carrier sends for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_verify(*, feed: CarrierFeed, body: bytes, signature: str) -> bool:
+    """Whether ``signature`` is the feed's HMAC-SHA256 of the raw ``body`` (constant time).
+    A feed without a secret accepts nothing."""
+    secret = feed.webhook_secret
+    if not secret or not signature:
+        return False
+    return hmac.compare_digest(signature_of(secret, body), signature.strip())
+
+
+@dataclass
+class RecordResult:
+    accepted: int = 0
+    duplicates: int = 0
+    unknown_waybills: int = 0
+    unmapped: int = 0
+    invalid: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _event_time(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None or timezone.is_naive(parsed):
+        return None  # a time without its zone cannot be ordered against the others
+    return parsed.astimezone(UTC)
+
+
+def _text(value, limit: int) -> str:
+    return (value if isinstance(value, str) else "").strip()[:limit]
+
+
+def tracking_events_record(*, carrier: Carrier, events: list, source: str) -> RecordResult:
+    """Store ``events`` of ``carrier`` (each ``{"waybill", "status", "time", "location",
+    "text"}``; ``status`` in the feed's vocabulary, ``time`` ISO 8601 with its zone) and
+    move what they move. Idempotent: the same events again change nothing."""
+    result = RecordResult()
+    feed = CarrierFeed.objects.filter(carrier=carrier).first()
+    vocabulary = feed.vocabulary if feed else "silkway"
+    parsed = []
+    for item in events if isinstance(events, list) else []:
+        if not isinstance(item, dict):
+            result.invalid += 1
+            continue
+        waybill = _text(item.get("waybill"), 40)
+        raw = _text(item.get("status"), 60)
+        when = _event_time(item.get("time"))
+        if not waybill or not raw or when is None:
+            result.invalid += 1
+            continue
+        parsed.append((waybill, raw, when, item))
+    parcels = {
+        p.waybill_number: p
+        for p in Parcel.objects.filter(
+            carrier=carrier, waybill_number__in={w for w, *_ in parsed}
+        ).only("pk", "order_id", "waybill_number")
+    }
+    rows: dict[tuple, TrackingEvent] = {}
+    for waybill, raw, when, item in parsed:
+        parcel = parcels.get(waybill)
+        if parcel is None:
+            result.unknown_waybills += 1
+            continue
+        status = normalise(vocabulary, raw)
+        if status == UNMAPPED:
+            result.unmapped += 1
+            log.warning("unmapped carrier status", extra={"carrier": carrier.code, "raw": raw})
+        location = _text(item.get("location"), 200)
+        key = (parcel.pk, status, when, location)
+        if key in rows:
+            result.duplicates += 1
+            continue
+        rows[key] = TrackingEvent(
+            parcel_id=parcel.pk,
+            status=status,
+            raw_status=raw,
+            text=_text(item.get("text"), 500),
+            location=location,
+            occurred_at=when,
+            source=source,
+            payload=item,
+        )
+    if not rows:
+        return result
+    seen = set(
+        TrackingEvent.objects.filter(
+            parcel_id__in={k[0] for k in rows}, occurred_at__in={k[2] for k in rows}
+        ).values_list("parcel_id", "status", "occurred_at", "location")
+    )
+    new = {k: row for k, row in rows.items() if k not in seen}
+    result.duplicates += len(rows) - len(new)
+    # A concurrent delivery of the same event loses on the unique constraint, silently.
+    TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
+    result.accepted = len(new)
+    new_parcels = {k[0] for k in new}
+    touched_orders = {p.order_id for p in parcels.values() if p.pk in new_parcels}
+    for order_id in sorted(touched_orders):
+        parcels_follow_events(order_id=order_id)
+    return result
+
+
+def _latest(events: list[TrackingEvent]) -> TrackingEvent | None:
+    moving = [e for e in events if e.status != UNMAPPED]
+    if not moving:
+        return None
+    return max(moving, key=lambda e: (e.occurred_at, PROGRESS.get(e.status, 0), e.pk))
+
+
+@transaction.atomic
+def parcels_follow_events(*, order_id: int) -> Order:
+    """Recompute the order's parcels from their events and move the order (see module)."""
+    order = lock_orders([order_id])[order_id]
+    parcel_ids = list(Parcel.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    events: dict[int, list[TrackingEvent]] = {pk: [] for pk in parcel_ids}
+    for event in TrackingEvent.objects.filter(parcel_id__in=parcel_ids).only(
+        "pk", "parcel_id", "status", "occurred_at", "received_at"
+    ):
+        events[event.parcel_id].append(event)
+    scans = [e.occurred_at for evs in events.values() for e in evs if e.status not in NOT_SCANNED]
+    if scans and order.status == Order.Status.PACKED:
+        _ship(order)
+    locked = lock_parcels(parcel_ids)
+    now = timezone.now()
+    for pk, parcel in locked.items():
+        latest = _latest(events[pk])
+        if latest is None:
+            continue
+        first_scan = min(
+            (e.occurred_at for e in events[pk] if e.status not in NOT_SCANNED), default=None
+        )
+        delivered = min(
+            (e.occurred_at for e in events[pk] if e.status == Status.DELIVERED), default=None
+        )
+        parcel.status = latest.status
+        parcel.status_at = latest.occurred_at
+        parcel.shipped_at = first_scan
+        parcel.delivered_at = delivered
+        parcel.last_event_received_at = now
+        parcel.save(
+            update_fields=[
+                "status",
+                "status_at",
+                "shipped_at",
+                "delivered_at",
+                "last_event_received_at",
+            ]
+        )
+    if (
+        locked
+        and order.status == Order.Status.SHIPPED
+        and all(p.delivered_at is not None for p in locked.values())
+    ):
+        ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
+    return order
+
+
+def _ship(order: Order) -> None:
+    """The first scan: the order is shipped and its held units leave the warehouse."""
+    allocations = list(
+        Allocation.objects.filter(
+            line__order=order,
+            status__in=[Allocation.Status.RESERVED, Allocation.Status.ALLOCATED],
+        ).order_by("pk")
+    )
+    if allocations:
+        stock_ship(
+            lines=[StockLine(stock_id=a.stock_id, quantity=a.quantity) for a in allocations],
+            note=order.number,
+        )
+        Allocation.objects.filter(pk__in=[a.pk for a in allocations]).update(
+            status=Allocation.Status.SHIPPED, updated_at=timezone.now()
+        )
+    ORDER_FLOW.apply(order, "ship", by=None, event_model=OrderEvent)
+
+
+def tracking_poll_feed(*, feed: CarrierFeed, now=None) -> RecordResult:
+    """Ask a polled carrier for its open parcels' events (HTTP outside any transaction) and
+    record them like pushed ones."""
+    adapter = adapter_for(feed)
+    waybills = list(
+        Parcel.objects.filter(carrier_id=feed.carrier_id)
+        .exclude(status__in=FINAL)
+        .values_list("waybill_number", flat=True)
+    )
+    total = RecordResult()
+    for start in range(0, len(waybills), adapter.batch_size):
+        events = adapter.fetch(feed=feed, waybills=waybills[start : start + adapter.batch_size])
+        part = tracking_events_record(carrier=feed.carrier, events=events, source="poll")
+        for name, value in part.as_dict().items():
+            setattr(total, name, getattr(total, name) + value)
+    CarrierFeed.objects.filter(pk=feed.pk).update(last_polled_at=now or timezone.now())
+    return total
