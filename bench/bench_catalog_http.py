@@ -12,8 +12,10 @@
    Django view (``bench/urls.py``, loaded by ``bench/settings.py``: never in production), the category listing
    (rotating over 64 category pages), the product page (rotating over 2,000 products) and
    search (rotating over 102 queries in English and Chinese), in the same server and run.
-   The requests are anonymous shoppers' (no cookies), through the same URLs and middleware
-   as any shopper's.
+   Each page is measured as an anonymous shopper's (no cookies) and as a signed-in shopper's
+   with a cart (``*_signed_in``: the bench's shopper signs in over HTTP, adds one product to
+   its cart, and every request carries that session's cookies), through the same URLs and
+   middleware as any shopper's.
    Each rotation is first visited once (the cold cost of a first visit is reported), then
    loaded for a short wrk warm-up: the figures are the warm steady state a busy shop lives in.
    Then ``BENCH_ROUNDS`` rounds (default 5): in each, every page is measured for
@@ -22,7 +24,9 @@
    minutes; a baseline measured seconds before is a fairer yardstick than one measured
    minutes earlier. The reported ratio is the median of the rounds; every round is printed.
 4. Prints a table and one JSON line; exits 1 if a page's median ratio misses its target
-   (listing >= 0.25, product >= 0.30, search >= 0.15) or any response was an error.
+   (listing >= 0.25, product >= 0.30, search >= 0.15; signed in, each >= 0.40) or any
+   response was an error. Beside the ratios: the gunicorn workers' CPU per request and its
+   ratio to the minimal view's (``/proc``), steadier than req/s when the machine is loaded.
 
 Bounded: the seed takes about two minutes the first time; a run about four minutes
 (up to 1.5 of them the first visits of 2,000 product pages, 2.5 the measured rounds).
@@ -133,8 +137,30 @@ def wait_until_up(url: str, deadline: float) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) the gunicorn workers (children of ``master``) have used."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def run_wrk(
-    base: str, name: str, paths: list[str], seconds: int, workdir: Path, cookie: str = ""
+    base: str,
+    name: str,
+    paths: list[str],
+    seconds: int,
+    workdir: Path,
+    cookie: str = "",
+    master: int | None = None,
 ) -> dict:
     listing = workdir / f"{name}.paths"
     listing.write_text("\n".join(paths) + "\n")
@@ -145,14 +171,19 @@ def run_wrk(
         "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script),
         base + paths[0],
     ]  # fmt: skip
+    cpu_before = server_cpu_seconds(master) if master else 0.0
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = server_cpu_seconds(master) - cpu_before if master else 0.0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
     return {
         "rps": rps,
+        # the app server's CPU per request: what the page costs whatever else loads the machine
+        "cpu_ms": round(cpu * 1000 / requests, 3) if requests else 0.0,
         "bad_responses": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
         "p50": p50.group(1) if p50 else "?",
@@ -268,6 +299,8 @@ def _shopper(password: str) -> None:
 
 
 def main() -> int:
+    # stopped with SIGTERM, still stop the server and drop the keys (the ``finally`` below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if shutil.which("wrk") is None:
         say("wrk is not installed: apt-get install wrk (make bench installs it when run as root)")
         return 1
@@ -377,7 +410,9 @@ def main() -> int:
                     if name == "minimal":
                         continue
                     # the baseline right before the page: the yardstick of this ratio
-                    minimal = run_wrk(base, "minimal", paths["minimal"], DURATION, workdir)
+                    minimal = run_wrk(
+                        base, "minimal", paths["minimal"], DURATION, workdir, master=server.pid
+                    )
                     page = run_wrk(
                         base,
                         name,
@@ -385,11 +420,17 @@ def main() -> int:
                         DURATION,
                         workdir,
                         cookie if name.endswith(SIGNED_IN) else "",
+                        master=server.pid,
                     )
                     page["baseline_rps"] = minimal["rps"]
+                    page["cpu_ratio"] = (
+                        round(minimal["cpu_ms"] / page["cpu_ms"], 3) if page["cpu_ms"] else 0
+                    )
                     page["ratio"] = round(page["rps"] / minimal["rps"], 3) if minimal["rps"] else 0
                     measured[name] = page
-                    measured.setdefault("minimal", {**minimal, "ratio": 1.0, "runs": []})
+                    measured.setdefault(
+                        "minimal", {**minimal, "ratio": 1.0, "cpu_ratio": 1.0, "runs": []}
+                    )
                     measured["minimal"]["runs"].append(minimal["rps"])
                     measured["minimal"]["bad_responses"] += minimal["bad_responses"]
                 measured["minimal"]["rps"] = statistics.median(measured["minimal"]["runs"])
@@ -420,7 +461,7 @@ def main() -> int:
     say("")
     say(
         f"{'page':<18} {'req/s':>10} {'ratio':>8} {'target':>8} {'p50':>9} {'p99':>9}  "
-        f"rounds (ratio)          result"
+        f"{'cpu ms':>7} {'cpu ratio':>9}  rounds (ratio)          result"
     )
     for name in paths:
         runs = [measured[name] for measured in rounds]
@@ -431,9 +472,13 @@ def main() -> int:
         ok = (target is None or ratio >= target) and bad == 0
         if not ok:
             failed.append(name)
+        cpu_ms = statistics.median(r["cpu_ms"] for r in runs)
+        cpu_ratio = statistics.median(r["cpu_ratio"] for r in runs)
         results[name] = {
             "rps": round(statistics.median(r["rps"] for r in runs), 1),
             "ratio": round(ratio, 3),
+            "cpu_ms": round(cpu_ms, 3),
+            "cpu_ratio": round(cpu_ratio, 3),
             "rounds": runs,
             "bad_responses": bad,
             "first_visit_ms": cold[name],
@@ -442,7 +487,7 @@ def main() -> int:
         say(
             f"{name:<18} {results[name]['rps']:>10.1f} {ratio:>7.3f}x "
             f"{(f'{target:.2f}x' if target else '-'):>8} {middle['p50']:>9} {middle['p99']:>9}  "
-            f"{per_round:<22} "
+            f"{cpu_ms:>7.3f} {cpu_ratio:>8.3f}x  {per_round:<22} "
             f"{'ok' if ok else 'MISSED'}" + (f" ({bad} bad responses)" if bad else "")
         )
     summary = {
