@@ -1,11 +1,45 @@
-"""/api/v1/cart/… (included by marketplace.api.urls)."""
+"""/api/v1/cart/…, /api/v1/orders/… and /api/v1/seller/orders/… (included by
+marketplace.api.urls)."""
 
 from django.urls import path
 
-from . import views
+from . import orders, views
 
 urlpatterns = [
     path("cart/", views.CartView.as_view(), name="api-cart"),
     path("cart/lines/", views.CartLinesView.as_view(), name="api-cart-lines"),
     path("cart/lines/<int:line_id>/", views.CartLineView.as_view(), name="api-cart-line"),
+    path("orders/", orders.OrderListView.as_view(), name="api-orders"),
+    path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="api-order"),
+    path(
+        "orders/<str:number>/refund-requests/",
+        orders.OrderRefundRequestView.as_view(),
+        name="api-order-refund-requests",
+    ),
+    path("seller/orders/", orders.SellerOrderListView.as_view(), name="api-seller-orders"),
+    path(
+        "seller/orders/<str:number>/",
+        orders.SellerOrderDetailView.as_view(),
+        name="api-seller-order",
+    ),
+    path(
+        "seller/orders/<str:number>/accept/",
+        orders.SellerOrderAcceptView.as_view(),
+        name="api-seller-order-accept",
+    ),
+    path(
+        "seller/orders/<str:number>/pack/",
+        orders.SellerOrderPackView.as_view(),
+        name="api-seller-order-pack",
+    ),
+    path(
+        "seller/orders/<str:number>/note/",
+        orders.SellerOrderNoteView.as_view(),
+        name="api-seller-order-note",
+    ),
+    path(
+        "seller/orders/<str:number>/refund-requests/<int:pk>/decline/",
+        orders.SellerRefundRequestDeclineView.as_view(),
+        name="api-seller-order-refund-request-decline",
+    ),
 ]
