@@ -10,4 +10,5 @@ urlpatterns = [
     path("distribution/", views.distribution_dashboard, name="dashboard"),
     path("r/<str:code>/", views.share, name="share"),
     path("r/<str:code>/qr.svg", views.share_qr, name="qr"),
+    path("qr.svg", views.page_qr, name="page_qr"),
 ]

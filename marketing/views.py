@@ -293,3 +293,17 @@ def distribution_dashboard(request):
             referrals=distributor.referrals.all()[:20],
         )
     return render(request, "marketing/distribution.html", context)
+
+
+@require_GET
+def page_qr(request):
+    """The QR code of one of the storefront's own pages (``?path=``; anything but a local path
+    is the home page: this is no QR generator for other sites)."""
+    path = request.GET.get("path") or ""
+    if not path.startswith("/") or path.startswith("//"):
+        path = reverse("storefront:home")
+    response = HttpResponse(
+        distribution_selectors.qr_svg(settings.SITE_URL + path), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
