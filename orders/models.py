@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.clearance_labels import mode_label
 from marketplace.crypto import EncryptedTextField
 from marketplace.transitions import TransitionEvent
 
@@ -271,6 +272,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def clearance_label(self) -> str:
+        """The clearance mode as people read it, in the active language."""
+        return mode_label(self.clearance_mode)
 
 
 class OrderLine(models.Model):
