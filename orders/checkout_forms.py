@@ -58,7 +58,7 @@ class AddressForm(SavedChoice, forms.Form):
     remember = forms.BooleanField(label=_("Save this address to my account"), required=False)
 
     def __init__(self, *args, saved_addresses=(), **kwargs):
-        super().__init__(*args, prefix="address", **kwargs)
+        super().__init__(*args, prefix="address", label_suffix="", **kwargs)
         self.saved_addresses = {str(a["id"]): a for a in saved_addresses}
         self.fields["country"].choices = country_choices()
         self.fields["province"].choices = province_choices()
@@ -134,7 +134,7 @@ class IdentityForm(SavedChoice, forms.Form):
     remember = forms.BooleanField(label=_("Save this identity to my account"), required=False)
 
     def __init__(self, *args, saved_identities=(), **kwargs):
-        super().__init__(*args, prefix="identity", **kwargs)
+        super().__init__(*args, prefix="identity", label_suffix="", **kwargs)
         self.saved_identities = {str(identity.pk): identity for identity in saved_identities}
         if self.saved_identities:
             self.fields["saved"].choices = [
