@@ -21,9 +21,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,7 +36,10 @@ from marketplace.i18n import page_language
 from marketplace.services import personal_data_reveal
 from orders.checkout_forms import AddressForm, IdentityForm, new_idempotency_key
 from orders.plan import cart_plan
-from orders.refusals import refusal_hints
+from orders.models import Checkout
+from orders.refusals import card_failure_text, refusal_hints
+from orders.services import checkout_payment, checkout_place
+from payments.services import payment_confirm, payment_sync
 from orders.selectors import cart_view
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
 
@@ -159,8 +163,6 @@ def checkout(request):
 
 def _place(request, *, view, address_form, identity_form, plan, currency, key):
     """Place the checkout and start its payment; a refusal is shown on the forms."""
-    from orders.services import checkout_payment, checkout_place
-
     address = {k: v for k, v in address_form.address.items() if k != "saved_id"}
     identity = None
     if identity_form is not None:
@@ -203,8 +205,7 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
 
 
 def _checkout_of(request, number: str):
-    from orders.models import Checkout
-
+    """The shopper's own checkout ``number`` with its orders (404 for anyone else's)."""
     found = (
         Checkout.objects.filter(number=number, user=request.user)
         .prefetch_related("orders__lines", "orders__merchant")
@@ -216,22 +217,34 @@ def _checkout_of(request, number: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pay(request, number: str):
-    """The pay page: the orders, the total, the card form (Stripe.js)."""
+    """The pay page: the orders, the total, the card form (Stripe.js). The card form posts
+    here (JSON) the card Stripe.js made: it is attached to the checkout's PaymentIntent and
+    confirmed; the answer says whether the bank wants 3-D Secure."""
     placed = _checkout_of(request, number)
-    if placed.status == placed.Status.PAID:
+    if placed.status != Checkout.Status.AWAITING_PAYMENT or placed.expires_at <= timezone.now():
+        if request.method == "POST":
+            return JsonResponse({"status": placed.status})
         return redirect("checkout:done", number=placed.number)
-    payment = _payment_of(placed)
+    payment = checkout_payment(checkout=placed)
+    if request.method == "POST":
+        method = request.POST.get("payment_method", "")
+        try:
+            payment = payment_confirm(payment=payment, payment_method=method)
+        except ValidationError as exc:
+            return JsonResponse({"status": "failed", "message": " ".join(exc.messages)})
+        return JsonResponse({"status": payment.status})
     return render(
         request,
         "orders/checkout_pay.html",
         {
             "checkout": placed,
             "orders": list(placed.orders.all()),
-            "payment": payment,
-            "stripe_js_url": getattr(settings, "STRIPE_JS_URL", ""),
-            "stripe_publishable_key": getattr(settings, "STRIPE_PUBLISHABLE_KEY", ""),
+            "client_secret": payment.client_secret,
+            "payment_error": _failure(payment),
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "return_url": request.build_absolute_uri(
                 reverse("checkout:done", kwargs={"number": placed.number})
             ),
@@ -239,29 +252,32 @@ def pay(request, number: str):
     )
 
 
-def _payment_of(placed):
-    from orders.services import checkout_payment
-
-    if placed.status != placed.Status.AWAITING_PAYMENT:
-        return None
-    return checkout_payment(checkout=placed)
+def _failure(payment) -> str:
+    """The card's reason the last attempt failed, in the page language ("" if none)."""
+    code = getattr(payment, "failure_code", "")
+    return card_failure_text(code) if code else ""
 
 
 @login_required
 @require_GET
 def done(request, number: str):
     """Back from Stripe.js: sync the payment, show the paid orders or why the card failed."""
-    from payments.services import payment_sync
-
     placed = _checkout_of(request, number)
-    payment = None
-    if placed.status == placed.Status.AWAITING_PAYMENT:
-        payment = _payment_of(placed)
-        if payment is not None:
-            payment = payment_sync(payment=payment)
+    failure = ""
+    paid_pending = False
+    if placed.status == Checkout.Status.AWAITING_PAYMENT:
+        payment = payment_sync(payment=checkout_payment(checkout=placed))
         placed = _checkout_of(request, number)
+        if placed.status == Checkout.Status.AWAITING_PAYMENT:
+            paid_pending = payment.status == "succeeded"
+            failure = _failure(payment)
     return render(
         request,
         "orders/checkout_done.html",
-        {"checkout": placed, "orders": list(placed.orders.all()), "payment": payment},
+        {
+            "checkout": placed,
+            "orders": list(placed.orders.all()),
+            "failure": failure,
+            "paid_pending": paid_pending,
+        },
     )

@@ -48,3 +48,29 @@ def refusal_hints(group) -> list[tuple[str, str]]:
             for message in group.duties.result.blocking
         ]
     return []
+
+
+# Stripe's decline and authentication codes (``last_payment_error.code`` / ``decline_code``)
+# as shoppers read them, in their language; anything else gets the general text.
+CARD_FAILURES = {
+    "card_declined": _("Your card was declined. Try another card, or ask your bank why."),
+    "generic_decline": _("Your card was declined. Try another card, or ask your bank why."),
+    "insufficient_funds": _("Your card has insufficient funds. Try another card."),
+    "expired_card": _("Your card has expired. Try another card."),
+    "incorrect_cvc": _("The card's security code is wrong. Check it and try again."),
+    "incorrect_number": _("The card number is wrong. Check it and try again."),
+    "processing_error": _("The card could not be charged just now. Try again in a moment."),
+    "payment_intent_authentication_failure": _(
+        "Your bank's 3-D Secure check was not completed, so nothing was charged. Try again "
+        "and complete the check, or use another card."
+    ),
+    "authentication_required": _(
+        "Your bank asks for a 3-D Secure check: try again and complete it."
+    ),
+}
+CARD_FAILED = _("The payment was not completed. Try again, or use another card.")
+
+
+def card_failure_text(code: str | None) -> str:
+    """The card's reason for ``code``, in the page language."""
+    return str(CARD_FAILURES.get(code or "", CARD_FAILED))

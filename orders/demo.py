@@ -1,0 +1,25 @@
+"""Demo shopper for the checkout (``DEMO_STEPS``, run by ``marketplace.demo.seed_demo``): an
+account with a saved delivery address in Hangzhou and a saved customs identity (customs'
+demo buyer, whose quota ledger already counts 3,200 CNY this year), so a visitor can log in
+and buy with a test card without typing an address or an identity number.
+
+Idempotent: the identity is keyed by its digest, the address is added once.
+"""
+
+from __future__ import annotations
+
+from customs.demo import DEMO_BUYER_ID
+from customs.services.identities import buyer_identity_save
+from marketplace.demo import DemoStep
+
+SHOPPER_EMAIL = "shopper@silkway.local"
+SHOPPER_NAME = "林小雨"
+
+
+def seed_orders_demo(demo) -> None:
+    shopper = demo.user(SHOPPER_EMAIL)
+    buyer_identity_save(user=shopper, name=SHOPPER_NAME, id_number=DEMO_BUYER_ID)
+    demo.login(SHOPPER_EMAIL, "shopper (saved address and identity)", "/zh-hans/checkout/")
+
+
+DEMO_STEPS = [DemoStep("orders.shopper", seed_orders_demo, after=("customs.rates",))]
