@@ -35,37 +35,22 @@ from marketplace.forms import form_add_service_errors
 from marketplace.i18n import page_language
 from marketplace.services import personal_data_reveal
 from orders.checkout_forms import AddressForm, IdentityForm, new_idempotency_key
-from orders.plan import cart_plan
 from orders.models import Checkout
-from orders.refusals import card_failure_text, refusal_hints
-from orders.services import checkout_payment, checkout_place
-from payments.services import payment_confirm, payment_sync
-from orders.selectors import cart_view
+from orders.plan import cart_plan
+from orders.refusals import refusal_hints
+from orders.selectors import addresses_of, cart_view
+from orders.services import (
+    address_save,
+    checkout_currency,
+    checkout_place,
+    is_china_import,
+)
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
 
 CHINA = "CN"
 
 
-def checkout_currency(destination: str, shown: str) -> str:
-    """The currency the checkout is charged in: CNY for imports into China (customs wants
-    the payment in yuan, to the fen), else the shopper's display currency."""
-    return "CNY" if destination == CHINA else shown
-
-
-def _saved_addresses(user) -> list[dict]:
-    """The shopper's saved addresses as the form lists them (``id``, ``label`` and the
-    address fields)."""
-    try:
-        from orders.selectors import saved_addresses_of
-    except ImportError:  # saved addresses land with the checkout services
-        return []
-    return [
-        {**address.as_dict(), "id": address.pk, "label": address.label}
-        for address in saved_addresses_of(user=user)
-    ]
-
-
-def _shipping_choices(request, plan_groups=None) -> dict[str, str]:
+def _shipping_choices(request) -> dict[str, str]:
     """Group key -> method code, as posted (``ship-<key>`` radios)."""
     return {
         key[len("ship-") :]: value
@@ -83,10 +68,16 @@ def checkout(request):
         return redirect("orders:cart")
     posted = request.method == "POST"
     data = request.POST if posted else None
+    saved_addresses = list(addresses_of(user=request.user))
+    default = next((a for a in saved_addresses if a.is_default), None)
     address_form = AddressForm(
         data,
-        saved_addresses=_saved_addresses(request.user),
-        initial={"country": destination_of(request), "province": province_of(request)},
+        saved_addresses=saved_addresses,
+        initial={
+            "country": destination_of(request),
+            "province": province_of(request),
+            "saved": str(default.pk) if default else None,
+        },
     )
     destination = address_form.destination
     province = address_form.destination_province
@@ -118,11 +109,13 @@ def checkout(request):
             )
 
     shown = display_currency(request)
-    currency = checkout_currency(destination, shown)
+    currency = checkout_currency(destination=destination, display_currency=shown)
     choices = _shipping_choices(request) if posted else {}
     plan = cart_plan(
-        view, currency=currency, province=province, id_number=id_number, shipping=choices
+        view, currency=currency, province=province, id_number=id_number, choices=choices
     )
+    if not any(is_china_import(destination, group.mode) for group in plan.groups):
+        identity_form = None
     key = request.POST.get("idempotency_key") if posted else ""
     key = key or new_idempotency_key()
 
@@ -163,7 +156,7 @@ def checkout(request):
 
 def _place(request, *, view, address_form, identity_form, plan, currency, key):
     """Place the checkout and start its payment; a refusal is shown on the forms."""
-    address = {k: v for k, v in address_form.address.items() if k != "saved_id"}
+    address = address_form.address
     identity = None
     if identity_form is not None:
         identity = dict(identity_form.identity)
@@ -180,15 +173,18 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
             idempotency_key=key,
         )
     except ValidationError as exc:
-        target = address_form
-        if (
-            identity_form is not None
-            and hasattr(exc, "error_dict")
-            and set(exc.message_dict) & {"identity", "id_number", "name"}
-        ):
-            target = identity_form
-        form_add_service_errors(target, exc)
+        _show_refusal(exc, address_form, identity_form)
         return None
+    if (
+        address_form.cleaned_data.get("remember")
+        and not address_form.saved_pick
+        # a double click comes back with the same checkout: the address is saved once
+        and all(a.as_address() != address for a in addresses_of(user=request.user))
+    ):
+        try:
+            address_save(user=request.user, address=address)
+        except ValidationError as exc:  # e.g. too many saved addresses: placed all the same
+            messages.warning(request, " ".join(exc.messages))
     if (
         identity_form is not None
         and identity_form.cleaned_data.get("remember")
@@ -197,11 +193,45 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
         buyer_identity_save(
             user=request.user, name=identity["name"], id_number=identity["id_number"]
         )
+    checkout_payment = _payments()[0]
     try:
         checkout_payment(checkout=placed)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return placed
+
+
+def _show_refusal(exc: ValidationError, address_form, identity_form) -> None:
+    """``checkout_place``'s refusal on the forms: the address's keys on the address fields,
+    ``identity`` on the identity fieldset, the rest (``lines``: the duty engine's blocks and
+    cart problems; ``shipping``, ``cart``, ``currency``) at the top of the page. The address's
+    street is also called ``lines``: only the address rules' codes go to that field."""
+    if not hasattr(exc, "error_dict"):
+        form_add_service_errors(address_form, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        if key == "identity" and identity_form is not None:
+            form_add_service_errors(identity_form, ValidationError(errors))
+        elif key == "lines":
+            street = [e for e in errors if (e.code or "").startswith("address_")]
+            other = [e for e in errors if e not in street]
+            if street:
+                form_add_service_errors(address_form, ValidationError({"lines": street}))
+            if other:
+                form_add_service_errors(address_form, ValidationError(other))
+        else:
+            form_add_service_errors(address_form, ValidationError({key: errors}))
+
+
+def _payments():
+    """Until the payment pieces land on this branch (checkout's ``checkout_payment``, the
+    payments app): imported where used."""
+    from payments.selectors import failure_message
+    from payments.services import payment_confirm, payment_sync
+
+    from orders.services import checkout_payment
+
+    return checkout_payment, failure_message, payment_confirm, payment_sync
 
 
 def _checkout_of(request, number: str):
@@ -227,6 +257,7 @@ def pay(request, number: str):
         if request.method == "POST":
             return JsonResponse({"status": placed.status})
         return redirect("checkout:done", number=placed.number)
+    checkout_payment, failure_message, payment_confirm, _ = _payments()
     payment = checkout_payment(checkout=placed)
     if request.method == "POST":
         method = request.POST.get("payment_method", "")
@@ -242,7 +273,7 @@ def pay(request, number: str):
             "checkout": placed,
             "orders": list(placed.orders.all()),
             "client_secret": payment.client_secret,
-            "payment_error": _failure(payment),
+            "payment_error": failure_message(payment),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "return_url": request.build_absolute_uri(
@@ -250,12 +281,6 @@ def pay(request, number: str):
             ),
         },
     )
-
-
-def _failure(payment) -> str:
-    """The card's reason the last attempt failed, in the page language ("" if none)."""
-    code = getattr(payment, "failure_code", "")
-    return card_failure_text(code) if code else ""
 
 
 @login_required
@@ -266,11 +291,12 @@ def done(request, number: str):
     failure = ""
     paid_pending = False
     if placed.status == Checkout.Status.AWAITING_PAYMENT:
+        checkout_payment, failure_message, _, payment_sync = _payments()
         payment = payment_sync(payment=checkout_payment(checkout=placed))
         placed = _checkout_of(request, number)
         if placed.status == Checkout.Status.AWAITING_PAYMENT:
             paid_pending = payment.status == "succeeded"
-            failure = _failure(payment)
+            failure = failure_message(payment)
     return render(
         request,
         "orders/checkout_done.html",

@@ -361,3 +361,51 @@ class OrderEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
+
+
+class SavedAddress(models.Model):
+    """A delivery address a shopper keeps on their account (picked at checkout, where it is
+    copied into the checkout: a later edit here never changes a placed order). One of a
+    shopper's addresses may be the default (``is_default``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_addresses",
+        verbose_name=_("shopper"),
+    )
+    label = models.CharField(_("label"), max_length=40, blank=True)
+    name = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=30)
+    country = models.CharField(_("country"), max_length=2)
+    province = models.CharField(_("province or state"), max_length=60, blank=True)
+    city = models.CharField(_("city"), max_length=60)
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    lines = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(_("postal code"), max_length=12, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved address")
+        verbose_name_plural = _("saved addresses")
+        ordering = ["-is_default", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(is_default=True),
+                name="orders_one_default_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city} ({self.country})"
+
+    def as_address(self) -> dict:
+        """The address as ``checkout_place`` takes it."""
+        return {key: getattr(self, key) for key in ADDRESS_FIELDS}
+
+
+# The keys of an address (checkout, saved addresses), in the order a form shows them.
+ADDRESS_FIELDS = ("name", "phone", "country", "province", "city", "district", "lines", "postcode")

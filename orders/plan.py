@@ -10,6 +10,7 @@ warehouse); duties come from the cached rate book.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -89,6 +90,12 @@ class Duties:
         return quote_view(self.result, language=language, order_date=timezone.localdate())
 
 
+def group_key(group: Group) -> str:
+    """A group's stable name within a cart: ``"<merchant id>-<mode>-<warehouse id>"``, what
+    a checkout's shipping choices are keyed by (``orders.services.checkout_place``)."""
+    return f"{group.merchant_id}-{group.mode}-{group.warehouse_id}"
+
+
 @dataclass
 class GroupLine:
     view: LineView
@@ -111,7 +118,8 @@ class GroupView:
     shipping: ShippingQuote
     duties: Duties
     currency: str
-    chosen: object = None  # the shipping option picked (logistics ShippingOption), or None
+    choice: str = ""  # the shipping method code the shopper chose ("" = none yet)
+    rates: Mapping[str, Decimal] | None = None  # the FX rates the group is priced with
 
     @property
     def key(self) -> str:
@@ -135,11 +143,20 @@ class GroupView:
     def cheapest(self):
         return self.shipping.options[0] if self.shipping.options else None
 
+    @property
+    def chosen(self):
+        """The option the shopper chose, else the cheapest; None when the choice names no
+        option of this group (or there is none)."""
+        if not self.choice:
+            return self.cheapest
+        return next((o for o in self.shipping.options if o.method_code == self.choice), None)
+
     def _shown(self, amount: Decimal) -> Money:
         """An amount of the regime's currency in the shopper's (as it is without a rate)."""
         money = Money(amount, self.duties.result.currency)
         try:
-            return convert(money, self.currency, rates_for_display(), base=settings.BASE_CURRENCY)
+            rates = self.rates if self.rates is not None else rates_for_display()
+            return convert(money, self.currency, rates, base=settings.BASE_CURRENCY)
         except MoneyError:
             return money
 
@@ -189,8 +206,8 @@ class GroupView:
 
     @property
     def refused(self) -> bool:
-        """Whether this order cannot be placed as it stands (no shipping, no duty quote, or
-        the engine blocks it)."""
+        """Whether this order cannot be placed as it stands (no shipping option chosen or
+        offered, no duty quote, or the engine blocks it)."""
         return self.chosen is None or bool(self.duties.error) or self.duties.blocked
 
     @property
@@ -230,26 +247,24 @@ class PlanView:
         return total
 
 
-def group_key(group: Group) -> str:
-    """A future order's key in forms and in ``checkout_place``'s ``shipping`` choices."""
-    return f"{group.merchant_id}-{group.mode}-{group.warehouse_id}"
-
-
 def cart_plan(
     view: CartView,
     *,
     currency: str,
     province: str = "",
     ship_on: date | None = None,
+    choices: Mapping[str, str] | None = None,
+    fx_rates: Mapping[str, Decimal] | None = None,
     id_number: str | None = None,
-    shipping: dict[str, str] | None = None,
 ) -> PlanView:
     """Allocate the lines that can be checked out, group them, and price each group's
     shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
-    places a Chinese address for the carriers that price by province; ``id_number`` (the
-    buyer's, imports into China) lets the engine count their yearly total; ``shipping`` (group
-    key -> method code) picks each group's option, the cheapest where there is no valid
-    choice, and the duties are quoted with that option's price as freight."""
+    places a Chinese address for the carriers that price by province.
+
+    Checkout passes what it freezes: ``choices`` (group key -> shipping method code; a group
+    without one is quoted with its cheapest option, and its duties with that freight),
+    ``fx_rates`` (default: the display rates) and the payer's ``id_number`` (so the duty
+    engine checks the buyer's yearly limit)."""
     result = PlanView(cart=view)
     lines = {line.id: line for line in view.lines if line.can_check_out}
     if not lines:
@@ -260,7 +275,8 @@ def cart_plan(
         places,
         view.destination,
     )
-    rates = rates_for_display()
+    rates = dict(fx_rates) if fx_rates is not None else rates_for_display()
+    choices = choices or {}
     base = settings.BASE_CURRENCY
     thresholds = free_shipping_thresholds({g.merchant_id for g in split.groups})
     ship_on = ship_on or timezone.localdate()
@@ -292,43 +308,39 @@ def cart_plan(
             fx_rates=rates,
             ship_on=ship_on,
         )
-        chosen = _chosen(quote, (shipping or {}).get(group_key(group)))
-        result.groups.append(
-            GroupView(
-                group=group,
-                merchant=members[0].view.merchant,
-                place=places[group.warehouse_id],
-                lines=members,
-                goods=goods,
-                shipping=quote,
-                duties=_duties(group, members, chosen, view.destination, language, id_number),
-                currency=currency,
-                chosen=chosen,
-            )
+        shown = GroupView(
+            group=group,
+            merchant=members[0].view.merchant,
+            place=places[group.warehouse_id],
+            lines=members,
+            goods=goods,
+            shipping=quote,
+            duties=Duties(),
+            currency=currency,
+            choice=choices.get(group_key(group), ""),
+            rates=rates if fx_rates is not None else None,
         )
+        shown.duties = _duties(
+            group, members, shown.chosen or shown.cheapest, view.destination, language, id_number
+        )
+        result.groups.append(shown)
     return result
 
 
-def _chosen(quote: ShippingQuote, code: str | None):
-    """The option ``code`` names among the quote's, else the cheapest (None: no option)."""
-    for option in quote.options:
-        if option.method_code == code:
-            return option
-    return quote.options[0] if quote.options else None
-
-
-def _duties(group: Group, members, chosen, destination: str, language, id_number=None) -> Duties:
-    """The engine's quote for the group, freight = the chosen shipping option's price."""
-    cheapest = chosen
+def _duties(
+    group: Group, members, option, destination: str, language, id_number: str | None = None
+) -> Duties:
+    """The engine's quote for the group, freight = the shipping ``option`` (the chosen one,
+    else the cheapest)."""
     try:
         return Duties(
             duty_quote(
                 destination=destination,
                 mode=str(group.mode),
                 lines=[engine_line(m.view, m.quantity) for m in members],
-                currency=cheapest.price.currency if cheapest else None,
-                freight=cheapest.price.amount if cheapest else Decimal(0),
-                id_number=id_number,
+                currency=option.price.currency if option else None,
+                freight=option.price.amount if option else Decimal(0),
+                id_number=id_number or None,
             )
         )
     except EngineError as exc:

@@ -25,7 +25,7 @@ from catalog.pricing import tier_unit_price
 from logistics.shipping.selectors import serves
 from marketplace.clearance import CHINA, Refusal
 from merchants.models import Merchant
-from orders.models import Cart, CartLine
+from orders.models import Cart, CartLine, SavedAddress
 from orders.split import Place, PlanLine, available_to, candidates
 
 # Where a cart ships to until the shopper picks a country (docs/ORDERS.md, "Destination").
@@ -346,3 +346,32 @@ def cart_view(cart: Cart | None, destination: str) -> CartView:
             )
         )
     return view
+
+
+def stock_ids_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The stock row of each ``(SKU id, warehouse id)`` (one query): what checkout reserves."""
+    pairs = set(pairs)
+    rows = Stock.objects.filter(
+        sku_id__in={sku for sku, _w in pairs}, warehouse_id__in={w for _s, w in pairs}
+    ).values_list("sku_id", "warehouse_id", "pk")
+    return {(sku, warehouse): pk for sku, warehouse, pk in rows if (sku, warehouse) in pairs}
+
+
+# --------------------------------------------------------------------------------------------
+# Saved addresses (the account's address book; checkout copies one into the checkout)
+# --------------------------------------------------------------------------------------------
+
+
+def addresses_of(*, user):
+    """``user``'s saved addresses, the default first, then oldest first."""
+    return SavedAddress.objects.filter(user=user).order_by("-is_default", "created_at", "id")
+
+
+def address_of(*, user, pk) -> SavedAddress | None:
+    """One of ``user``'s saved addresses, or None (another shopper's is None too)."""
+    return SavedAddress.objects.filter(user=user, pk=pk).first()
+
+
+def address_default(*, user) -> SavedAddress | None:
+    """``user``'s default address, or None when they saved none."""
+    return SavedAddress.objects.filter(user=user, is_default=True).first()

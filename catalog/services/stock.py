@@ -52,7 +52,7 @@ class StockLine:
     quantity: int
 
 
-def _record(
+def _adjusted(
     stock: Stock,
     *,
     reason: str,
@@ -61,7 +61,8 @@ def _record(
     actor=None,
     note: str = "",
 ) -> StockAdjustment:
-    """Apply the deltas to a row locked by ``lock_stock`` and write its ledger line."""
+    """Check the deltas against a row locked by ``lock_stock``, apply them to the row in
+    memory, and return its (unsaved) ledger line."""
     on_hand = stock.on_hand + on_hand_delta
     reserved = stock.reserved + reserved_delta
     if on_hand > MAX_UNITS:
@@ -77,11 +78,8 @@ def _record(
             _("This change would leave %(sku)s in %(warehouse)s with a negative quantity.")
             % {"sku": stock.sku.code, "warehouse": stock.warehouse.name}
         )
-    Stock.objects.filter(pk=stock.pk).update(
-        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
-    )
     stock.on_hand, stock.reserved = on_hand, reserved
-    return StockAdjustment.objects.create(
+    return StockAdjustment(
         merchant_id=stock.merchant_id,
         stock=stock,
         reason=reason,
@@ -92,6 +90,31 @@ def _record(
         actor=actor,
         note=(note or "").strip()[:255],
     )
+
+
+def _record(
+    stock: Stock,
+    *,
+    reason: str,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    actor=None,
+    note: str = "",
+) -> StockAdjustment:
+    """Apply the deltas to a row locked by ``lock_stock`` and write its ledger line."""
+    adjustment = _adjusted(
+        stock,
+        reason=reason,
+        on_hand_delta=on_hand_delta,
+        reserved_delta=reserved_delta,
+        actor=actor,
+        note=note,
+    )
+    Stock.objects.filter(pk=stock.pk).update(
+        on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
+    )
+    adjustment.save()
+    return adjustment
 
 
 def _check_place(*, merchant, sku: SKU, warehouse: Warehouse) -> None:
@@ -407,6 +430,33 @@ def stock_adjust(
     raise field_error("reason", _("Choose a reason for the adjustment."), "stock_reason")
 
 
+def _record_many(
+    locked: dict[int, Stock],
+    deltas: dict[int, tuple[int, int]],
+    *,
+    reason: str,
+    actor=None,
+    note: str = "",
+) -> list[StockAdjustment]:
+    """``_record`` for many rows locked by ``lock_stock`` (``deltas``: row -> (on hand,
+    reserved) delta), in two statements whatever the number of rows: checkout reserves and
+    releases every line of a cart at once, and its cost must not grow with the lines.
+    Absolute values are safe: the rows are locked until the transaction ends."""
+    adjustments = [
+        _adjusted(
+            locked[pk],
+            reason=reason,
+            on_hand_delta=on_hand_delta,
+            reserved_delta=reserved_delta,
+            actor=actor,
+            note=note,
+        )
+        for pk, (on_hand_delta, reserved_delta) in deltas.items()
+    ]
+    Stock.objects.bulk_update([locked[pk] for pk in deltas], ["on_hand", "reserved"])
+    return StockAdjustment.objects.bulk_create(adjustments)
+
+
 def _lines(lines: Iterable[StockLine]) -> dict[int, int]:
     """Merge lines naming the same row (one lock, one ledger line per row)."""
     merged: dict[int, int] = {}
@@ -439,10 +489,13 @@ def stock_reserve(
                     "requested": quantity,
                 }
             )
-    return [
-        _record(locked[pk], reason=Reason.RESERVATION, reserved_delta=q, actor=actor, note=note)
-        for pk, q in wanted.items()
-    ]
+    return _record_many(
+        locked,
+        {pk: (0, q) for pk, q in wanted.items()},
+        reason=Reason.RESERVATION,
+        actor=actor,
+        note=note,
+    )
 
 
 def _check_reserved(stock: Stock, quantity: int) -> None:
@@ -462,10 +515,13 @@ def stock_release(
     locked = lock_stock(wanted)
     for pk, quantity in wanted.items():
         _check_reserved(locked[pk], quantity)
-    return [
-        _record(locked[pk], reason=Reason.RELEASE, reserved_delta=-q, actor=actor, note=note)
-        for pk, q in wanted.items()
-    ]
+    return _record_many(
+        locked,
+        {pk: (0, -q) for pk, q in wanted.items()},
+        reason=Reason.RELEASE,
+        actor=actor,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -476,14 +532,10 @@ def stock_ship(*, lines: Iterable[StockLine], actor=None, note: str = "") -> lis
     locked = lock_stock(wanted)
     for pk, quantity in wanted.items():
         _check_reserved(locked[pk], quantity)
-    return [
-        _record(
-            locked[pk],
-            reason=Reason.SALE,
-            on_hand_delta=-q,
-            reserved_delta=-q,
-            actor=actor,
-            note=note,
-        )
-        for pk, q in wanted.items()
-    ]
+    return _record_many(
+        locked,
+        {pk: (-q, -q) for pk, q in wanted.items()},
+        reason=Reason.SALE,
+        actor=actor,
+        note=note,
+    )

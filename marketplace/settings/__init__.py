@@ -9,5 +9,6 @@ from .customs import *  # noqa: F403
 from .i18n import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .orders import *  # noqa: F403
 from .security import *  # noqa: F403
 from .uploads import *  # noqa: F403

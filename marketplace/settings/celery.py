@@ -46,6 +46,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.outbox_sweep",
         "schedule": 60.0,
     },
+    # Unpaid checkouts give their reserved stock back (ORDERS_RESERVATION_MINUTES).
+    "expire-checkouts": {
+        "task": "orders.tasks.checkouts_expire",
+        "schedule": 60.0,
+    },
 }
 
 # The outbox (marketplace/outbox.py): a failed delivery is tried again after

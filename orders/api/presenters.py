@@ -59,6 +59,7 @@ def _option(option) -> dict:
 def _group(group: GroupView, language: str) -> dict:
     duties = group.duties
     return {
+        "key": group.key,  # what a checkout's shipping choice names the group by
         "merchant": {"id": group.merchant.pk, "name": group.merchant.name},
         "mode": str(group.mode),
         "customs_code": group.mode.customs_code,

@@ -1,0 +1,37 @@
+"""Orders writes, one module per topic; everything is importable from here.
+
+- ``cart``: add, change, remove, merge at log-in;
+- ``addresses``: the check of a delivery address, the account's saved addresses;
+- ``checkout``: placing a checkout (orders, frozen figures, reservations);
+- ``expiry``: releasing what an unpaid checkout held once its reservation runs out.
+"""
+
+from .addresses import address_clean, address_delete, address_save
+from .cart import (
+    MAX_QUANTITY,
+    cart_add,
+    cart_for_session,
+    cart_for_user,
+    cart_merge,
+    cart_remove,
+    cart_set_quantity,
+)
+from .checkout import checkout_currency, checkout_place, is_china_import
+from .expiry import checkouts_expire
+
+__all__ = [
+    "MAX_QUANTITY",
+    "address_clean",
+    "address_delete",
+    "address_save",
+    "cart_add",
+    "cart_for_session",
+    "cart_for_user",
+    "cart_merge",
+    "cart_remove",
+    "cart_set_quantity",
+    "checkout_currency",
+    "checkout_place",
+    "checkouts_expire",
+    "is_china_import",
+]

@@ -1,0 +1,486 @@
+"""Placing a checkout: the cart becomes one ``Checkout`` and one ``Order`` per merchant ×
+clearance mode × warehouse, with everything frozen and the stock reserved (docs/ORDERS.md,
+"Checkout").
+
+``checkout_place`` is one transaction, taking its locks down the lock order and never back
+up: the cart (slot 6), then the stock rows it reserves (slot 9, ``stock_reserve``), then the
+duty estimates it computes and freezes (slot 11). The quota ledger (slot 10) is only read
+here (the duty quote's year-to-date total): an order counts once it is paid.
+
+Its cost does not grow with the cart's lines: the cart view's three queries, the plan's
+one per group (shipping) and the duty estimate's few per group, and bulk writes for the
+orders, lines, allocations, stock rows and their ledger lines.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from catalog.services.stock import InsufficientStock, StockLine, stock_reserve
+from customs.codec import result_to_json
+from customs.identity import validate_id_number
+from customs.models import BuyerIdentity
+from customs.selectors import quota_digest
+from customs.services import duty_assessment_compute, duty_assessment_request
+from marketplace.clearance import CHINA, ClearanceMode
+from marketplace.crypto import mask
+from marketplace.currency import currencies_displayable
+from marketplace.money import Money, convert, round_money
+from marketplace.rules import field_error
+from marketplace.selectors import fx_rates_current
+from marketplace.services import personal_data_reveal
+from orders.lock_objects import lock_cart
+from orders.models import Allocation, Cart, CartLine, Checkout, Order, OrderLine
+from orders.plan import GroupView, cart_plan, engine_line
+from orders.selectors import cart_count_forget, cart_view, stock_ids_for
+
+from .addresses import address_clean
+
+# Modes that import goods into China under the buyer's identity: the buyer (订购人) must be
+# named with a checked identity number, and must be the payer (the payment and the order
+# declarations carry the same person).
+CHINA_IMPORT_MODES = frozenset(
+    {ClearanceMode.BONDED, ClearanceMode.DIRECT, ClearanceMode.PERSONAL_PARCEL}
+)
+CHECKOUT_CURRENCY_CHINA = "CNY"
+MAX_KEY_LENGTH = 100
+
+# What the duty engine refuses, as checkout's codes (the engine's own), each with what the
+# shopper can do about it added to the engine's reason.
+DUTY_REFUSAL_CODES = {
+    "cbec_transaction_limit": "cbec_transaction_limit",
+    "cbec_yearly_limit": "cbec_yearly_limit",
+    "cbec_no_product_record": "cbec_no_product_record",
+    "parcel_limit": "parcel_limit",
+    "excise_not_allowed": "excise_not_allowed",
+    "over_threshold": "over_threshold",
+}
+
+
+# A blocking reason the engine may add later and checkout does not know yet.
+DUTY_BLOCKED_CODE = "duties_blocked"
+
+
+def duty_hint(code: str) -> str:
+    """What the shopper can do about the duty engine's blocking reason ``code`` ("" for one
+    checkout does not know): the checkout page shows it under the reason, as placing does."""
+    hints = {
+        "cbec_transaction_limit": _(
+            "Remove some items from this order, or buy them in another checkout."
+        ),
+        "cbec_yearly_limit": _(
+            "Remove some items so the order fits what is left of your yearly allowance."
+        ),
+        "cbec_no_product_record": _(
+            "Remove this item from your cart: it cannot be sold until its product record is filed."
+        ),
+        "parcel_limit": _("Remove some items: buy the rest in another checkout."),
+        "excise_not_allowed": _("Remove this item from your cart."),
+        "over_threshold": _("Remove some items from this order."),
+    }
+    return hints.get(code, "")
+
+
+def is_china_import(destination: str, mode) -> bool:
+    return destination == CHINA and ClearanceMode(mode) in CHINA_IMPORT_MODES
+
+
+def checkout_currency(*, destination: str, display_currency: str) -> str:
+    """The currency a checkout is charged in: CNY for an address in China (customs declare
+    the payment in yuan, and a Chinese card pays in yuan), else the shopper's display
+    currency (docs/ORDERS.md, "Checkout currency")."""
+    return CHECKOUT_CURRENCY_CHINA if destination == CHINA else display_currency.upper()
+
+
+@dataclass(frozen=True)
+class Payer:
+    """The payer's customs identity, checked (imports into China)."""
+
+    name: str
+    id_number: str
+    phone: str
+
+
+def _payer(*, user, identity: dict | None, address: dict) -> Payer | None:
+    """The identity the shopper gave, checked; a saved one must be theirs."""
+    if not identity:
+        return None
+    if not isinstance(identity, dict):
+        raise field_error("identity", _("Enter the payer's identity."), "identity_required")
+    phone = str(identity.get("phone") or address.get("phone") or "").strip()
+    saved_id = identity.get("saved_id")
+    if saved_id not in (None, ""):
+        saved = BuyerIdentity.objects.filter(user=user, pk=_int(saved_id)).first()
+        if saved is None:
+            raise field_error(
+                "identity", _("This saved identity is not on your account."), "unknown_identity"
+            )
+        number = personal_data_reveal(
+            obj=saved, field="id_number", by=user, purpose="checkout: the payer's identity"
+        )
+        return Payer(saved.name, number, phone)
+    name = str(identity.get("name") or "").strip()
+    if not name:
+        raise field_error(
+            "identity",
+            _("Enter the payer's name exactly as it is on their identity card."),
+            "identity_name_required",
+        )
+    if len(name) > 60:
+        raise field_error(
+            "identity", _("At most %(n)s characters.") % {"n": 60}, "identity_name_too_long"
+        )
+    try:
+        number = validate_id_number(str(identity.get("id_number") or ""))
+    except ValidationError as exc:
+        raise ValidationError({"identity": exc.error_list}) from None
+    return Payer(name, number, phone)
+
+
+def _int(value) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _check_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise field_error(
+            "idempotency_key",
+            _("Send an idempotency key of 1 to %(n)s characters.") % {"n": MAX_KEY_LENGTH},
+            "idempotency_key_required",
+        )
+    return key
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _money(money: Money) -> dict:
+    return {"amount": str(money.amount), "currency": money.currency}
+
+
+def _shipping_json(option) -> dict:
+    method = option.method
+    return {
+        "route_id": option.route_id,
+        "method_code": method.code,
+        "method_name_en": method.name_en,
+        "method_name_zh_hans": method.name_zh_hans,
+        "kind": method.kind,
+        "carrier_code": method.carrier_code,
+        "carrier_name_en": method.carrier_name_en,
+        "carrier_name_zh_hans": method.carrier_name_zh_hans,
+        # what the shopper pays (checkout currency); the carrier's price in its own
+        "price": _money(option.price_shopper),
+        "price_method": _money(option.price),
+        "list_price_method": _money(option.list_price),
+        "free_shipping": option.free_shipping,
+        "min_days": option.min_days,
+        "max_days": option.max_days,
+        "working_days": option.working_days,
+        "earliest": option.earliest.isoformat(),
+        "latest": option.latest.isoformat(),
+    }
+
+
+def _check_group(group: GroupView, language: str) -> None:
+    """Refuse a group that cannot be ordered: no way to ship it, an unknown shipping choice,
+    duties that cannot be computed, or what the duty engine blocks."""
+    if not group.shipping.options:
+        raise field_error(
+            "shipping",
+            group.shipping.message or _("No shipping method serves this order."),
+            "no_shipping_method",
+        )
+    if group.chosen is None:
+        raise field_error(
+            "shipping",
+            _("Choose one of the shipping methods offered for this order."),
+            "unknown_shipping_method",
+        )
+    duties = group.duties
+    if duties.result is None:
+        raise field_error(
+            "lines",
+            duties.error or _("Duties and taxes cannot be estimated for this order yet."),
+            "duties_unavailable",
+        )
+    if duties.blocked:
+        errors = []
+        for message in duties.result.blocking:
+            code = DUTY_REFUSAL_CODES.get(message.code, DUTY_BLOCKED_CODE)
+            text = " ".join(part for part in (message.text(language), duty_hint(code)) if part)
+            errors.append(ValidationError(text, code=code))
+        raise ValidationError({"lines": errors})
+
+
+def _spread(total: Decimal, parts: list[Decimal], currency: str) -> list[Decimal]:
+    """``parts`` rounded in ``currency`` so that they add up to ``total`` (the last one
+    takes the rounding difference)."""
+    rounded = [round_money(part, currency) for part in parts]
+    if rounded:
+        rounded[-1] += total - sum(rounded, Decimal(0))
+    return rounded
+
+
+@transaction.atomic
+def checkout_place(
+    *,
+    user,
+    cart: Cart,
+    address: dict,
+    identity: dict | None,
+    shipping: dict[str, str],
+    currency: str,
+    language: str,
+    idempotency_key: str,
+) -> Checkout:
+    """Place the checkout of ``user``'s ``cart`` (see the module docstring and
+    docs/ORDERS.md). Returns the checkout, or the one already placed with this
+    ``idempotency_key``; refusals are ``ValidationError`` with a code per rule and change
+    nothing."""
+    key = _check_key(idempotency_key)
+    existing = Checkout.objects.filter(user=user, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if cart.user_id != user.pk:
+        raise field_error("cart", _("This cart is not yours."), "cart_not_yours")
+    try:
+        lock_cart(cart.pk)
+    except Cart.DoesNotExist:
+        raise field_error(
+            "cart", _("Your cart changed in the meantime: please try again."), "cart_gone"
+        ) from None
+    # A double submit waited for the first one's cart lock: it finds the first checkout now.
+    existing = Checkout.objects.filter(user=user, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    address = address_clean(address)
+    destination = address["country"]
+    payer = _payer(user=user, identity=identity, address=address)
+    currency = checkout_currency(destination=destination, display_currency=currency or "")
+    rates = fx_rates_current()
+    if currency not in rates or (
+        currency != CHECKOUT_CURRENCY_CHINA and currency not in currencies_displayable()
+    ):
+        raise field_error(
+            "currency", _("Choose one of the currencies offered."), "unknown_currency"
+        )
+
+    view = cart_view(cart, destination)
+    if not view.lines:
+        raise field_error("cart", _("Your cart is empty."), "cart_empty")
+    problems = [
+        ValidationError(f"{line.product.name}: {line.problem_text}", code=line.problem)
+        for line in view.lines
+        if line.problem
+    ]
+    if problems:
+        raise ValidationError({"lines": problems})
+    province = address["province"] if destination == CHINA else ""
+    with override(language):
+        plan = cart_plan(
+            view,
+            currency=currency,
+            province=province,
+            choices=shipping or {},
+            fx_rates=rates,
+            id_number=payer.id_number if payer else None,
+        )
+    keys = {group.key for group in plan.groups}
+    planned = sum(m.quantity for g in plan.groups for m in g.lines)
+    if set(shipping or {}) - keys or planned != sum(line.quantity for line in view.lines):
+        raise field_error(
+            "shipping",
+            _("Your orders changed since the page was shown: check them and try again."),
+            "plan_changed",
+        )
+    with override(language):
+        for group in plan.groups:
+            _check_group(group, language)
+    imports = [g for g in plan.groups if is_china_import(destination, g.mode)]
+    if imports and payer is None:
+        raise field_error(
+            "identity",
+            _(
+                "Goods imported into China are declared to customs under the payer's "
+                "identity: enter the payer's name and identity number."
+            ),
+            "identity_required",
+        )
+    return _write(
+        user=user,
+        cart=cart,
+        view=view,
+        plan=plan,
+        address=address,
+        payer=payer,
+        currency=currency,
+        language=language,
+        key=key,
+        rates=rates,
+        destination=destination,
+    )
+
+
+def _write(*, user, cart, view, plan, address, payer, currency, language, key, rates, destination):
+    now = timezone.now()
+    expires = now + timedelta(minutes=settings.ORDERS_RESERVATION_MINUTES)
+    base = settings.BASE_CURRENCY
+    frozen_rates = {code: str(rate) for code, rate in sorted(rates.items())}
+    orders: list[Order] = []
+    lines: list[list[OrderLine]] = []
+    assessments = []
+    for group in plan.groups:
+        option = group.chosen
+        result = group.duties.result
+        order = Order(
+            user=user,
+            merchant_id=group.group.merchant_id,
+            warehouse_id=group.group.warehouse_id,
+            clearance_mode=str(group.mode),
+            customs_code=group.mode.customs_code,
+            currency=currency,
+            listing_currency=group.lines[0].view.currency,
+            fx_rates=frozen_rates,
+            shipping_method_id=option.method.id,
+            shipping=_shipping_json(option),
+        )
+        goods = []
+        order_lines = []
+        for member in group.lines:
+            line = member.view
+            charged = convert(Money(line.unit_price, line.currency), currency, rates, base=base)
+            total = convert(
+                Money(line.unit_price * member.quantity, line.currency), currency, rates, base=base
+            )
+            goods.append(total.amount)
+            order_lines.append(
+                OrderLine(
+                    sku=line.sku,
+                    sku_code=line.sku.code,
+                    name_en=line.product.name_en or "",
+                    name_zh_hans=line.product.name_zh_hans or "",
+                    hs_code=line.sku.hs_code or "",
+                    quantity=member.quantity,
+                    unit_price=line.unit_price,
+                    unit_price_charged=charged.amount,
+                    line_total=total.amount,
+                )
+            )
+        duty_total = Decimal(0)
+        if result.collected_at_checkout:
+            duty_total = convert(
+                Money(result.tax_total, result.currency), currency, rates, base=base
+            ).amount
+            shares = [
+                convert(Money(r.tax_total, result.currency), currency, rates, base=base).amount
+                for r in result.lines
+            ]
+            for order_line, duty in zip(
+                order_lines, _spread(duty_total, shares, currency), strict=True
+            ):
+                order_line.duty = duty
+        order.goods_total = sum(goods, Decimal(0))
+        order.shipping_total = option.price_shopper.amount
+        order.duty_total = duty_total
+        order.total = order.goods_total + order.shipping_total + order.duty_total
+        # Bilingual and in the regime's currency (``customs.codec``): pages of either
+        # language show it; ``duty_total`` and the lines' ``duty`` are what was charged.
+        order.duties = _jsonable(result_to_json(result))
+        # The estimate, frozen with the order (computed below, after the stock: lock order).
+        order.assessment = duty_assessment_request(
+            destination=destination,
+            mode=str(group.mode),
+            lines=[engine_line(m.view, m.quantity) for m in group.lines],
+            currency=option.price.currency,
+            freight=option.price.amount,
+            id_number=payer.id_number if payer and destination == CHINA else None,
+            reference=order.number,
+        )
+        assessments.append(order.assessment)
+        orders.append(order)
+        lines.append(order_lines)
+
+    checkout = Checkout.objects.create(
+        user=user,
+        email=user.email,
+        language=language,
+        idempotency_key=key,
+        currency=currency,
+        total=sum((o.total for o in orders), Decimal(0)),
+        fx_rates=frozen_rates,
+        address=address,
+        payer_name=payer.name if payer else "",
+        payer_phone=payer.phone if payer else "",
+        payer_id_number=payer.id_number if payer else "",
+        payer_id_digest=quota_digest(payer.id_number) if payer else "",
+        payer_id_masked=mask(payer.id_number) if payer else "",
+        expires_at=expires,
+    )
+    for order in orders:
+        order.checkout = checkout
+    Order.objects.bulk_create(orders)
+    flat: list[OrderLine] = []
+    for order, order_lines in zip(orders, lines, strict=True):
+        for line in order_lines:
+            line.order = order
+            flat.append(line)
+    OrderLine.objects.bulk_create(flat)
+
+    stock = stock_ids_for(
+        {
+            (line.sku_id, order.warehouse_id)
+            for order, ls in zip(orders, lines, strict=True)
+            for line in ls
+        }
+    )
+    allocations = [
+        Allocation(
+            line=line,
+            stock_id=stock[(line.sku_id, order.warehouse_id)],
+            quantity=line.quantity,
+            expires_at=expires,
+        )
+        for order, order_lines in zip(orders, lines, strict=True)
+        for line in order_lines
+    ]
+    Allocation.objects.bulk_create(allocations)
+    try:
+        stock_reserve(
+            lines=[StockLine(a.stock_id, a.quantity) for a in allocations],
+            actor=user,
+            note=checkout.number,
+        )
+    except InsufficientStock as exc:
+        raise ValidationError(
+            {
+                "lines": ValidationError(
+                    _(
+                        "Someone bought the last units meanwhile: %(reason)s Lower the quantity and try again."
+                    )
+                    % {"reason": exc.messages[0]},
+                    code="insufficient_stock",
+                )
+            }
+        ) from None
+    for assessment in assessments:
+        duty_assessment_compute(assessment_id=assessment.pk)
+    CartLine.objects.filter(cart=cart, pk__in=[line.id for line in view.lines]).delete()
+    cart_count_forget(cart)
+    return checkout

@@ -1,0 +1,80 @@
+"""Expiry: a checkout not paid by ``expires_at`` gives its stock back.
+
+``checkouts_expire`` (the beat task ``orders.tasks.checkouts_expire``, every minute) takes
+each overdue checkout in its own short transaction, in the lock order: the checkout (slot
+6; a payment arriving at the same moment waits for it, or it for the payment), its orders
+(slot 8), their stock rows (slot 9). The unpaid orders are cancelled (``ORDER_FLOW``
+"cancel", one event each, with the reason), their reservations released
+(``stock_release``, allocations ``released``) and the checkout marked expired. A payment
+that succeeds afterwards is handled by ``checkout_pay`` (docs/ORDERS.md, "Late payment").
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from catalog.services.stock import StockLine, stock_release
+from orders.flow import ORDER_FLOW
+from orders.lock_objects import lock_checkout, lock_orders
+from orders.models import Allocation, Checkout, Order, OrderEvent
+
+# The reason written on the cancelled orders' events (in English, like every event reason
+# the system writes; pages translate it through the catalogue).
+EXPIRED_REASON = gettext_noop("Not paid in time: the reservation expired.")
+BATCH = 200
+
+
+def release_allocations(allocations, *, note: str) -> None:
+    """Give reserved allocations' units back to stock and mark them released."""
+    allocations = list(allocations)
+    if not allocations:
+        return
+    stock_release(lines=[StockLine(a.stock_id, a.quantity) for a in allocations], note=note)
+    Allocation.objects.filter(pk__in=[a.pk for a in allocations]).update(
+        status=Allocation.Status.RELEASED, expires_at=None, updated_at=timezone.now()
+    )
+
+
+def _expire_one(checkout_id: int, now) -> bool:
+    with transaction.atomic():
+        checkout = lock_checkout(checkout_id)
+        if checkout.status != Checkout.Status.AWAITING_PAYMENT or checkout.expires_at > now:
+            return False  # paid or expired meanwhile
+        order_ids = list(Order.objects.filter(checkout=checkout).values_list("pk", flat=True))
+        orders = lock_orders(order_ids)
+        for order in orders.values():
+            if ORDER_FLOW.can(order, "cancel") and order.status == Order.Status.AWAITING_PAYMENT:
+                ORDER_FLOW.apply(
+                    order, "cancel", by=None, event_model=OrderEvent, reason=EXPIRED_REASON
+                )
+        release_allocations(
+            Allocation.objects.filter(
+                line__order_id__in=order_ids, status=Allocation.Status.RESERVED
+            ).order_by("pk"),
+            note=f"{checkout.number} expired",
+        )
+        checkout.status = Checkout.Status.EXPIRED
+        checkout.save(update_fields=["status"])
+        return True
+
+
+def checkouts_expire(*, now=None) -> int:
+    """Expire every checkout whose reservation ran out by ``now`` (default: now); returns
+    how many it expired. Safe to run twice at once: each checkout is re-checked under its
+    lock."""
+    now = now or timezone.now()
+    expired, after = 0, 0
+    while True:
+        ids = list(
+            Checkout.objects.filter(
+                status=Checkout.Status.AWAITING_PAYMENT, expires_at__lte=now, pk__gt=after
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        expired += sum(1 for pk in ids if _expire_one(pk, now))
+        if len(ids) < BATCH:
+            return expired
+        after = ids[-1]
