@@ -77,7 +77,9 @@ def test_yearly_limit_refusal_says_why_and_what_to_do(signed_in):
     refusal = page.locator('.checkout-group[data-mode="bonded"] .refusal')
     expect(refusal.locator(".problem")).to_contain_text("yearly limit")
     expect(refusal.locator(".problem")).to_contain_text("You have 500.00 CNY left this year")
-    expect(refusal.locator(".what-to-do")).to_contain_text("fits what is left of your yearly allowance")
+    expect(refusal.locator(".what-to-do")).to_contain_text(
+        "fits what is left of your yearly allowance"
+    )
     expect(refusal.get_by_role("link", name="Change your cart")).to_be_visible()
     expect(page.get_by_role("button", name="Place orders and pay")).to_be_disabled()
     context.close()
