@@ -11,8 +11,11 @@ return page still reads each payment from localstripe).
 import os
 import sys
 import time
+from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> int:

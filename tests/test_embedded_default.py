@@ -6,14 +6,9 @@ process of its own, with none of the test environment, and asks for the shopper'
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import embedded_default_env, manage
 
 PAGES = """
 import re
@@ -44,26 +39,7 @@ print("pages ok")
 
 @pytest.mark.timeout(600)
 def test_the_demo_serves_its_pages_on_the_embedded_default(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_", "PYTEST_", "DJANGO_"))
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    env["MEDIA_ROOT"] = str(tmp_path / "media")
-
-    def manage(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=500,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
-
-    manage("migrate", "--noinput", "-v", "0")
-    manage("seed_demo")
-    assert "pages ok" in manage("shell", "-c", PAGES)
+    env = embedded_default_env(tmp_path)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "seed_demo")
+    assert "pages ok" in manage(env, "shell", "-c", PAGES)

@@ -93,6 +93,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default's runserver answers requests in threads, and two of them may write
+    # at once (Stripe's webhooks come in pairs): a transaction takes SQLite's write lock when
+    # it starts and waits for it, instead of failing with "database is locked" on its first
+    # write after a read.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -328,3 +328,63 @@ def test_stripe_js_comes_from_the_configured_provider_and_the_csp_allows_it(loca
     header = client.get("/en/accounts/login/")["Content-Security-Policy"]
     rules = {name: values for name, *values in (p.split() for p in header.split(";") if p.strip())}
     assert localstripe.url in rules["script-src"] and localstripe.url in rules["connect-src"]
+
+
+def test_a_receiver_that_fails_makes_the_outbox_try_again(
+    localstripe, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    import time_machine
+
+    from marketplace.models import OutboxMessage
+    from marketplace.outbox import outbox_deliver
+
+    calls = []
+
+    def flaky(sender, payment, **kwargs):
+        calls.append(payment.pk)
+        if len(calls) == 1:
+            raise RuntimeError("orders could not mark the checkout paid this time")
+
+    payment_succeeded.connect(flaky)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            paid = pay_with_test_card(start("15.00"), PAYS)
+        message = OutboxMessage.objects.get(
+            kind=services.SUCCEEDED, key=f"payment:{paid.pk}:succeeded"
+        )
+        assert message.status == OutboxMessage.Status.PENDING and message.attempts == 1
+        assert "could not mark the checkout paid" in message.last_error
+        # once the backoff has passed, the sweeper's delivery calls the receiver again
+        with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
+            assert outbox_deliver(message_id=message.pk) == "sent"
+    finally:
+        payment_succeeded.disconnect(flaky)
+    assert calls == [paid.pk, paid.pk]
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refunds_at_once_never_take_more_than_was_paid(localstripe):
+    """Two orders of one checkout refunded at the same moment, 60 + 60 of a 100 payment:
+    the second waits for the first's lock on the payment, then sees its pending refund."""
+    from tests.locking import run_interleaved
+
+    payment = paid_payment("100.00")
+
+    def refund(reference):
+        def run():
+            return services.payment_refund(
+                payment=payment, amount=Money("60.00", "CNY"), reference=reference
+            )
+
+        return run
+
+    met = run_interleaved(refund("ORD-A"), refund("ORD-B"))
+    assert met.second_waited
+    assert met.first.error is None and met.first.value.status == Refund.Status.SUCCEEDED
+    assert isinstance(met.second.error, ValidationError)
+    assert codes(met.second.error) == {"refund_exceeds_payment"}
+    assert list(Refund.objects.values_list("reference", flat=True)) == ["ORD-A"]

@@ -221,3 +221,60 @@ def test_the_webhook_is_throttled(localstripe, monkeypatch):
         for _ in range(4)
     ]
     assert answers == [400, 400, 400, 429]
+
+
+@pytest.mark.django_db
+def test_when_stripe_cannot_be_read_the_event_waits_for_stripe_to_send_it_again(
+    localstripe, settings
+):
+    payment = services.payment_start(
+        reference=f"CHK-{uuid.uuid4().hex[:8]}",
+        amount=Money("40.00", "CNY"),
+        description="",
+        email="",
+    )
+    pay_at_stripe_only(localstripe, payment, PAYS)
+    body = json.dumps(
+        {
+            "id": "evt_" + uuid.uuid4().hex[:14],
+            "object": "event",
+            "created": int(time.time()),
+            "type": "payment_intent.succeeded",
+            "data": {"object": {"id": payment.intent_id}},
+        }
+    ).encode()
+    client = Client()
+
+    def deliver():
+        return client.post(
+            WEBHOOK,
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(body, localstripe.webhook_secret),
+        )
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
+    down = deliver()
+    assert down.status_code == 503 and down.json()["error"]["code"] == "payment_unavailable"
+    event = StripeEvent.objects.get()
+    assert event.processed_at is None
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REQUIRES_PAYMENT_METHOD
+
+    settings.STRIPE_API_BASE = localstripe.url  # Stripe is back and sends the event again
+    again = deliver()
+    assert again.status_code == 200 and again.json()["deliveries"] == 2
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
+    assert StripeEvent.objects.get().processed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_payment_cannot_start_while_stripe_is_down(localstripe, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    with pytest.raises(ValidationError) as refused:
+        services.payment_start(
+            reference="CHK-DOWN", amount=Money("10.00", "CNY"), description="", email=""
+        )
+    assert refused.value.error_dict["payment"][0].code == "payment_unavailable"
+    assert not Payment.objects.exists()
