@@ -32,6 +32,19 @@ def add_from_product_page(page, lang: str, sku, button: str) -> None:
     page.wait_for_url(f"**/{lang}/cart/")
 
 
+def sign_up_on_the_way(page, lang: str, email: str, words: tuple[str, str, str]) -> None:
+    """From the log-in page the checkout sent us to: the sign-up link, the form, and back to
+    the checkout (``words``: the link, the email label, the button, in ``lang``)."""
+    link, email_label, button = words
+    page.wait_for_url(f"**/{lang}/accounts/login/**")
+    page.get_by_role("link", name=link).click()
+    page.get_by_label(email_label).fill(email)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(f"**/{lang}/checkout/")
+
+
 def pay_with_card(page, number: str, postcode: str) -> None:
     """Type a test card into the card Element (localstripe's fields) and pay."""
     element = page.locator("#card-element")
@@ -55,13 +68,7 @@ def test_new_chinese_shopper_buys_from_two_merchants_and_pays_once(page, screens
     page.get_by_role("link", name="去结算").click()
 
     # 2. The checkout asks for an account; a new shopper signs up and comes back.
-    page.wait_for_url("**/zh-hans/accounts/login/**")
-    page.get_by_role("link", name="创建账户").click()
-    page.get_by_label("电子邮箱").fill("lin@example.cn")
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="注册").click()
-    page.wait_for_url("**/zh-hans/checkout/")
+    sign_up_on_the_way(page, "zh-hans", "lin@example.cn", ("创建账户", "电子邮箱", "注册"))
 
     # 3. Two orders, each with its options (cheapest chosen) and its duties line by line.
     bonded = page.locator('.checkout-group[data-mode="bonded"]')
@@ -124,13 +131,9 @@ def test_english_shopper_pays_in_usd_to_france_with_ioss_vat(page, screenshot, l
     page.locator("#id_country").select_option("FR")
     page.get_by_role("button", name="Update").first.click()
     page.get_by_role("link", name="Check out").click()
-    page.wait_for_url("**/en/accounts/login/**")
-    page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Email address").fill("claire@example.fr")
-    page.locator("#id_password1").fill(PASSWORD)
-    page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url("**/en/checkout/")
+    sign_up_on_the_way(
+        page, "en", "claire@example.fr", ("Create an account", "Email address", "Sign up")
+    )
 
     # France: no province, no customs identity, a French postcode; export retail from China
     expect(page.locator('[name="address-province"]')).to_have_count(0)
