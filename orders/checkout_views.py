@@ -62,6 +62,13 @@ def _shipping_choices(request) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
+    posted_key = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
+    if posted_key and request.POST.get("action") == "place":
+        # a double click (or a resubmitted form) after the first one placed the checkout:
+        # the cart is empty now, the shopper belongs on that checkout's pay page
+        placed = Checkout.objects.filter(user=request.user, idempotency_key=posted_key).first()
+        if placed is not None:
+            return redirect("checkout:pay", number=placed.number)
     current = cart_of_request(request)
     if current is None:
         messages.info(request, _("Your cart is empty."))
@@ -226,10 +233,9 @@ def _show_refusal(exc: ValidationError, address_form, identity_form) -> None:
 def _payments():
     """Until the payment pieces land on this branch (checkout's ``checkout_payment``, the
     payments app): imported where used."""
+    from orders.services import checkout_payment
     from payments.selectors import failure_message
     from payments.services import payment_confirm, payment_sync
-
-    from orders.services import checkout_payment
 
     return checkout_payment, failure_message, payment_confirm, payment_sync
 
