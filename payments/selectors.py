@@ -3,6 +3,9 @@ failed, in the shopper's language."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,3 +90,52 @@ def payment_refundable(payment: Payment) -> Money:
         status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]
     ).aggregate(total=Sum("amount"))["total"]
     return Money(payment.amount - (taken or 0), payment.currency)
+
+
+@dataclass(frozen=True)
+class RawExchange:
+    """One raw exchange with the provider, as customs' 179 check wants it
+    (``initalRequest`` / ``initalResponse``): the request line and body as sent, and the
+    response body as received."""
+
+    request: str
+    response: str
+    at: str
+
+
+def _exchange_text(exchange: dict) -> RawExchange:
+    request = exchange["request"]
+    line = f"{request['method']} {request['url']}"
+    return RawExchange(
+        request=f"{line}\n{request['body']}" if request.get("body") else line,
+        response=exchange["response"]["body"],
+        at=exchange.get("at", ""),
+    )
+
+
+def raw_payment_exchange(payment: Payment) -> RawExchange | None:
+    """The raw records of a paid ``keep_raw`` payment for customs (announcement 2018
+    No. 179): the request that created the PaymentIntent (amount, currency, reference) and
+    the first response that reported it paid. None when nothing was kept (not a China
+    import, not paid, or purged after three years)."""
+    exchanges = payment.raw_exchanges or []
+    if not exchanges or not payment.is_paid:
+        return None
+    created = next(
+        (e for e in exchanges if e["request"]["url"].endswith("/v1/payment_intents")), None
+    )
+    paid = next((e for e in exchanges if _reports_paid(e, payment.intent_id)), None)
+    if created is None or paid is None:
+        return None
+    first = _exchange_text(created)
+    return RawExchange(
+        request=first.request, response=paid["response"]["body"], at=paid.get("at", "")
+    )
+
+
+def _reports_paid(exchange: dict, intent_id: str) -> bool:
+    try:
+        body = json.loads(exchange["response"]["body"])
+    except (ValueError, KeyError):
+        return False
+    return body.get("id") == intent_id and body.get("status") == "succeeded"

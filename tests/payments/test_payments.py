@@ -276,6 +276,12 @@ def test_china_imports_keep_the_raw_exchanges_and_the_identity_encrypted(localst
     assert last["status"] == "succeeded"
     assert payment.keep_until is not None
     assert (payment.keep_until - payment.paid_at).days >= 3 * 365
+    # what customs' real-time check (179) uploads: the creating request, the paying response
+    raw = selectors.raw_payment_exchange(payment)
+    assert raw.request.startswith("POST ") and "/v1/payment_intents\n" in raw.request
+    assert "amount=19900" in raw.request and "currency=cny" in raw.request
+    paid_body = json.loads(raw.response)
+    assert paid_body["id"] == payment.intent_id and paid_body["status"] == "succeeded"
 
     assert payment.payer_id_masked == "1*************1234"
     with connection.cursor() as cursor:
@@ -293,6 +299,7 @@ def test_china_imports_keep_the_raw_exchanges_and_the_identity_encrypted(localst
 def test_a_payment_without_keep_raw_keeps_no_raw_records(localstripe):
     payment = pay_with_test_card(start("12.00"), PAYS)
     assert payment.raw_exchanges == [] and payment.keep_until is None
+    assert selectors.raw_payment_exchange(payment) is None
 
 
 def test_raw_records_past_their_retention_are_purged(localstripe):
