@@ -1,4 +1,5 @@
-"""Checkout forms: the destination address (fields per country, ``logistics.addresses``) and,
+"""Checkout forms: the destination address (fields per country, checked by
+``orders.services.address_clean``) and,
 for imports into China, the payer's customs identity. Plain POST forms; the page works
 without JavaScript (changing the country or province re-plans with the "Update" button)."""
 
@@ -10,13 +11,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customs.identity import validate_id_number
-from logistics.addresses import CHINA, address_errors, normalise_postcode, postcode_example
+from logistics.postcodes import postcode_example
 from logistics.shipping.regions import CN_PROVINCES
 from marketplace.countries import country_choices
 from marketplace.forms import form_add_service_errors
 from orders.forms import province_choices
+from orders.models import ADDRESS_FIELDS
+from orders.services import address_clean
 
-ADDRESS_FIELDS = ("name", "phone", "country", "province", "city", "district", "lines", "postcode")
+CHINA = "CN"
 NEW = "new"
 
 
@@ -39,7 +42,7 @@ class SavedChoice:
 
 class AddressForm(SavedChoice, forms.Form):
     """Where the orders go. ``saved`` picks one of the shopper's saved addresses (``NEW``:
-    the fields below); the fields are checked by ``logistics.addresses.address_errors``."""
+    the fields below); the fields are checked by ``orders.services.address_clean``."""
 
     saved = forms.ChoiceField(label=_("Saved addresses"), required=False, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Recipient's name"), max_length=60, required=False)
@@ -58,14 +61,15 @@ class AddressForm(SavedChoice, forms.Form):
     remember = forms.BooleanField(label=_("Save this address to my account"), required=False)
 
     def __init__(self, *args, saved_addresses=(), **kwargs):
-        super().__init__(*args, prefix="address", **kwargs)
-        self.saved_addresses = {str(a["id"]): a for a in saved_addresses}
+        super().__init__(*args, prefix="address", label_suffix="", **kwargs)
+        self.saved_addresses = {str(a.pk): a.as_address() for a in saved_addresses}
+        labels = {str(a.pk): _saved_label(a) for a in saved_addresses}
         self.fields["country"].choices = country_choices()
         self.fields["province"].choices = province_choices()
         if self.saved_addresses:
-            self.fields["saved"].choices = [
-                (key, address["label"]) for key, address in self.saved_addresses.items()
-            ] + [(NEW, _("A new address"))]
+            self.fields["saved"].choices = [(key, labels[key]) for key in self.saved_addresses] + [
+                (NEW, _("A new address"))
+            ]
         else:
             del self.fields["saved"]
 
@@ -101,21 +105,22 @@ class AddressForm(SavedChoice, forms.Form):
     def clean(self):
         data = super().clean()
         chosen = self._chosen_saved()
-        if chosen:
-            self.address = {field: chosen.get(field) or "" for field in ADDRESS_FIELDS}
-            self.address["saved_id"] = chosen["id"]
-            return data
-        address = {field: (data.get(field) or "").strip() for field in ADDRESS_FIELDS}
-        address["country"] = address["country"].upper()
-        address["postcode"] = normalise_postcode(address["country"], address["postcode"])
-        address["phone"] = "".join(address["phone"].split())
-        if address["country"] != CHINA:
+        self.saved_pick = chosen is not None
+        address = chosen or {field: data.get(field) or "" for field in ADDRESS_FIELDS}
+        if not chosen and address["country"] != CHINA:
             address["province"] = ""
-        errors = address_errors(address)
-        if errors is not None:
-            form_add_service_errors(self, errors)
-        self.address = address
+        try:
+            self.address = address_clean(address)
+        except forms.ValidationError as exc:
+            form_add_service_errors(self, exc)
+            self.address = address
         return data
+
+
+def _saved_label(saved) -> str:
+    """A saved address as its radio reads: label, recipient, city, street."""
+    parts = (saved.label, saved.name, saved.city, saved.lines)
+    return " · ".join(part for part in parts if part)
 
 
 class IdentityForm(SavedChoice, forms.Form):
@@ -134,7 +139,7 @@ class IdentityForm(SavedChoice, forms.Form):
     remember = forms.BooleanField(label=_("Save this identity to my account"), required=False)
 
     def __init__(self, *args, saved_identities=(), **kwargs):
-        super().__init__(*args, prefix="identity", **kwargs)
+        super().__init__(*args, prefix="identity", label_suffix="", **kwargs)
         self.saved_identities = {str(identity.pk): identity for identity in saved_identities}
         if self.saved_identities:
             self.fields["saved"].choices = [

@@ -21,9 +21,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,34 +35,22 @@ from marketplace.forms import form_add_service_errors
 from marketplace.i18n import page_language
 from marketplace.services import personal_data_reveal
 from orders.checkout_forms import AddressForm, IdentityForm, new_idempotency_key
+from orders.models import Checkout
 from orders.plan import cart_plan
 from orders.refusals import refusal_hints
-from orders.selectors import cart_view
+from orders.selectors import addresses_of, cart_view
+from orders.services import (
+    address_save,
+    checkout_currency,
+    checkout_place,
+    is_china_import,
+)
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
 
 CHINA = "CN"
 
 
-def checkout_currency(destination: str, shown: str) -> str:
-    """The currency the checkout is charged in: CNY for imports into China (customs wants
-    the payment in yuan, to the fen), else the shopper's display currency."""
-    return "CNY" if destination == CHINA else shown
-
-
-def _saved_addresses(user) -> list[dict]:
-    """The shopper's saved addresses as the form lists them (``id``, ``label`` and the
-    address fields)."""
-    try:
-        from orders.selectors import saved_addresses_of
-    except ImportError:  # saved addresses land with the checkout services
-        return []
-    return [
-        {**address.as_dict(), "id": address.pk, "label": address.label}
-        for address in saved_addresses_of(user=user)
-    ]
-
-
-def _shipping_choices(request, plan_groups=None) -> dict[str, str]:
+def _shipping_choices(request) -> dict[str, str]:
     """Group key -> method code, as posted (``ship-<key>`` radios)."""
     return {
         key[len("ship-") :]: value
@@ -73,16 +62,29 @@ def _shipping_choices(request, plan_groups=None) -> dict[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
+    posted_key = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
+    if posted_key and request.POST.get("action") == "place":
+        # a double click (or a resubmitted form) after the first one placed the checkout:
+        # the cart is empty now, the shopper belongs on that checkout's pay page
+        placed = Checkout.objects.filter(user=request.user, idempotency_key=posted_key).first()
+        if placed is not None:
+            return redirect("checkout:pay", number=placed.number)
     current = cart_of_request(request)
     if current is None:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     posted = request.method == "POST"
     data = request.POST if posted else None
+    saved_addresses = list(addresses_of(user=request.user))
+    default = next((a for a in saved_addresses if a.is_default), None)
     address_form = AddressForm(
         data,
-        saved_addresses=_saved_addresses(request.user),
-        initial={"country": destination_of(request), "province": province_of(request)},
+        saved_addresses=saved_addresses,
+        initial={
+            "country": destination_of(request),
+            "province": province_of(request),
+            "saved": str(default.pk) if default else None,
+        },
     )
     destination = address_form.destination
     province = address_form.destination_province
@@ -114,11 +116,13 @@ def checkout(request):
             )
 
     shown = display_currency(request)
-    currency = checkout_currency(destination, shown)
+    currency = checkout_currency(destination=destination, display_currency=shown)
     choices = _shipping_choices(request) if posted else {}
     plan = cart_plan(
         view, currency=currency, province=province, id_number=id_number, choices=choices
     )
+    if not any(is_china_import(destination, group.mode) for group in plan.groups):
+        identity_form = None
     key = request.POST.get("idempotency_key") if posted else ""
     key = key or new_idempotency_key()
 
@@ -159,9 +163,7 @@ def checkout(request):
 
 def _place(request, *, view, address_form, identity_form, plan, currency, key):
     """Place the checkout and start its payment; a refusal is shown on the forms."""
-    from orders.services import checkout_payment, checkout_place
-
-    address = {k: v for k, v in address_form.address.items() if k != "saved_id"}
+    address = address_form.address
     identity = None
     if identity_form is not None:
         identity = dict(identity_form.identity)
@@ -178,15 +180,18 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
             idempotency_key=key,
         )
     except ValidationError as exc:
-        target = address_form
-        if (
-            identity_form is not None
-            and hasattr(exc, "error_dict")
-            and set(exc.message_dict) & {"identity", "id_number", "name"}
-        ):
-            target = identity_form
-        form_add_service_errors(target, exc)
+        _show_refusal(exc, address_form, identity_form)
         return None
+    if (
+        address_form.cleaned_data.get("remember")
+        and not address_form.saved_pick
+        # a double click comes back with the same checkout: the address is saved once
+        and all(a.as_address() != address for a in addresses_of(user=request.user))
+    ):
+        try:
+            address_save(user=request.user, address=address)
+        except ValidationError as exc:  # e.g. too many saved addresses: placed all the same
+            messages.warning(request, " ".join(exc.messages))
     if (
         identity_form is not None
         and identity_form.cleaned_data.get("remember")
@@ -195,6 +200,7 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
         buyer_identity_save(
             user=request.user, name=identity["name"], id_number=identity["id_number"]
         )
+    checkout_payment = _payments()[0]
     try:
         checkout_payment(checkout=placed)
     except ValidationError as exc:
@@ -202,9 +208,40 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
     return placed
 
 
-def _checkout_of(request, number: str):
-    from orders.models import Checkout
+def _show_refusal(exc: ValidationError, address_form, identity_form) -> None:
+    """``checkout_place``'s refusal on the forms: the address's keys on the address fields,
+    ``identity`` on the identity fieldset, the rest (``lines``: the duty engine's blocks and
+    cart problems; ``shipping``, ``cart``, ``currency``) at the top of the page. The address's
+    street is also called ``lines``: only the address rules' codes go to that field."""
+    if not hasattr(exc, "error_dict"):
+        form_add_service_errors(address_form, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        if key == "identity" and identity_form is not None:
+            form_add_service_errors(identity_form, ValidationError(errors))
+        elif key == "lines":
+            street = [e for e in errors if (e.code or "").startswith("address_")]
+            other = [e for e in errors if e not in street]
+            if street:
+                form_add_service_errors(address_form, ValidationError({"lines": street}))
+            if other:
+                form_add_service_errors(address_form, ValidationError(other))
+        else:
+            form_add_service_errors(address_form, ValidationError({key: errors}))
 
+
+def _payments():
+    """Until the payment pieces land on this branch (checkout's ``checkout_payment``, the
+    payments app): imported where used."""
+    from orders.services import checkout_payment
+    from payments.selectors import failure_message
+    from payments.services import payment_confirm, payment_sync
+
+    return checkout_payment, failure_message, payment_confirm, payment_sync
+
+
+def _checkout_of(request, number: str):
+    """The shopper's own checkout ``number`` with its orders (404 for anyone else's)."""
     found = (
         Checkout.objects.filter(number=number, user=request.user)
         .prefetch_related("orders__lines", "orders__merchant")
@@ -216,22 +253,35 @@ def _checkout_of(request, number: str):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pay(request, number: str):
-    """The pay page: the orders, the total, the card form (Stripe.js)."""
+    """The pay page: the orders, the total, the card form (Stripe.js). The card form posts
+    here (JSON) the card Stripe.js made: it is attached to the checkout's PaymentIntent and
+    confirmed; the answer says whether the bank wants 3-D Secure."""
     placed = _checkout_of(request, number)
-    if placed.status == placed.Status.PAID:
+    if placed.status != Checkout.Status.AWAITING_PAYMENT or placed.expires_at <= timezone.now():
+        if request.method == "POST":
+            return JsonResponse({"status": placed.status})
         return redirect("checkout:done", number=placed.number)
-    payment = _payment_of(placed)
+    checkout_payment, failure_message, payment_confirm, _ = _payments()
+    payment = checkout_payment(checkout=placed)
+    if request.method == "POST":
+        method = request.POST.get("payment_method", "")
+        try:
+            payment = payment_confirm(payment=payment, payment_method=method)
+        except ValidationError as exc:
+            return JsonResponse({"status": "failed", "message": " ".join(exc.messages)})
+        return JsonResponse({"status": payment.status})
     return render(
         request,
         "orders/checkout_pay.html",
         {
             "checkout": placed,
             "orders": list(placed.orders.all()),
-            "payment": payment,
-            "stripe_js_url": getattr(settings, "STRIPE_JS_URL", ""),
-            "stripe_publishable_key": getattr(settings, "STRIPE_PUBLISHABLE_KEY", ""),
+            "client_secret": payment.client_secret,
+            "payment_error": failure_message(payment),
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "stripe_publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "return_url": request.build_absolute_uri(
                 reverse("checkout:done", kwargs={"number": placed.number})
             ),
@@ -239,29 +289,27 @@ def pay(request, number: str):
     )
 
 
-def _payment_of(placed):
-    from orders.services import checkout_payment
-
-    if placed.status != placed.Status.AWAITING_PAYMENT:
-        return None
-    return checkout_payment(checkout=placed)
-
-
 @login_required
 @require_GET
 def done(request, number: str):
     """Back from Stripe.js: sync the payment, show the paid orders or why the card failed."""
-    from payments.services import payment_sync
-
     placed = _checkout_of(request, number)
-    payment = None
-    if placed.status == placed.Status.AWAITING_PAYMENT:
-        payment = _payment_of(placed)
-        if payment is not None:
-            payment = payment_sync(payment=payment)
+    failure = ""
+    paid_pending = False
+    if placed.status == Checkout.Status.AWAITING_PAYMENT:
+        checkout_payment, failure_message, _, payment_sync = _payments()
+        payment = payment_sync(payment=checkout_payment(checkout=placed))
         placed = _checkout_of(request, number)
+        if placed.status == Checkout.Status.AWAITING_PAYMENT:
+            paid_pending = payment.status == "succeeded"
+            failure = failure_message(payment)
     return render(
         request,
         "orders/checkout_done.html",
-        {"checkout": placed, "orders": list(placed.orders.all()), "payment": payment},
+        {
+            "checkout": placed,
+            "orders": list(placed.orders.all()),
+            "failure": failure,
+            "paid_pending": paid_pending,
+        },
     )

@@ -223,8 +223,8 @@ class GroupView:
 
     @property
     def refused(self) -> bool:
-        """Whether this order cannot be placed as it stands (no shipping, no duty quote, or
-        the engine blocks it)."""
+        """Whether this order cannot be placed as it stands (no shipping option chosen or
+        offered, no duty quote, or the engine blocks it)."""
         return self.chosen is None or bool(self.duties.error) or self.duties.blocked
 
     @property

@@ -1,26 +1,14 @@
-"""What a shopper can do about an order the checkout refuses: one hint per reason (the
-duty engine's blocking codes, no shipping), shown under the reason itself."""
+"""What a shopper can do about an order the checkout page refuses, shown under the reason:
+the duty engine's blocks (the hints ``checkout_place`` gives too,
+``orders.services.checkout.duty_hint``), no shipping. (A card's failure is
+``payments.selectors.failure_message``.)"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-HINTS = {
-    "cbec_transaction_limit": _(
-        "Lower the quantities or remove items in your cart, or order them in separate checkouts."
-    ),
-    "cbec_yearly_limit": _(
-        "Remove items from your cart so this order fits what you have left this year; the "
-        "yearly limit starts again on 1 January. The identity must be the payer's own."
-    ),
-    "cbec_no_product_record": _(
-        "Remove this item from your cart: the seller can sell it from the bonded warehouse "
-        "once customs has recorded it."
-    ),
-    "parcel_limit": _("Lower the quantities in your cart so each parcel stays within the limit."),
-    "excise_not_allowed": _("Remove this item from your cart, or ship to another country."),
-    "over_threshold": _("Remove items from your cart to bring the order under the limit."),
-}
+from orders.services.checkout import duty_hint
+
 NO_SHIPPING = _("Choose another address, or remove these items from your cart.")
 SHIPPING_HINTS = {
     "province_required": _(
@@ -28,6 +16,8 @@ SHIPPING_HINTS = {
     ),
     "too_heavy": _("Lower the quantities in your cart: the parcel is too heavy for every carrier."),
 }
+NO_CHOICE = _("Choose how this order is shipped.")
+NO_CHOICE_HINT = _("Pick one of the shipping options above.")
 NO_DUTIES = _("Remove these items from your cart, or ship to another country.")
 
 
@@ -37,6 +27,8 @@ def refusal_hints(group) -> list[tuple[str, str]]:
     from marketplace.i18n import page_language
 
     language = page_language()
+    if group.chosen is None and group.shipping.options:
+        return [(str(NO_CHOICE), str(NO_CHOICE_HINT))]
     if group.chosen is None:
         hint = SHIPPING_HINTS.get(str(group.shipping.reason or ""), NO_SHIPPING)
         return [(group.shipping.message, str(hint))]
@@ -44,7 +36,7 @@ def refusal_hints(group) -> list[tuple[str, str]]:
         return [(group.duties.error, str(NO_DUTIES))]
     if group.duties.blocked:
         return [
-            (message.text(language), str(HINTS.get(message.code, NO_DUTIES)))
+            (message.text(language), duty_hint(message.code) or str(NO_DUTIES))
             for message in group.duties.result.blocking
         ]
     return []

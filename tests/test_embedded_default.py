@@ -22,6 +22,17 @@ for path in ("/zh-hans/", product, product.replace("/en/", "/zh-hans/", 1),
              "/api/v1/products/"):
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
+# the demo shopper (saved address and identity) reaches the checkout with a product in the cart
+from django.contrib.auth import get_user_model
+shopper = Client()
+shopper.force_login(get_user_model().objects.get(email="shopper@silkway.local"))
+sku = re.search(r'name="sku" value="([0-9]+)"', client.get(product).content.decode())
+assert sku, "no add-to-cart form on the product page"
+assert shopper.post("/en/cart/add/", {"sku": sku.group(1), "quantity": 1}).status_code == 302
+for path in ("/en/checkout/", "/zh-hans/checkout/"):
+    response = shopper.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    assert 'name="ship-' in response.content.decode(), path
 print("pages ok")
 """
 

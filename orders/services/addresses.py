@@ -4,10 +4,11 @@ the shopper's saved addresses (``orders.SavedAddress``).
 An address is a dict with the keys of ``orders.models.ADDRESS_FIELDS``. The rules depend on
 the country: every address needs a recipient, a phone, a country, a city and a street
 address; a Chinese one (mainland) also needs its province (ISO 3166-2, ``CN-ZJ``, or its
-name: carriers price by province, customs declare it) and its district (区/县), and its
-postal code, when given, is six digits. Elsewhere the postal code is free text (formats
-differ too much to guess) and the province optional. Refusals name the address key with a
-code per rule.
+name: carriers price by province, customs declare it) and its district (区/县), its phone is
+an 11-digit mainland mobile number (couriers text the recipient; ``+86`` allowed), and its
+postal code, when given, is six digits of that province. Elsewhere the postal code, when
+given, follows the country's format where ``logistics.postcodes`` has it (free text for the
+others) and the province is optional. Refusals name the address key with a code per rule.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from logistics.shipping.regions import CN_PROVINCES, province_code
+from logistics.postcodes import postcode_example, postcode_normalise, postcode_valid
+from logistics.shipping.regions import CN_PROVINCES, province_code, province_from_postal_code
 from marketplace.countries import is_country
 from marketplace.digits import has_foreign_digits, is_ascii_digits
 from marketplace.rules import RuleErrors
@@ -51,6 +53,10 @@ def _province_by_name(name: str) -> str:
         if wanted in (english.lower(), chinese):
             return code
     return ""
+
+
+def _is_cn_mobile(digits: str) -> bool:
+    return len(digits) == 11 and digits.startswith("1") and is_ascii_digits(digits)
 
 
 def address_clean(address: dict) -> dict:
@@ -98,6 +104,31 @@ def address_clean(address: dict) -> dict:
             len(clean["postcode"]) == 6 and is_ascii_digits(clean["postcode"])
         ):
             errors.add("postcode", _("A Chinese postal code has six digits."), "invalid_postcode")
+        elif clean["postcode"] and province_from_postal_code(CHINA, clean["postcode"]) not in (
+            "",
+            clean["province"],
+        ):
+            errors.add(
+                "postcode",
+                _("This postal code is not in the province you chose."),
+                "postcode_province_mismatch",
+            )
+        mobile = phone[2:] if phone.startswith("86") and len(phone) == 13 else phone
+        if clean["phone"] and "phone" not in errors.errors and not _is_cn_mobile(mobile):
+            errors.add(
+                "phone",
+                _("Enter an 11-digit mainland mobile number (starting with 1)."),
+                "invalid_cn_mobile",
+            )
+    elif clean["postcode"]:
+        clean["postcode"] = postcode_normalise(clean["postcode"])
+        if not postcode_valid(clean["country"], clean["postcode"]):
+            errors.add(
+                "postcode",
+                _("Enter the postal code as it is written there, e.g. %(example)s.")
+                % {"example": postcode_example(clean["country"])},
+                "invalid_postcode",
+            )
     errors.raise_if_any()
     return clean
 

@@ -84,7 +84,9 @@ DUTY_REFUSAL_CODES = {
 DUTY_BLOCKED_CODE = "duties_blocked"
 
 
-def _duty_hint(code: str) -> str:
+def duty_hint(code: str) -> str:
+    """What the shopper can do about the duty engine's blocking reason ``code`` ("" for one
+    checkout does not know): the checkout page shows it under the reason, as placing does."""
     hints = {
         "cbec_transaction_limit": _(
             "Remove some items from this order, or buy them in another checkout."
@@ -234,7 +236,7 @@ def _check_group(group: GroupView, language: str) -> None:
         errors = []
         for message in duties.result.blocking:
             code = DUTY_REFUSAL_CODES.get(message.code, DUTY_BLOCKED_CODE)
-            text = " ".join(part for part in (message.text(language), _duty_hint(code)) if part)
+            text = " ".join(part for part in (message.text(language), duty_hint(code)) if part)
             errors.append(ValidationError(text, code=code))
         raise ValidationError({"lines": errors})
 

@@ -54,8 +54,24 @@ def test_country_aware_rules():
     assert fields["country"] == ["unknown_country"]
     assert fields["phone"] == ["invalid_phone"]
     assert fields["name"] == ["address_field_required"]
-    # abroad: no province or district needed, postal code free text
-    assert address_clean({**ABROAD, "postcode": "SW1A 1AA"})["postcode"] == "SW1A 1AA"
+    # abroad: no province or district needed; the postal code in the country's format where
+    # logistics.postcodes knows it, free text elsewhere
+    assert address_clean({**ABROAD, "postcode": "94105-1234"})["postcode"] == "94105-1234"
+    with pytest.raises(ValidationError) as caught:
+        address_clean({**ABROAD, "postcode": "SW1A 1AA"})
+    assert caught.value.error_dict["postcode"][0].code == "invalid_postcode"
+    assert "e.g. 94105" in caught.value.messages[0]
+    brazil = {**ABROAD, "country": "BR", "postcode": "01310-100 x"}
+    assert address_clean(brazil)["postcode"] == "01310-100 X"
+    # China: an 11-digit mobile (+86 allowed), a postal code of the province chosen
+    assert address_clean({**ADDRESS_CN, "phone": "+86 138 0013 8000"})["phone"]
+    for change, code in (
+        ({"phone": "0571-8888 1234"}, "invalid_cn_mobile"),
+        ({"postcode": "100000"}, "postcode_province_mismatch"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            address_clean({**ADDRESS_CN, **change})
+        assert [e.code for errors in caught.value.error_dict.values() for e in errors] == [code]
     assert address_clean({**ADDRESS_CN, "province": "Zhejiang"})["province"] == "CN-ZJ"
     with pytest.raises(ValidationError) as caught:
         address_clean({**ADDRESS_CN, "province": "Atlantis"})
