@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "customs",
     "logistics",
     "marketing",
+    "customs.declarations",
 ]
 
 MIDDLEWARE = [
