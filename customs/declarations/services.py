@@ -565,10 +565,10 @@ def receipt_apply(*, receipt_id: int) -> Receipt:
         applied |= done
         notes.append(note)
         touched += decls
-    if not touched and not applied:
-        receipt.outcome = Receipt.Outcome.UNKNOWN if not any(notes) else Receipt.Outcome.IGNORED
+    if applied:
+        receipt.outcome = Receipt.Outcome.APPLIED
     else:
-        receipt.outcome = Receipt.Outcome.APPLIED if applied else Receipt.Outcome.IGNORED
+        receipt.outcome = Receipt.Outcome.IGNORED if touched else Receipt.Outcome.UNKNOWN
     receipt.note = "; ".join(n for n in notes if n)[:4000]
     receipt.save(update_fields=["cop_msg_id", "message_type", "message", "outcome", "note"])
     if touched:
@@ -662,8 +662,9 @@ def tax_bill_reconcile(*, bill: t.TaxBill) -> tuple[bool, str, list[Declaration]
     )
     if file is None:
         return False, f"tax bill {bill.tax_no}: no list {bill.invt_no}", []
+    inventory = list(file.documents.filter(kind=Kind.INVENTORY))
     if TaxBillCheck.objects.filter(tax_no=bill.tax_no).exists():
-        return False, f"tax bill {bill.tax_no}: already reconciled", []
+        return False, f"tax bill {bill.tax_no}: already reconciled", inventory
     result = (file.order.assessment.result or {}) if file.order.assessment else {}
     ours_lines = result.get("lines", [])
     lines, differs = [], False
@@ -698,7 +699,6 @@ def tax_bill_reconcile(*, bill: t.TaxBill) -> tuple[bool, str, list[Declaration]
         lines=lines,
         differs=differs,
     )
-    inventory = list(file.documents.filter(kind=Kind.INVENTORY))
     return True, f"tax bill {bill.tax_no}: {'differs' if differs else 'agrees'}", inventory
 
 

@@ -71,3 +71,26 @@ def test_a_paid_order_is_declared_matched_and_released_over_http(simulator):
 def test_a_paid_order_is_declared_matched_and_released_over_amqp(amqp_simulator):
     p = profile(gateway_url=AMQP_URL, transport="amqp", prefix=amqp_simulator.prefix)
     _cleared_end_to_end(p, amqp_simulator)
+
+
+def test_a_buyer_over_the_yearly_limit_is_rejected_by_customs_and_the_order_says_why(simulator):
+    from decimal import Decimal as D
+
+    from marketplace.models import OutboxMessage
+
+    p = profile(gateway_url=simulator.url)
+    # five lists of 4,500 CNY are released: 22,500 of the buyer's 26,000 for the year
+    first = [_declare(p, unit_price=D("4500.00"), quantity=1, freight=D("0")) for _ in range(5)]
+    _until(p, lambda: all(_status(o) == Order.Status.CLEARED for o in first), timeout=60)
+
+    over = _declare(p, unit_price=D("4500.00"), quantity=1, freight=D("0"))
+    _until(p, lambda: _status(over) == Order.Status.CUSTOMS_REJECTED)
+
+    event = over.events.get(transition="reject_customs")
+    assert "-621018" in event.reason and "年度限额" in event.reason
+    file = OrderDeclaration.objects.get(order=over)
+    assert file.status == OrderDeclaration.Status.REJECTED
+    # the refund and the stock go back through the checkout's order_cancel, after commit
+    assert OutboxMessage.objects.filter(
+        kind=services.CUSTOMS_REJECTED, payload__order_id=over.pk
+    ).exists()
