@@ -54,10 +54,14 @@ run: setup
 	@echo "  Back office    http://$(HOST):$(PORT)/en/ops/"
 	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
+	@echo "  Declarations worker        receipts and retries  (log: var/declarations-worker.log)"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
-		>var/customs-simulator.log 2>&1 & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT INT TERM; \
+		>var/customs-simulator.log 2>&1 & sim=$$!; \
+		OUTBOX_SWEEP_GRACE_SECONDS=5 $(PY) manage.py declarations_worker \
+		>var/declarations-worker.log 2>&1 & dw=$$!; \
+		trap "kill $$sim $$dw 2>/dev/null" EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev

@@ -38,6 +38,11 @@ def lock_documents(ids: Iterable[int]) -> list[Declaration]:
     return list(for_update(Declaration.objects).filter(pk__in=ids).order_by("pk"))
 
 
+def lock_document(declaration_id: int) -> Declaration | None:
+    """One document alone (recording a failed send after its batch rolled back)."""
+    return for_update(Declaration.objects).filter(pk=declaration_id).first()
+
+
 def lock_pending(*, kind: str, profile_id: int, first_id: int, limit: int) -> list[Declaration]:
     """Up to ``limit`` pending documents of ``kind`` for ``profile_id`` (``first_id`` first
     when it is still pending), skipping rows another worker holds."""

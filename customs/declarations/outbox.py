@@ -14,7 +14,7 @@ from django.conf import settings
 
 from marketplace.outbox import outbox_handler
 
-from . import services
+from . import realtime, services
 
 
 @outbox_handler(
@@ -31,3 +31,8 @@ def send_declarations(payload: dict) -> int:
 @outbox_handler(services.CUSTOMS_REJECTED, queue="customs")
 def settle_customs_rejection(payload: dict) -> bool:
     return services.customs_rejection_settle(order_id=payload["order_id"], reason=payload["reason"])
+
+
+@outbox_handler(realtime.UPLOAD, queue="customs", backoff_seconds=2, jitter=0.5)
+def upload_realtime_data(payload: dict) -> str:
+    return realtime.realtime_upload(session_id=payload["session"])

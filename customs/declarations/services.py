@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from customs.ceb import codes, messages
 from customs.ceb import types as t
@@ -51,7 +52,7 @@ from orders.models import Order, OrderEvent
 
 from . import documents as stored
 from .adapter import Documents, NotDeclarable, Numbers, PaymentFacts, build_documents
-from .lock_objects import lock_file, lock_pending, signing_key_lock
+from .lock_objects import lock_document, lock_file, lock_pending, signing_key_lock
 from .models import (
     Declaration,
     OrderDeclaration,
@@ -71,7 +72,15 @@ State = Declaration.State
 Kind = Declaration.Kind
 FIRST_THREE = (Kind.ORDER, Kind.PAYMENT, Kind.WAYBILL)
 # Receipts that finish a document: stored by customs for the three, released for the list.
-DONE_AT = {Kind.ORDER: "120", Kind.PAYMENT: "120", Kind.WAYBILL: "120", Kind.INVENTORY: "800"}
+DONE_AT = {
+    Kind.ORDER: "120",
+    Kind.PAYMENT: "120",
+    Kind.WAYBILL: "120",
+    Kind.INVENTORY: "800",
+    Kind.CANCEL: "399",
+    Kind.RETURN: "399",
+}
+FOUR = (Kind.ORDER, Kind.PAYMENT, Kind.WAYBILL, Kind.INVENTORY)
 
 
 def needs_declaring(order: Order) -> bool:
@@ -178,11 +187,11 @@ def _mismatch_reason(mismatches) -> str:
     )
 
 
-def _enqueue_send(declaration: Declaration) -> None:
+def _enqueue_send(declaration: Declaration, tag: str = "") -> None:
     outbox_enqueue(
         kind=SEND,
         payload={"declaration_id": declaration.pk},
-        key=f"declaration:{declaration.pk}:{declaration.attempts}",
+        key=f"declaration:{declaration.pk}:{declaration.attempts}{tag}",
     )
 
 
@@ -281,7 +290,7 @@ def _exchange_json(facts: PaymentFacts) -> str:
 
 def stored_documents(file: OrderDeclaration, rows=None) -> Documents:
     rows = rows if rows is not None else list(file.documents.all())
-    by_kind = {row.kind: stored.load(row.document) for row in rows if row.kind in DONE_AT}
+    by_kind = {row.kind: stored.load(row.document) for row in rows if row.kind in FOUR}
     return Documents(by_kind["order"], by_kind["payment"], by_kind["waybill"], by_kind["inventory"])
 
 
@@ -410,9 +419,8 @@ def _seal_and_send(batch: list[Declaration], profile: CustomsProfile) -> list[De
 def _send_failed(declaration: Declaration, exc: Exception, *, final: bool) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     with transaction.atomic():
-        rows = Declaration.objects.filter(pk=declaration.pk, state=State.PENDING)
-        row = rows.select_for_update(of=("self",), no_key=True).first()
-        if row is None:
+        row = lock_document(declaration.pk)
+        if row is None or row.state != State.PENDING:
             return
         row.attempts += 1
         row.last_error = error
@@ -475,6 +483,11 @@ def _move(order: Order, name: str, reason: str = "") -> bool:
 
 
 def _follow(order: Order, file: OrderDeclaration, rows: list[Declaration]) -> None:
+    cancel = next((r for r in rows if r.kind == Kind.CANCEL and r.state == State.DONE), None)
+    if cancel is not None and file.status == OrderDeclaration.Status.CLEARED:
+        file.status = OrderDeclaration.Status.CANCELLED
+        file.save(update_fields=["status", "updated_at"])
+    rows = [row for row in rows if row.kind in FOUR]
     by_kind = {row.kind: row for row in rows}
     if file.status != OrderDeclaration.Status.OPEN:
         return
@@ -716,3 +729,121 @@ def customs_rejection_settle(*, order_id: int, reason: str) -> bool:
         raise RuntimeError("orders.services.order_cancel is not available")
     cancel(order=order, by=None, reason=reason)
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# Operators: resend, cancel (CEB623), return (CEB625)
+# --------------------------------------------------------------------------------------------
+
+
+class NotPossible(ValueError):
+    """An operator action the declaration's state does not allow (the message says why)."""
+
+
+def declaration_resend(*, declaration: Declaration, by=None) -> Declaration:
+    """Send a dead or stopped document again: the same stored document (same guid and
+    numbers), a fresh set of attempts. Refused once customs has answered it."""
+    with transaction.atomic():
+        file = lock_file(declaration.file_id)
+        row = next(r for r in file.locked_documents if r.pk == declaration.pk)
+        if row.state not in {State.DEAD, State.STOPPED}:
+            raise NotPossible(
+                _("Only a document that could not be sent or was stopped is sent again.")
+            )
+        if file.status in {OrderDeclaration.Status.REJECTED, OrderDeclaration.Status.CANCELLED}:
+            raise NotPossible(_("This declaration is closed."))
+        if file.status == OrderDeclaration.Status.STOPPED:
+            file.status, file.reason, file.mismatches = OrderDeclaration.Status.OPEN, "", []
+            file.save(update_fields=["status", "reason", "mismatches", "updated_at"])
+        row.state = State.HELD if row.kind == Kind.INVENTORY else State.PENDING
+        row.last_error = ""
+        row.save(update_fields=["state", "last_error", "updated_at"])
+        if row.state == State.PENDING:
+            _enqueue_send(row, f":resend:{timezone.now():%Y%m%d%H%M%S%f}")
+    declaration_follow(file_id=file.pk)
+    row.refresh_from_db()
+    return row
+
+
+def _after_release(file: OrderDeclaration, kind: str, build) -> Declaration:
+    with transaction.atomic():
+        file = lock_file(file.pk)
+        if file.status != OrderDeclaration.Status.CLEARED or not file.invt_no:
+            raise NotPossible(_("Only a list customs released can be cancelled or returned."))
+        if any(r.kind == kind and r.state != State.REJECTED for r in file.locked_documents):
+            raise NotPossible(_("This was declared already."))
+        inventory = stored.load(
+            next(r for r in file.locked_documents if r.kind == Kind.INVENTORY).document
+        )
+        doc = build(inventory, file)
+        row = Declaration.objects.create(
+            file=file,
+            kind=kind,
+            doc_key=messages.document_key(doc)[1],
+            guid=doc.guid,
+            document=stored.dump(doc, transfer=transfer_for(file.profile)),
+        )
+        _enqueue_send(row)
+    return row
+
+
+def declaration_cancel(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
+    """Ask customs to cancel a released list (CEB623, 撤销申请单), e.g. the parcel never left."""
+    if not reason.strip():
+        raise NotPossible(_("Please give a reason."))
+    now = timezone.now().replace(microsecond=0)
+
+    def build(invt: t.InventoryDoc, f: OrderDeclaration) -> t.CancelDoc:
+        return t.CancelDoc(
+            guid=new_guid(),
+            app_time=now,
+            customs_code=invt.customs_code,
+            order_no=invt.order_no,
+            ebp=invt.ebp,
+            ebc=invt.ebc,
+            logistics_no=invt.logistics_no,
+            logistics=invt.logistics,
+            cop_no=f"C{f.order.number}-{Declaration.objects.filter(file=f, kind=Kind.CANCEL).count() + 1}",
+            invt_no=f.invt_no,
+            buyer_id_number=invt.buyer_id_number,
+            buyer_name=invt.buyer_name,
+            buyer_telephone=invt.buyer_telephone,
+            agent=invt.agent,
+            reason=reason.strip()[:500],
+        )
+
+    return _after_release(file, Kind.CANCEL, build)
+
+
+def declaration_return(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
+    """Declare the goods of a released list coming back (CEB625, 退货申请单), every line."""
+    if not reason.strip():
+        raise NotPossible(_("Please give a reason."))
+    now = timezone.now().replace(microsecond=0)
+
+    def build(invt: t.InventoryDoc, f: OrderDeclaration) -> t.ReturnDoc:
+        return t.ReturnDoc(
+            guid=new_guid(),
+            app_time=now,
+            customs_code=invt.customs_code,
+            order_no=invt.order_no,
+            ebp=invt.ebp,
+            ebc=invt.ebc,
+            logistics_no=invt.logistics_no,
+            logistics=invt.logistics,
+            cop_no=f"R{f.order.number}-{Declaration.objects.filter(file=f, kind=Kind.RETURN).count() + 1}",
+            invt_no=f.invt_no,
+            buyer_id_number=invt.buyer_id_number,
+            buyer_name=invt.buyer_name,
+            buyer_telephone=invt.buyer_telephone,
+            agent=invt.agent,
+            reason=reason.strip()[:500],
+            lines=tuple(
+                t.ReturnLine(
+                    gnum=line.gnum, gcode=line.gcode, gname=line.gname, qty=line.qty, unit=line.unit
+                )
+                for line in invt.lines
+            ),
+        )
+
+    return _after_release(file, Kind.RETURN, build)

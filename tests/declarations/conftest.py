@@ -1,25 +1,11 @@
-"""The real gateway simulator for declaration tests (the docking tests' own starter)."""
+"""The real gateway simulator for declaration tests: the docking tests' own fixtures."""
 
 from __future__ import annotations
 
 import pytest
 
 from customs.declarations import services
-from tests.customs.docking.conftest import start_simulator
-
-
-@pytest.fixture
-def simulator(tmp_path):
-    sim = start_simulator(tmp_path / "simulator")
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture
-def amqp_simulator(tmp_path):
-    sim = start_simulator(tmp_path / "simulator", amqp=True)
-    yield sim
-    sim.stop()
+from tests.customs.docking.conftest import amqp_simulator, simulator  # noqa: F401 - fixtures
 
 
 @pytest.fixture(autouse=True)
