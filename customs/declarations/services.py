@@ -440,7 +440,6 @@ def declarations_sweep(*, older_than_seconds: int | None = None) -> int:
     )
     before = timezone.now() - timedelta(seconds=age)
     stuck = Declaration.objects.filter(state=State.PENDING, updated_at__lt=before)
-    count = 0
     for row in stuck.order_by("pk")[:1000]:
         with transaction.atomic():
             Declaration.objects.filter(pk=row.pk).update(updated_at=timezone.now())

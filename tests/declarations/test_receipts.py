@@ -181,3 +181,48 @@ def test_an_unreadable_envelope_is_kept_for_an_operator():
     receipt = services.receipt_apply(receipt_id=receipt.pk)
     assert receipt.outcome == Receipt.Outcome.INVALID
     assert bytes(Receipt.objects.get(pk=receipt.pk).envelope) == b"<not-a-dxp/>"
+
+
+def _tax_bill(file, *, duty: str, vat: str, consumption: str = "0") -> t.TaxBill:
+    from decimal import Decimal as D
+
+    line = t.TaxBillLine(
+        gnum=1,
+        gcode="0409000000",
+        tax_price=D("398"),
+        customs_tax=D(duty),
+        value_added_tax=D(vat),
+        consumption_tax=D(consumption),
+    )
+    return t.TaxBill(
+        guid=new_guid(),
+        return_time=T0,
+        invt_no=file.invt_no,
+        tax_no=f"{file.invt_no}-T1",
+        customs_tax=D(duty),
+        value_added_tax=D(vat),
+        consumption_tax=D(consumption),
+        status="1",
+        lines=(line,),
+    )
+
+
+def test_a_tax_bill_that_agrees_with_checkout_is_not_flagged_and_one_that_differs_is(opened):
+    p, order, file = opened
+    file.invt_no = "29232026I000000001"
+    file.save()
+    ours = {tax["kind"]: tax["due"] for tax in order.assessment.result["lines"][0]["taxes"]}
+    agrees = _tax_bill(file, duty=ours.get("duty", "0"), vat=ours.get("vat", "0"))
+    assert deliver(p, agrees).outcome == Receipt.Outcome.APPLIED
+    check = file.tax_bills.get()
+    assert check.differs is False
+
+    file.tax_bills.all().delete()
+    differs = _tax_bill(file, duty="0", vat="99.99")
+    deliver(p, differs)
+    check = file.tax_bills.get()
+    assert check.differs is True
+    vat = next(x for x in check.lines[0]["taxes"] if x["tax"] == "value_added_tax")
+    assert (vat["customs"], vat["ours"], vat["differs"]) == ("99.99", ours.get("vat", "0"), True)
+    # the same bill again changes nothing
+    assert deliver(p, differs).outcome == Receipt.Outcome.IGNORED
