@@ -25,7 +25,9 @@ from . import realtime, services
     jitter=0.5,
 )
 def send_declarations(payload: dict) -> int:
-    return services.declarations_send(declaration_id=payload["declaration_id"])
+    return services.declarations_send(
+        declaration_id=payload.get("declaration_id"), file_id=payload.get("file_id")
+    )
 
 
 @outbox_handler(services.CUSTOMS_REJECTED, queue="customs")

@@ -275,8 +275,9 @@ def declarations_open(
         if mismatches:
             _stop(file, _mismatch_reason(mismatches), _mismatch_json(mismatches))
             return file
-        for row in Declaration.objects.filter(file=file, state=State.PENDING):
-            _enqueue_send(row)
+        # one message for the order's three documents; its delivery sends them with whatever
+        # else is pending for the profile, up to 100 documents per signed message
+        outbox_enqueue(kind=SEND, payload={"file_id": file.pk}, key=f"declaration-file:{file.pk}")
     return file
 
 
@@ -333,39 +334,63 @@ def transports_reset() -> None:
     _local.transports = {}
 
 
-def declarations_send(*, declaration_id: int) -> int:
-    """Send ``declaration_id`` with up to 99 other pending documents of its kind and profile,
-    in one signed message; returns how many documents went. 0 when it is no longer pending
-    (sent in another batch, stopped). ``TransportUnavailable`` and ``SignerUnavailable``
+DRAIN_LIMIT = 2000  # documents one delivery sends at most before it lets other work run
+
+
+def declarations_send(*, declaration_id: int | None = None, file_id: int | None = None) -> int:
+    """Send what is pending for the profile of ``declaration_id`` (or of the order
+    declaration ``file_id``): one signed message per batch of up to 100 documents of one
+    kind, the triggering documents first, then every other pending document of the profile,
+    until none is left (or ``DRAIN_LIMIT``). Returns how many went; 0 when they were sent in
+    another delivery already (idempotent). ``TransportUnavailable`` and ``SignerUnavailable``
     propagate (the outbox retries with backoff and jitter); after
     ``DECLARATIONS_SEND_MAX_ATTEMPTS`` the document is *dead* for an operator."""
-    first = (
-        Declaration.objects.select_related("file__profile__signing_key", *_profile_parties())
-        .filter(pk=declaration_id)
-        .first()
-    )
-    if first is None or first.state != State.PENDING:
+    rows = Declaration.objects.select_related("file__profile__signing_key", *_profile_parties())
+    if file_id is not None:
+        firsts = list(rows.filter(file_id=file_id, state=State.PENDING).order_by("pk"))
+    else:
+        firsts = list(rows.filter(pk=declaration_id, state=State.PENDING))
+    if not firsts:
         return 0
-    profile = first.file.profile
-    try:
-        with transaction.atomic():
-            signing_key_lock(profile.signing_key_id)
-            batch = lock_pending(
-                kind=first.kind, profile_id=profile.pk, first_id=first.pk, limit=BATCH
+    profile = firsts[0].file.profile
+    queue = [(row.kind, row.pk) for row in firsts]
+    total, touched = 0, set()
+    while total < DRAIN_LIMIT:
+        if queue:
+            kind, first_id = queue.pop(0)
+        else:
+            following = (
+                Declaration.objects.filter(state=State.PENDING, file__profile_id=profile.pk)
+                .order_by("pk")
+                .values_list("kind", "pk")
+                .first()
             )
-            if not batch:
-                return 0
-            sent = _seal_and_send(batch, profile)
-    except TransportRejected as exc:
-        _send_failed(first, exc, final=True)
-        return 0
-    except Exception as exc:
-        transports_reset()
-        _send_failed(first, exc, final=False)
-        raise
-    for file_id in {row.file_id for row in sent}:
-        declaration_follow(file_id=file_id)
-    return len(sent)
+            if following is None:
+                break
+            kind, first_id = following
+        try:
+            with transaction.atomic():
+                signing_key_lock(profile.signing_key_id)
+                batch = lock_pending(
+                    kind=kind, profile_id=profile.pk, first_id=first_id, limit=BATCH
+                )
+                if not batch:
+                    if queue:
+                        continue
+                    break  # what is left is held by another worker
+                sent = _seal_and_send(batch, profile)
+        except TransportRejected as exc:
+            _send_failed(Declaration(pk=first_id), exc, final=True)
+            continue
+        except Exception as exc:
+            transports_reset()
+            _send_failed(Declaration(pk=first_id), exc, final=False)
+            raise
+        total += len(sent)
+        touched |= {row.file_id for row in sent}
+    for touched_id in sorted(touched):
+        declaration_follow(file_id=touched_id)
+    return total
 
 
 def _profile_parties() -> list[str]:
@@ -431,7 +456,8 @@ def _send_failed(declaration: Declaration, exc: Exception, *, final: bool) -> No
 
 
 def declarations_sweep(*, older_than_seconds: int | None = None) -> int:
-    """Periodic: put pending documents nobody is sending back on the outbox (a batch that
+    """Periodic: open the declarations of paid orders that have none (the payment's receiver
+    failed), and put pending documents nobody is sending back on the outbox (a batch that
     rolled back after their own message was delivered, a lost message). Returns how many."""
     age = (
         older_than_seconds
@@ -439,6 +465,20 @@ def declarations_sweep(*, older_than_seconds: int | None = None) -> int:
         else settings.DECLARATIONS_SWEEP_SECONDS
     )
     before = timezone.now() - timedelta(seconds=age)
+    count = 0
+    unopened = (
+        Order.objects.filter(
+            status=Order.Status.PAID, clearance_mode__in=DECLARED_MODES, paid_at__lt=before
+        )
+        .exclude(pk__in=OrderDeclaration.objects.values("order_id"))
+        .order_by("pk")[:200]
+    )
+    for order in unopened:
+        try:
+            with transaction.atomic():
+                count += declarations_open(order) is not None
+        except Exception:  # noqa: BLE001 - one order's error stops no other; logged
+            log.exception("order %s: declaration still not opened", order.number)
     stuck = Declaration.objects.filter(state=State.PENDING, updated_at__lt=before)
     for row in stuck.order_by("pk")[:1000]:
         with transaction.atomic():
