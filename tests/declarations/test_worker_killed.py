@@ -74,13 +74,18 @@ def test_a_worker_killed_mid_send_is_made_good_by_the_sweeper(
                 .exists()
             )
 
-        wait_for(swept_and_sent, timeout=30, interval=0.5)
+        wait_for(swept_and_sent, timeout=60, interval=2)
 
         def cleared():
             services.receipts_fetch(profile=p, timeout=0.2)
             return Order.objects.get(pk=order.pk).status == Order.Status.CLEARED
 
-        wait_for(cleared, timeout=40, interval=0.2)
+        try:
+            wait_for(cleared, timeout=120, interval=0.5)
+        except AssertionError:
+            states = list(file.documents.values_list("kind", "state", "return_status", "last_error"))
+            outbox = list(OutboxMessage.objects.values_list("key", "status", "attempts", "last_error"))
+            raise AssertionError(f"documents {states}; outbox {outbox}") from None
     finally:
         stop_worker(second)
     # the gateway holds each document once, whatever was resent
