@@ -83,8 +83,12 @@ def test_a_worker_killed_mid_send_is_made_good_by_the_sweeper(
         try:
             wait_for(cleared, timeout=120, interval=0.5)
         except AssertionError:
-            states = list(file.documents.values_list("kind", "state", "return_status", "last_error"))
-            outbox = list(OutboxMessage.objects.values_list("key", "status", "attempts", "last_error"))
+            states = list(
+                file.documents.values_list("kind", "state", "return_status", "last_error")
+            )
+            outbox = list(
+                OutboxMessage.objects.values_list("key", "status", "attempts", "last_error")
+            )
             raise AssertionError(f"documents {states}; outbox {outbox}") from None
     finally:
         stop_worker(second)
