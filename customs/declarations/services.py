@@ -804,17 +804,46 @@ def declaration_resend(*, declaration: Declaration, by=None) -> Declaration:
     return row
 
 
-def _after_release(file: OrderDeclaration, kind: str, build) -> Declaration:
+def _after_release(file: OrderDeclaration, kind: str, reason: str) -> Declaration:
+    """A cancellation or a return of ``file``'s released list: the list's parties, numbers
+    and buyer, its own ``copNo`` (C/R + order number + how many came before), the reason."""
+    if not reason.strip():
+        raise NotPossible(_("Please give a reason."))
     with transaction.atomic():
         file = lock_file(file.pk)
         if file.status != OrderDeclaration.Status.CLEARED or not file.invt_no:
             raise NotPossible(_("Only a list customs released can be cancelled or returned."))
         if any(r.kind == kind and r.state != State.REJECTED for r in file.locked_documents):
             raise NotPossible(_("This was declared already."))
-        inventory = stored.load(
+        invt = stored.load(
             next(r for r in file.locked_documents if r.kind == Kind.INVENTORY).document
         )
-        doc = build(inventory, file)
+        before = sum(1 for r in file.locked_documents if r.kind == kind)
+        common = {
+            "guid": new_guid(),
+            "app_time": timezone.now().replace(microsecond=0),
+            "customs_code": invt.customs_code,
+            "order_no": invt.order_no,
+            "ebp": invt.ebp,
+            "ebc": invt.ebc,
+            "logistics_no": invt.logistics_no,
+            "logistics": invt.logistics,
+            "cop_no": f"{'C' if kind == Kind.CANCEL else 'R'}{invt.order_no}-{before + 1}",
+            "invt_no": file.invt_no,
+            "buyer_id_number": invt.buyer_id_number,
+            "buyer_name": invt.buyer_name,
+            "buyer_telephone": invt.buyer_telephone,
+            "agent": invt.agent,
+            "reason": reason.strip()[:500],
+        }
+        if kind == Kind.CANCEL:
+            doc = t.CancelDoc(**common)
+        else:
+            lines = tuple(
+                t.ReturnLine(gnum=ln.gnum, gcode=ln.gcode, gname=ln.gname, qty=ln.qty, unit=ln.unit)
+                for ln in invt.lines
+            )
+            doc = t.ReturnDoc(**common, lines=lines)
         row = Declaration.objects.create(
             file=file,
             kind=kind,
@@ -828,61 +857,9 @@ def _after_release(file: OrderDeclaration, kind: str, build) -> Declaration:
 
 def declaration_cancel(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
     """Ask customs to cancel a released list (CEB623, 撤销申请单), e.g. the parcel never left."""
-    if not reason.strip():
-        raise NotPossible(_("Please give a reason."))
-    now = timezone.now().replace(microsecond=0)
-
-    def build(invt: t.InventoryDoc, f: OrderDeclaration) -> t.CancelDoc:
-        return t.CancelDoc(
-            guid=new_guid(),
-            app_time=now,
-            customs_code=invt.customs_code,
-            order_no=invt.order_no,
-            ebp=invt.ebp,
-            ebc=invt.ebc,
-            logistics_no=invt.logistics_no,
-            logistics=invt.logistics,
-            cop_no=f"C{f.order.number}-{Declaration.objects.filter(file=f, kind=Kind.CANCEL).count() + 1}",
-            invt_no=f.invt_no,
-            buyer_id_number=invt.buyer_id_number,
-            buyer_name=invt.buyer_name,
-            buyer_telephone=invt.buyer_telephone,
-            agent=invt.agent,
-            reason=reason.strip()[:500],
-        )
-
-    return _after_release(file, Kind.CANCEL, build)
+    return _after_release(file, Kind.CANCEL, reason)
 
 
 def declaration_return(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
     """Declare the goods of a released list coming back (CEB625, 退货申请单), every line."""
-    if not reason.strip():
-        raise NotPossible(_("Please give a reason."))
-    now = timezone.now().replace(microsecond=0)
-
-    def build(invt: t.InventoryDoc, f: OrderDeclaration) -> t.ReturnDoc:
-        return t.ReturnDoc(
-            guid=new_guid(),
-            app_time=now,
-            customs_code=invt.customs_code,
-            order_no=invt.order_no,
-            ebp=invt.ebp,
-            ebc=invt.ebc,
-            logistics_no=invt.logistics_no,
-            logistics=invt.logistics,
-            cop_no=f"R{f.order.number}-{Declaration.objects.filter(file=f, kind=Kind.RETURN).count() + 1}",
-            invt_no=f.invt_no,
-            buyer_id_number=invt.buyer_id_number,
-            buyer_name=invt.buyer_name,
-            buyer_telephone=invt.buyer_telephone,
-            agent=invt.agent,
-            reason=reason.strip()[:500],
-            lines=tuple(
-                t.ReturnLine(
-                    gnum=line.gnum, gcode=line.gcode, gname=line.gname, qty=line.qty, unit=line.unit
-                )
-                for line in invt.lines
-            ),
-        )
-
-    return _after_release(file, Kind.RETURN, build)
+    return _after_release(file, Kind.RETURN, reason)
