@@ -61,6 +61,7 @@ run: setup
 	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
 	@echo "  Stripe (localstripe)       http://127.0.0.1:$(LOCALSTRIPE_PORT)/  test card 4242 4242 4242 4242  (log: var/localstripe.log)"
 	@echo "  Carrier simulator          http://127.0.0.1:$(CARRIER_PORT)/_state  (log: var/carrier-simulator.log)"
+	@echo "  Declarations worker        receipts and retries  (log: var/declarations-worker.log)"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
@@ -70,7 +71,9 @@ run: setup
 		--platform-url http://$(HOST):$(PORT) --speed $(CARRIER_SPEED) \
 		$(foreach c,$(DEMO_CARRIERS),--carrier $(c)=demo-$(c)) \
 		>var/carrier-simulator.log 2>&1 & carrier=$$!; \
-		trap "kill $$sim $$stripe $$carrier 2>/dev/null" EXIT INT TERM; \
+		OUTBOX_SWEEP_GRACE_SECONDS=5 $(PY) manage.py declarations_worker \
+		>var/declarations-worker.log 2>&1 & dw=$$!; \
+		trap "kill $$sim $$stripe $$carrier $$dw 2>/dev/null" EXIT INT TERM; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) scripts/localstripe_webhook.py \
 			http://127.0.0.1:$(LOCALSTRIPE_PORT) http://$(HOST):$(PORT)/payments/stripe/webhook/; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) manage.py runserver $(HOST):$(PORT)

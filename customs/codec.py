@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from customs.engine import (
     TAX_KIND_NAMES,
+    Calculator,
     LineItem,
+    LineResult,
     Message,
     QuoteRequest,
     QuoteResult,
+    RegimeRef,
     TaxKind,
+    TaxLine,
 )
 
 
@@ -122,6 +127,72 @@ def result_to_json(result: QuoteResult) -> dict:
         "notices": [message_to_json(m) for m in result.notices],
         "lines": [line_to_json(line) for line in result.lines],
     }
+
+
+def message_from_json(data: Mapping) -> Message:
+    """Rebuild a Message stored by ``message_to_json``."""
+    return Message(
+        data["code"], data["en"], data["zh_hans"], MappingProxyType(dict(data.get("params", {})))
+    )
+
+
+def result_from_json(data: Mapping) -> QuoteResult:
+    """Rebuild the QuoteResult stored by ``result_to_json`` (a frozen assessment's result),
+    so the declaration layer reads it through the engine (``order_message_amounts``)."""
+    regime = data["regime"]
+
+    def money(value):
+        return None if value is None else Decimal(value)
+
+    return QuoteResult(
+        regime=RegimeRef(
+            code=regime["code"],
+            en=regime["en"],
+            zh_hans=regime["zh_hans"],
+            effective_from=date.fromisoformat(regime["effective_from"]),
+            calculator=Calculator(regime["calculator"]),
+        ),
+        currency=data["currency"],
+        lines=tuple(
+            LineResult(
+                sku=line["sku"],
+                hs_code=line["hs_code"],
+                hs_prefix=line["hs_prefix"],
+                rate_flag=line["rate_flag"],
+                goods_value=Decimal(line["goods_value"]),
+                freight=Decimal(line["freight"]),
+                insurance=Decimal(line["insurance"]),
+                dutiable_value=Decimal(line["dutiable_value"]),
+                taxes=tuple(
+                    TaxLine(
+                        kind=TaxKind(tax["kind"]),
+                        base=Decimal(tax["base"]),
+                        rate=Decimal(tax["rate"]),
+                        factor=Decimal(tax["factor"]),
+                        amount=Decimal(tax["amount"]),
+                        waived=tax["waived"],
+                    )
+                    for tax in line["taxes"]
+                ),
+                tax_total=Decimal(line["tax_total"]),
+            )
+            for line in data["lines"]
+        ),
+        totals={TaxKind(kind): Decimal(amount) for kind, amount in data["totals"].items()},
+        tax_total=Decimal(data["tax_total"]),
+        waived_total=Decimal(data["waived_total"]),
+        goods_value=Decimal(data["goods_value"]),
+        freight=Decimal(data["freight"]),
+        insurance=Decimal(data["insurance"]),
+        dutiable_value=Decimal(data["dutiable_value"]),
+        non_cash_deductions=Decimal(data["non_cash_deductions"]),
+        blocking=tuple(message_from_json(m) for m in data["blocking"]),
+        notices=tuple(message_from_json(m) for m in data["notices"]),
+        collected_at_checkout=data["collected_at_checkout"],
+        yearly_remaining=money(data["yearly_remaining"]),
+        yearly_counted=Decimal(data["yearly_counted"]),
+        switched_from=data.get("switched_from", ""),
+    )
 
 
 def line_to_json(line, language: str | None = None) -> dict:

@@ -46,6 +46,7 @@ delivered), rather than relying on the outbox to order them.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -74,19 +75,41 @@ class Handler:
     deliver: Callable[[dict], object]
     queue: str
     max_attempts: int
+    backoff_seconds: float | None = None  # the first wait; None: OUTBOX_BACKOFF_SECONDS
+    jitter: float = 0.0  # waits are drawn from [(1 - jitter) x, x]: retries spread out
 
 
 _handlers: dict[str, Handler] = {}
 
 
-def outbox_handler(kind: str, *, queue: str = "default", max_attempts: int | None = None):
-    """Register ``func(payload)`` as the handler of ``kind`` (decorator)."""
+def outbox_handler(
+    kind: str,
+    *,
+    queue: str = "default",
+    max_attempts: int | None = None,
+    backoff_seconds: float | None = None,
+    jitter: float = 0.0,
+):
+    """Register ``func(payload)`` as the handler of ``kind`` (decorator). ``backoff_seconds``
+    is the kind's first wait after a failure (doubling from there, capped by
+    ``OUTBOX_BACKOFF_MAX_SECONDS``); ``jitter`` (0..1) draws each wait at random from
+    ``[(1 - jitter) × wait, wait]``, so messages that failed together (a gateway outage) do
+    not all come back at the same second."""
+    if not 0 <= jitter <= 1:
+        raise ValueError("jitter is a fraction between 0 and 1")
 
     def register(func):
         existing = _handlers.get(kind)
         if existing is not None and existing.deliver is not func:
             raise ValueError(f"outbox kind {kind!r} already has a handler")
-        _handlers[kind] = Handler(kind, func, queue, max_attempts or settings.OUTBOX_MAX_ATTEMPTS)
+        _handlers[kind] = Handler(
+            kind,
+            func,
+            queue,
+            max_attempts or settings.OUTBOX_MAX_ATTEMPTS,
+            backoff_seconds,
+            jitter,
+        )
         return func
 
     return register
@@ -99,10 +122,16 @@ def handler_for(kind: str) -> Handler:
         raise OutboxError(f"no outbox handler for {kind!r}") from None
 
 
-def backoff(attempts: int) -> timedelta:
-    """How long to wait after the ``attempts``-th failure (exponential, capped)."""
-    seconds = settings.OUTBOX_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, settings.OUTBOX_BACKOFF_MAX_SECONDS))
+def backoff(attempts: int, handler: Handler | None = None) -> timedelta:
+    """How long to wait after the ``attempts``-th failure (exponential, capped, with the
+    handler's jitter)."""
+    base = settings.OUTBOX_BACKOFF_SECONDS
+    if handler is not None and handler.backoff_seconds is not None:
+        base = handler.backoff_seconds
+    seconds = min(base * 2 ** max(attempts - 1, 0), settings.OUTBOX_BACKOFF_MAX_SECONDS)
+    if handler is not None and handler.jitter:
+        seconds *= 1 - handler.jitter * random.random()  # noqa: S311 - spreading, not secrecy
+    return timedelta(seconds=seconds)
 
 
 def _dispatch(message_id: int, kind: str, *, countdown: float | None = None) -> bool:
@@ -182,8 +211,10 @@ def outbox_deliver(*, message_id: int) -> str:
 def _failed(message: OutboxMessage, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     try:
-        limit = handler_for(message.kind).max_attempts
+        handler = handler_for(message.kind)
+        limit = handler.max_attempts
     except OutboxError:
+        handler = None
         limit = 1  # nobody can deliver it: dead at once, for an operator to see
     now = timezone.now()
     if message.attempts >= limit:
@@ -192,7 +223,7 @@ def _failed(message: OutboxMessage, exc: Exception) -> str:
             status=Status.DEAD, claimed_until=None, last_error=error, updated_at=now
         )
         return "dead"
-    wait = backoff(message.attempts)
+    wait = backoff(message.attempts, handler)
     log.warning(
         "outbox message %s (%s) failed (attempt %s), again in %ss: %s",
         message.pk,

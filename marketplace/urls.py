@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/", include("marketplace.api.urls")),
     path("payments/", include("payments.urls")),
     path("tracking/", include("logistics.fulfilment.urls")),
+    # customs' real-time data checks (announcement 179) call this, unprefixed, without a session
+    path("customs/", include("customs.declarations.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

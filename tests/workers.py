@@ -27,11 +27,11 @@ def _database_url(settings_dict) -> str:
     return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def start_worker(log: Path, *, queues: str = "default,customs,notifications", **env_overrides):
+    """Start ``celery worker`` (solo pool) on this run's database and broker; returns the
+    process once it answers a ping. ``env_overrides`` become its environment (settings)."""
     from django.db import connection
 
-    from marketplace.celery import app
     from marketplace.tasks import ping
 
     if not os.environ.get("REDIS_URL"):
@@ -39,8 +39,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     env = dict(os.environ)
     env["DATABASE_URL"] = _database_url(connection.settings_dict)
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    env.update({key: str(value) for key, value in env_overrides.items()})
     name = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
     with log.open("w") as out:
         proc = subprocess.Popen(  # noqa: S603 - fixed argv
             [
@@ -51,7 +51,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
                 "marketplace",
                 "worker",
                 "-Q",
-                "default,customs,notifications",
+                queues,
                 "-P",
                 "solo",
                 "-c",
@@ -69,21 +69,36 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    app.conf.task_always_eager = False
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ping.apply_async(("ready",), queue=queues.split(",")[0]).get(timeout=5)
+            return proc
+        except Exception:  # noqa: BLE001 - keep polling until the worker answers
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("Celery worker did not start:\n" + log.read_text()[-3000:])
+
+
+def stop_worker(proc) -> None:
+    proc.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                ping.delay("ready").get(timeout=5)
-                break
-            except Exception:  # noqa: BLE001 - keep polling until the worker answers
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("Celery worker did not start:\n" + log.read_text()[-3000:])
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    from marketplace.celery import app
+
+    app.conf.task_always_eager = False
+    proc = None
+    try:
+        proc = start_worker(tmp_path_factory.mktemp("celery") / "worker.log")
         yield proc
     finally:
         app.conf.task_always_eager = True
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc is not None:
+            stop_worker(proc)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "logistics",
     "logistics.fulfilment",
     "marketing",
+    "customs.declarations",
 ]
 
 MIDDLEWARE = [

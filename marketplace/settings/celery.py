@@ -22,6 +22,7 @@ CELERY_TASK_QUEUES = (
 # deliveries go to the queue their handler names (emails: notifications), given at dispatch.
 CELERY_TASK_ROUTES = {
     "customs.tasks.*": {"queue": "customs"},
+    "declarations.*": {"queue": "customs"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -41,6 +42,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-import-jobs": {
         "task": "catalog.tasks.import_jobs_sweep",
         "schedule": 300.0,
+    },
+    "declarations-receipts": {
+        "task": "declarations.receipts_poll",
+        "schedule": float(env_int("DECLARATIONS_RECEIPTS_SECONDS", 5)),
+    },
+    "sweep-declarations": {
+        "task": "declarations.sweep",
+        "schedule": 60.0,
     },
     "sweep-outbox": {
         "task": "marketplace.tasks.outbox_sweep",

@@ -1,0 +1,153 @@
+"""Declarations end to end: paid orders declared through a real Celery worker to the real
+gateway simulator over AMQP (RabbitMQ), signing on (SM2 software key), against a no-op task
+through the same worker in the same run.
+
+    DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/bench_declarations.py [orders]
+
+Set-up (not timed): a fresh database ``silkway_bench_declarations`` (migrated, dropped at the
+end), the simulator as its own process on AMQP, one worker (``-P solo``, queue ``customs``),
+``ORDERS`` paid 9610 orders (default 300).
+
+Timed, per round:
+
+- ``baseline``: ``ORDERS × 3`` no-op tasks (``marketplace.tasks.ping``) sent to the worker's
+  queue and waited for — the least a worker round trip costs here;
+- ``send``: the declarations of every order opened in one transaction (their CEB311, CEB411
+  and CEB511 on the outbox), until the simulator holds every one of those documents: the
+  worker seals them in batches of up to 100 (one signature per batch), publishes them with
+  confirms, and the simulator validates envelope, XSD and signature and files each
+  document. Documents per second, and the ratio to the no-op tasks per second;
+- ``cleared``: the same run continued until every order is cleared: receipts read and
+  applied in this process, the lists (CEB621) matched and sent by the worker after the other
+  three were accepted, released by the simulator (its status steps 0.01 s apart). Orders and
+  documents (all four) per second.
+
+Prints a table, then one JSON line; exits 1 when ``send`` is below 400 documents per second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+
+TARGET_DOCS_PER_SECOND = 400
+BENCH_DATABASE = "silkway_bench_declarations"
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import transaction
+    from django.test.utils import setup_databases, teardown_databases
+
+    orders_n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = BENCH_DATABASE
+    old = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    from customs.declarations import services
+    from customs.declarations.models import OrderDeclaration
+    from marketplace.celery import app
+    from marketplace.tasks import ping
+    from orders.models import Order
+    from tests.customs.docking.conftest import AMQP_URL, start_simulator
+    from tests.declarations.helpers import paid_order, profile
+    from tests.workers import start_worker, stop_worker
+
+    app.conf.task_always_eager = False
+    tmp = Path(tempfile.mkdtemp(prefix="bench-declarations-"))
+    sim = start_simulator(tmp / "simulator", amqp=True, step=0.01)
+    worker = None
+    try:
+        p = profile(gateway_url=AMQP_URL, transport="amqp", prefix=sim.prefix)
+        worker = start_worker(tmp / "worker.log", queues="customs")
+        made = [paid_order() for _ in range(orders_n)]
+        documents = orders_n * 3
+
+        # baseline: no-op tasks through the same worker
+        start = time.perf_counter()
+        results = [ping.apply_async(("x",), queue="customs") for _ in range(documents)]
+        for r in results:
+            r.get(timeout=120)
+        baseline = documents / (time.perf_counter() - start)
+
+        start = time.perf_counter()
+        with transaction.atomic():
+            for order, facts in made:
+                services.declarations_open(order, payment=facts, orders_in_payment=1)
+        opened = time.perf_counter() - start
+
+        def held() -> int:
+            state = sim.state()["documents"]
+            return sum(1 for d in state if d["kind"] in {"order", "payment", "waybill"})
+
+        deadline = time.monotonic() + 600
+        while held() < documents and time.monotonic() < deadline:
+            time.sleep(0.05)
+        send_seconds = time.perf_counter() - start
+        if held() < documents:
+            raise RuntimeError(f"the simulator holds {held()} of {documents} documents")
+        send = documents / send_seconds
+
+        pending = {o.pk for o, _ in made}
+        while pending and time.monotonic() < deadline:
+            services.receipts_fetch(profile=p, limit=500, timeout=0.05)
+            pending -= set(
+                Order.objects.filter(pk__in=pending, status=Order.Status.CLEARED).values_list(
+                    "pk", flat=True
+                )
+            )
+        cleared_seconds = time.perf_counter() - start
+        if pending:
+            raise RuntimeError(f"{len(pending)} orders not cleared")
+        stopped = OrderDeclaration.objects.exclude(status="cleared").count()
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+        sim.stop()
+        app.conf.task_always_eager = True
+        teardown_databases(old, verbosity=0)
+
+    rows = [
+        ("baseline: no-op task through the worker", f"{baseline:,.0f} tasks/s", "1"),
+        (
+            f"send: {documents} documents (311/411/511) to the simulator, SM2",
+            f"{send:,.0f} documents/s",
+            f"{send / baseline:.2f}",
+        ),
+        (
+            f"cleared: {orders_n} orders, 4 documents each, receipts applied",
+            f"{orders_n * 4 / cleared_seconds:,.0f} documents/s "
+            f"({orders_n / cleared_seconds:,.1f} orders/s)",
+            f"{orders_n * 4 / cleared_seconds / baseline:.2f}",
+        ),
+    ]
+    for name, value, ratio in rows:
+        print(f"{name:<70} {value:>34}  ratio {ratio}")
+    print(f"(opening {orders_n} declarations in the payment transactions took {opened:.2f} s)")
+    summary = {
+        "bench": "declarations",
+        "orders": orders_n,
+        "baseline_tasks_per_s": round(baseline),
+        "send_documents_per_s": round(send),
+        "send_ratio": round(send / baseline, 3),
+        "cleared_documents_per_s": round(orders_n * 4 / cleared_seconds),
+        "not_cleared": stopped,
+        "load": os.getloadavg()[0],
+        "python": platform.python_version(),
+    }
+    print(json.dumps(summary))
+    return 0 if send >= TARGET_DOCS_PER_SECOND else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeclarationsConfig(AppConfig):
+    name = "customs.declarations"
+    label = "declarations"
+    verbose_name = _("Customs declarations")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import outbox, receivers  # noqa: F401 - handlers and the order-paid receiver
