@@ -11,8 +11,8 @@
 - ``SentMessage``: one per sealed message handed to a transport (signed XML and envelope).
 - ``Receipt``: every receipt envelope exactly as it arrived, and what applying it did.
 - ``TaxBillCheck``: a CEB816 tax bill reconciled line by line against the order's assessment.
-- ``WaybillNumber``: the waybill numbers allocated per carrier (an insert, never a counter
-  row: nothing is locked, and the database's sequence never gives a number twice).
+- ``WaybillNumber``: the waybill number each order was given at payment, from its carrier's
+  numbering (``logistics.shipping.waybills.waybill_allocate``, shared with fulfilment).
 - ``RealtimeSession``: a 179 real-time data request from customs and its upload.
 """
 

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -44,6 +43,7 @@ from customs.profiles.services import (
     transfer_for,
     transport_for,
 )
+from logistics.shipping.waybills import waybill_allocate
 from marketplace.outbox import outbox_enqueue
 from marketplace.transitions import IllegalTransition
 from orders.flow import ORDER_FLOW
@@ -93,22 +93,17 @@ def needs_declaring(order: Order) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _carrier_prefix(code: str) -> str:
-    letters = re.sub(r"[^A-Z0-9]", "", code.upper())[:4] or "X"
-    return f"SW{letters}"
-
-
 def waybill_number_allocate(*, order: Order) -> str:
-    """The order's waybill number (``logisticsNo``) from its carrier's series: the carrier's
-    prefix and a number from the database's sequence (an insert: no row is locked, and
-    concurrent payments never get the same number). Idempotent per order."""
+    """The order's waybill number (``logisticsNo``) from its carrier's numbering
+    (``logistics.shipping.waybills.waybill_allocate``, the one allocator fulfilment uses too),
+    kept per order in ``WaybillNumber``: idempotent per order."""
     existing = WaybillNumber.objects.filter(order=order).first()
     if existing is not None:
         return existing.number
     carrier = order.shipping_method.carrier
-    row = WaybillNumber.objects.create(carrier=carrier, order=order, number=f"pending-{new_guid()}")
-    row.number = f"{_carrier_prefix(carrier.code)}{row.pk:010d}"
-    row.save(update_fields=["number"])
+    row = WaybillNumber.objects.create(
+        carrier=carrier, order=order, number=waybill_allocate(carrier=carrier)
+    )
     return row.number
 
 
