@@ -7,6 +7,7 @@ moves' causes (receipts); logistics adds packing, shipping and delivery's.
 
     awaiting_payment ─pay→ paid ─declare→ declared ─clear→ cleared ─pack→ packed ─ship→ shipped
                                                    └reject_customs→ customs_rejected
+                     declared ─pack→ packed   (direct mail 9610: ships from abroad, clears on arrival)
                      paid ─pack→ packed   (orders nobody declares: general trade, domestic,
                                            personal parcels, exports)
     shipped ─deliver→ delivered ─complete→ completed
@@ -32,7 +33,7 @@ ORDER_FLOW = Workflow(
         "reject_customs": Transition(
             sources={S.DECLARED}, target=S.CUSTOMS_REJECTED, reason_required=True
         ),
-        "pack": Transition(sources={S.PAID, S.CLEARED}, target=S.PACKED),
+        "pack": Transition(sources={S.PAID, S.DECLARED, S.CLEARED}, target=S.PACKED),
         "ship": Transition(sources={S.PACKED}, target=S.SHIPPED),
         "deliver": Transition(sources={S.SHIPPED}, target=S.DELIVERED),
         "complete": Transition(sources={S.DELIVERED}, target=S.COMPLETED),
@@ -65,7 +66,8 @@ REFUND_REQUESTABLE = frozenset({S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED})
 def pack_refusal(order: Order) -> str | None:
     """Why ``order`` may not be packed yet although the table allows ``pack`` (a rule code),
     or None: bonded (1210) goods leave the bonded zone only once customs cleared them; the
-    table's ``paid → pack`` is for orders nobody declares."""
+    table's ``paid → pack`` is for orders nobody declares, and ``declared → pack`` for direct
+    mail (9610), which ships from abroad and clears on arrival."""
     if order.clearance_mode == ClearanceMode.BONDED and order.status != S.CLEARED:
         return "not_cleared"
     return None

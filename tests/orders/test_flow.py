@@ -13,7 +13,7 @@ S = Order.Status
     [
         (S.AWAITING_PAYMENT, {"pay", "cancel"}),
         (S.PAID, {"declare", "pack", "cancel"}),
-        (S.DECLARED, {"clear", "reject_customs", "cancel"}),
+        (S.DECLARED, {"clear", "reject_customs", "pack", "cancel"}),
         (S.CLEARED, {"pack", "cancel"}),
         (S.CUSTOMS_REJECTED, {"cancel"}),
         (S.PACKED, {"ship", "cancel"}),

@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from logistics.shipping.waybills import waybill_allocate
-from marketplace.clearance import ClearanceMode
 from marketplace.outbox import outbox_enqueue
 from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
-from orders.flow import ORDER_FLOW
+from orders.flow import ORDER_FLOW, pack_refusal
 from orders.lock_objects import lock_orders
 from orders.models import Order, OrderEvent
 
@@ -108,7 +107,7 @@ def shipment_create(*, order: Order, by, parcels: list[ParcelSpec] | None = None
     waybill) and move it to ``packed``."""
     require_capability(by=by, merchant=order.merchant_id, capability=Capability.MANAGE_ORDERS)
     order = lock_orders([order.pk])[order.pk]
-    if order.clearance_mode == ClearanceMode.BONDED and order.status != Order.Status.CLEARED:
+    if ORDER_FLOW.can(order, "pack") and pack_refusal(order) == "not_cleared":
         raise field_error(
             "status",
             _("Bonded goods can be packed only once customs has cleared the order."),
