@@ -3,7 +3,8 @@
 - ``cart``: add, change, remove, merge at log-in;
 - ``addresses``: the check of a delivery address, the account's saved addresses;
 - ``checkout``: placing a checkout (orders, frozen figures, reservations);
-- ``expiry``: releasing what an unpaid checkout held once its reservation runs out.
+- ``expiry``: releasing what an unpaid checkout held once its reservation runs out;
+- ``paying``: a payment's effect (``checkout_pay``), late payments.
 """
 
 from .addresses import address_clean, address_delete, address_save
@@ -18,6 +19,7 @@ from .cart import (
 )
 from .checkout import checkout_currency, checkout_place, is_china_import
 from .expiry import checkouts_expire
+from .paying import checkout_pay, checkout_payment_failed
 
 __all__ = [
     "MAX_QUANTITY",
@@ -31,6 +33,8 @@ __all__ = [
     "cart_remove",
     "cart_set_quantity",
     "checkout_currency",
+    "checkout_pay",
+    "checkout_payment_failed",
     "checkout_place",
     "checkouts_expire",
     "is_china_import",
