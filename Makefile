@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMS_PORT ?= 8765
+LOCALSTRIPE_PORT ?= 8420
 
 # Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
@@ -54,11 +55,16 @@ run: setup
 	@echo "  Back office    http://$(HOST):$(PORT)/en/ops/"
 	@echo "  API docs       http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Customs gateway simulator  http://127.0.0.1:$(CUSTOMS_PORT)/_state  (log: var/customs-simulator.log)"
+	@echo "  Stripe (localstripe)       http://127.0.0.1:$(LOCALSTRIPE_PORT)/  test card 4242 4242 4242 4242  (log: var/localstripe.log)"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
-		>var/customs-simulator.log 2>&1 & sim=$$!; trap "kill $$sim 2>/dev/null" EXIT INT TERM; \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+		>var/customs-simulator.log 2>&1 & sim=$$!; \
+		$(PY) -m payments.localstripe_server --port $(LOCALSTRIPE_PORT) >var/localstripe.log 2>&1 & stripe=$$!; \
+		trap "kill $$sim $$stripe 2>/dev/null" EXIT INT TERM; \
+		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) scripts/localstripe_webhook.py \
+			http://127.0.0.1:$(LOCALSTRIPE_PORT) http://$(HOST):$(PORT)/payments/stripe/webhook/; \
+		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/switch/<str:code>/", views.switch_language, name="switch_language"),
     path("currency/switch/<str:code>/", currency.switch_currency, name="switch_currency"),
     path("api/v1/", include("marketplace.api.urls")),
+    path("payments/", include("payments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

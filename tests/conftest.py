@@ -99,4 +99,5 @@ def operator(db):
     return OperatorFactory()
 
 
+from tests.payments.localstripe import localstripe, stripe_webhooks  # noqa: E402,F401 - re-exported fixtures
 from tests.workers import celery_worker  # noqa: E402,F401 - re-exported fixture

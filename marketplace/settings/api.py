@@ -21,6 +21,8 @@ REST_FRAMEWORK = {
         "quote": env_str("THROTTLE_QUOTE", "60/min"),
         # merchant applications submitted or updated (each with a licence upload), per user
         "applications": env_str("THROTTLE_APPLICATIONS", "10/hour"),
+        # Stripe's webhook deliveries, per sending address (Stripe sends from a few)
+        "stripe_webhook": env_str("THROTTLE_STRIPE_WEBHOOK", "1200/min"),
     },
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
     # JSON with a nesting limit (marketplace/api/parsers.py), then DRF's form parsers.

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "merchants",
     "catalog",
+    "payments",
     "orders",
     "customs",
     "logistics",
@@ -146,11 +147,28 @@ BASE_CURRENCY = env_str("BASE_CURRENCY", "CNY")
 PLATFORM_COMMISSION_RATE = env_str("PLATFORM_COMMISSION_RATE", "5.00")
 DEFAULT_DISPLAY_CURRENCY = {"zh-hans": "CNY", "en": "USD"}
 
+# Stripe (docs/PAYMENTS.md). Production sets the three keys of its account and nothing else.
+# The embedded default (DEBUG, no key set: `make run`) talks to localstripe, which `make run`
+# starts on LOCALSTRIPE_PORT, with its test keys; tests start their own (tests/payments).
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 # Points the SDK at a local stand-in (localstripe) in tests and demos.
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+LOCALSTRIPE_PORT = env_str("LOCALSTRIPE_PORT", "8420")
+if DEBUG and not STRIPE_SECRET_KEY:
+    STRIPE_SECRET_KEY = "sk_test_localstripe"
+    STRIPE_PUBLISHABLE_KEY = STRIPE_PUBLISHABLE_KEY or "pk_test_localstripe"
+    STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET or "whsec_localstripe_demo"
+    STRIPE_API_BASE = STRIPE_API_BASE or f"http://127.0.0.1:{LOCALSTRIPE_PORT}"
+# Stripe.js, the one script that comes from its provider: Stripe's in production, the copy
+# localstripe serves when the SDK points at it. The CSP allows exactly this script's origin
+# and the API's (marketplace/settings/security.py).
+STRIPE_JS_URL = env_str("STRIPE_JS_URL") or (
+    f"{STRIPE_API_BASE.rstrip('/')}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/"
+)
 
 # Key for encrypting identity numbers at rest (Fernet, urlsafe base64 of 32 bytes).
 # Derived from SECRET_KEY when unset so the embedded default works; production sets it.

@@ -51,6 +51,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "orders.tasks.checkouts_expire",
         "schedule": 60.0,
     },
+    # raw Stripe records kept for customs are emptied once their three years are over
+    "purge-payment-raw-records": {
+        "task": "payments.tasks.payments_purge_raw",
+        "schedule": 86400.0,
+    },
 }
 
 # The outbox (marketplace/outbox.py): a failed delivery is tried again after

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 
-from .base import DEBUG, MEDIA_URL
+from .base import DEBUG, MEDIA_URL, STRIPE_API_BASE, STRIPE_JS_URL
 from .env import env_bool, env_int, env_str
 
 SESSION_COOKIE_HTTPONLY = True
@@ -41,23 +41,42 @@ AXES_ENABLE_ADMIN = False  # accounts/admin.py shows the failures, translated
 
 # Content-Security-Policy (django-csp) on every response. Scripts and styles come from us,
 # or inline with the request's nonce (``{{ request.csp_nonce }}``: the API docs page is the
-# one inline script); never 'unsafe-inline'. Stripe.js is allowed for the checkout.
+# one inline script); never 'unsafe-inline'. Stripe.js (its configured origin) is allowed
+# for the checkout, and the pages may call the configured Stripe API.
 _MEDIA_ORIGIN = (
     "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if urlsplit(MEDIA_URL).netloc else None
 )
-_CSP_DIRECTIVES = {
-    "default-src": [SELF],
-    "script-src": [SELF, NONCE, "https://js.stripe.com"],
-    "style-src": [SELF, NONCE],
-    # Swagger UI's stylesheet draws its icons as data: images.
-    "img-src": [SELF, "data:", *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])],
-    "connect-src": [SELF, "https://api.stripe.com"],
-    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
-    "object-src": [NONE],
-    "base-uri": [SELF],
-    "form-action": [SELF],
-    "frame-ancestors": [NONE],
-}
+
+
+def _origin(url: str) -> str:
+    return "{0.scheme}://{0.netloc}".format(urlsplit(url))
+
+
+def csp_directives(*, stripe_js_url: str, stripe_api_base: str) -> dict:
+    """The policy, allowing exactly the configured Stripe.js (``STRIPE_JS_URL``) and the
+    API it calls (``STRIPE_API_BASE``, else Stripe's). Stripe's own Stripe.js draws card
+    fields and 3-D Secure in frames from js.stripe.com and hooks.stripe.com; localstripe's
+    copy uses no frame. (Tests that start localstripe on a port of their own rebuild the
+    policy with it: tests/payments/localstripe.py.)"""
+    js_origin = _origin(stripe_js_url)
+    api_origin = _origin(stripe_api_base) if stripe_api_base else "https://api.stripe.com"
+    frames = [js_origin, "https://hooks.stripe.com"] if js_origin == "https://js.stripe.com" else []
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, js_origin],
+        "style-src": [SELF, NONCE],
+        # Swagger UI's stylesheet draws its icons as data: images.
+        "img-src": [SELF, "data:", *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])],
+        "connect-src": [SELF, api_origin],
+        "frame-src": frames or [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+
+
+_CSP_DIRECTIVES = csp_directives(stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE)
 # Report-only (the browser reports, blocks nothing) is for trying a change in development;
 # with DEBUG off the policy is always enforced.
 # (django-csp's check refuses settings named CSP_*: the old format's.)

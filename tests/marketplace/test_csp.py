@@ -2,8 +2,10 @@
 nonce (never 'unsafe-inline'), Stripe.js allowed, the API docs page still complete."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.catalog.storefront_catalog import build_shop
@@ -17,6 +19,10 @@ def policy(response) -> dict[str, list[str]]:
         name: values
         for name, *values in (part.split() for part in header.split(";") if part.strip())
     }
+
+
+def origin(url: str) -> str:
+    return "{0.scheme}://{0.netloc}".format(urlsplit(url))
 
 
 def nonce_of(response) -> str:
@@ -34,9 +40,10 @@ def assert_strict(response):
     assert rules["default-src"] == ["'self'"]
     assert "'unsafe-inline'" not in rules["script-src"]
     assert "'unsafe-eval'" not in rules["script-src"]
-    assert "https://js.stripe.com" in rules["script-src"]
-    assert "https://js.stripe.com" in rules["frame-src"]
-    assert "https://api.stripe.com" in rules["connect-src"]
+    # exactly the configured Stripe.js and API (localstripe's in tests and the demo)
+    assert origin(settings.STRIPE_JS_URL) in rules["script-src"]
+    assert origin(settings.STRIPE_API_BASE) in rules["connect-src"]
+    assert not [s for s in rules["script-src"] if "stripe.com" in s]
     assert "'unsafe-inline'" not in rules["style-src"]
     assert rules["object-src"] == ["'none'"] and rules["frame-ancestors"] == ["'none'"]
     return rules
@@ -111,3 +118,21 @@ def test_a_page_that_used_its_nonce_is_not_kept_in_the_page_cache(rf):
     assert str(inline.csp_nonce)  # what a template writing nonce="{{ request.csp_nonce }}" does
     assert storable(plain, HttpResponse("page")) is True
     assert storable(inline, HttpResponse("page")) is False
+
+
+def test_the_policy_allows_exactly_the_configured_stripe():
+    """Production: Stripe's Stripe.js, its frames and its API; localstripe: its own origin
+    for the script and the API, and no frame at all."""
+    from marketplace.settings.security import csp_directives
+
+    stripe = csp_directives(stripe_js_url="https://js.stripe.com/v3/", stripe_api_base="")
+    assert stripe["script-src"][-1] == "https://js.stripe.com"
+    assert stripe["connect-src"] == ["'self'", "https://api.stripe.com"]
+    assert stripe["frame-src"] == ["https://js.stripe.com", "https://hooks.stripe.com"]
+    local = csp_directives(
+        stripe_js_url="http://127.0.0.1:8420/js.stripe.com/v3/",
+        stripe_api_base="http://127.0.0.1:8420",
+    )
+    assert local["script-src"][-1] == "http://127.0.0.1:8420"
+    assert local["connect-src"] == ["'self'", "http://127.0.0.1:8420"]
+    assert local["frame-src"] == ["'none'"]

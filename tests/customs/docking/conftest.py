@@ -9,7 +9,6 @@ to the run.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from django.conf import settings
 from customs.gateway.sealing import Route
 from customs.signing import keys, signers
 from customs.signing.algorithms import SignatureAlgorithm
+from tests.processes import start_announcing, stop_process
 
 from .documents import TRANSFER
 
@@ -85,12 +85,7 @@ class SimulatorProcess:
         ).raise_for_status()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        stop_process(self.process)
 
 
 def start_simulator(
@@ -120,25 +115,8 @@ def start_simulator(
     ]
     if amqp:
         argv += ["--amqp", AMQP_URL]
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        argv,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 30
-    line = ""
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line.startswith("listening on "):
-            url = line.split("listening on ", 1)[1].strip()
-            return SimulatorProcess(process, url, state_dir, prefix)
-        if not line and process.poll() is not None:
-            break
-    process.kill()
-    raise RuntimeError(f"the simulator did not start: {line!r}")
+    process, url = start_announcing(argv, what="the simulator")
+    return SimulatorProcess(process, url, state_dir, prefix)
 
 
 @pytest.fixture
