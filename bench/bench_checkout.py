@@ -51,59 +51,33 @@ THREADS = 4
 BENCH_DB = "silkway_bench_checkout"
 SHOPPERS = 32
 POOL = 20  # SKUs per pool (three pools): buyers spread over stock rows, as in a shop
-ID_NUMBER = "11010519900307001" + "7"  # a well-formed identity number (check character 7)
-ADDRESS = {
-    "name": "王小明",
-    "phone": "13800138000",
-    "country": "CN",
-    "province": "CN-ZJ",
-    "city": "杭州市",
-    "district": "西湖区",
-    "lines": "文三路 100 号",
-    "postcode": "310000",
-}
 
 
 def say(text: str) -> None:
     print(text, flush=True)
 
 
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/silkway"
-    parts = urlparse(base)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("the checkout benchmark needs PostgreSQL: set DATABASE_URL")
-    return urlunparse(parts._replace(path="/" + BENCH_DB))
-
-
-def ensure_database(url: str) -> None:
+def ensure_database() -> str:
+    """The benchmark's own database on DATABASE_URL's server (created on the first run)."""
     import psycopg2
 
-    parts = urlparse(url)
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
+    server = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1/x")
+    if not server.scheme.startswith("postgres"):
+        raise SystemExit("the checkout benchmark needs PostgreSQL: set DATABASE_URL")
+    admin = psycopg2.connect(urlunparse(server._replace(path="/postgres")))
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
+        cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if not cursor.fetchone()[0]:
             say(f"creating database {BENCH_DB}")
             cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
     admin.close()
+    return urlunparse(server._replace(path="/" + BENCH_DB))
 
 
-def seed() -> dict:
-    """The marketplace and shoppers (once); returns the SKU pools and the shoppers' tokens."""
+def _seed_marketplace() -> None:
     from decimal import Decimal
 
-    from rest_framework.authtoken.models import Token
-
-    from accounts.models import User
-    from catalog.models import SKU
     from logistics.models import Warehouse
     from tests.factories import (
         MerchantFactory,
@@ -114,38 +88,51 @@ def seed() -> dict:
         WarehouseFactory,
     )
 
+    kiwi = MerchantFactory(name_en="Kiwi Nature", name_zh_hans="奇异自然", country="NZ")
+    tokyo = MerchantFactory(name_en="Tokyo Beauty", name_zh_hans="东京美妆", country="JP")
+    bonded = WarehouseFactory(kind=Warehouse.Kind.BONDED, country="CN")
+    auckland = WarehouseFactory(kind=Warehouse.Kind.OVERSEAS, country="NZ")
+    for pool, merchant, warehouse in (
+        ("bonded", kiwi, bonded),
+        ("direct", kiwi, auckland),
+        ("other", tokyo, auckland),
+    ):
+        for n in range(POOL):
+            extra = (
+                {
+                    "allow_bonded": True,
+                    "product_record_status": "recorded",
+                    "product_record_number": f"B{n}",
+                }
+                if pool == "bonded"
+                else {}
+            )
+            sku = SKUFactory(
+                product=ProductFactory(merchant=merchant, name_en=f"{pool} {n}"),
+                code=f"BENCH-{pool}-{n}",
+                price=Decimal("39.00"),
+                hs_code="3304990099",
+                gross_weight_kg=Decimal("0.200"),
+                net_weight_kg=Decimal("0.150"),
+                **extra,
+            )
+            StockFactory(sku=sku, warehouse=warehouse, on_hand=2_000_000_000)
+    for n in range(SHOPPERS):
+        UserFactory(email=f"bench-shopper-{n}@example.com")
+
+
+def seed() -> dict:
+    """The marketplace and shoppers (once); returns the SKU pools and the shoppers' tokens."""
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from catalog.models import SKU
+
     if not SKU.objects.filter(code__startswith="BENCH-").exists():
         say("seeding the checkout benchmark's marketplace (first run only)")
-        kiwi = MerchantFactory(name_en="Kiwi Nature", name_zh_hans="奇异自然", country="NZ")
-        tokyo = MerchantFactory(name_en="Tokyo Beauty", name_zh_hans="东京美妆", country="JP")
-        bonded = WarehouseFactory(kind=Warehouse.Kind.BONDED, country="CN")
-        auckland = WarehouseFactory(kind=Warehouse.Kind.OVERSEAS, country="NZ")
-        for pool, merchant, warehouse in (
-            ("bonded", kiwi, bonded),
-            ("direct", kiwi, auckland),
-            ("other", tokyo, auckland),
-        ):
-            for n in range(POOL):
-                extra = (
-                    {
-                        "allow_bonded": True,
-                        "product_record_status": "recorded",
-                        "product_record_number": f"B{n}",
-                    }
-                    if pool == "bonded"
-                    else {}
-                )
-                sku = SKUFactory(
-                    product=ProductFactory(merchant=merchant, name_en=f"{pool} {n}"),
-                    code=f"BENCH-{pool}-{n}",
-                    price=Decimal("39.00"),
-                    hs_code="3304990099",
-                    gross_weight_kg=Decimal("0.200"),
-                    **extra,
-                )
-                StockFactory(sku=sku, warehouse=warehouse, on_hand=2_000_000_000)
-        for n in range(SHOPPERS):
-            UserFactory(email=f"bench-shopper-{n}@example.com")
+        with transaction.atomic():
+            _seed_marketplace()
     pools = {
         pool: list(
             SKU.objects.filter(code__startswith=f"BENCH-{pool}-").values_list("pk", flat=True)
@@ -208,13 +195,11 @@ def buy(client: Client, pools: dict, rng) -> None:
         )
         if status != 201:
             raise RuntimeError(f"cart add answered {status}: {body}")
+    from tests.orders.checkout_helpers import ADDRESS_CN, identity
+
     status, body = client.post(
         "/api/v1/checkouts/",
-        {
-            "address": ADDRESS,
-            "identity": {"name": "王小明", "id_number": ID_NUMBER},
-            "currency": "CNY",
-        },
+        {"address": ADDRESS_CN, "identity": identity(), "currency": "CNY"},
         **{"Idempotency-Key": uuid.uuid4().hex},
     )
     if status != 201 or not (body.get("payment") or {}).get("client_secret"):
@@ -261,8 +246,7 @@ def measure(port: int, tokens: list[str], action, pools: dict, seconds: int) -> 
 
 def main() -> int:
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    db_url = bench_database_url()
-    ensure_database(db_url)
+    db_url = ensure_database()
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -280,15 +264,10 @@ def main() -> int:
     }
     python = sys.executable
     say("migrating the benchmark database")
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    for command in ("migrate", "collectstatic"):
+        subprocess.run(
+            [python, "manage.py", command, "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
     stripe, stripe_url = start_localstripe(env)
     env.update(
         STRIPE_API_BASE=stripe_url,
@@ -305,25 +284,13 @@ def main() -> int:
 
     connections.close_all()
     port = free_port()
+    gunicorn = (
+        f"-m gunicorn marketplace.wsgi:application --bind 127.0.0.1:{port} "
+        f"--workers {WORKERS} --worker-class gthread --threads {THREADS} --keep-alive 5 "
+        "--log-level warning"
+    )
     server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "marketplace.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
+        [python, *gunicorn.split()],
         cwd=ROOT,
         env=env,
         start_new_session=True,

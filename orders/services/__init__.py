@@ -4,10 +4,14 @@
 - ``addresses``: the check of a delivery address, the account's saved addresses;
 - ``checkout``: placing a checkout (orders, frozen figures, reservations);
 - ``expiry``: releasing what an unpaid checkout held once its reservation runs out;
-- ``paying``: a payment's effect (``checkout_pay``), late payments.
+- ``payment_start``: the checkout's one payment (``checkout_payment``);
+- ``paying``: a payment's effect (``checkout_pay``), late payments;
+- ``cancel``: cancelling an order before it ships, refunding it (``order_cancel``,
+  ``order_refund``).
 """
 
 from .addresses import address_clean, address_delete, address_save
+from .cancel import order_cancel, order_refund
 from .cart import (
     MAX_QUANTITY,
     cart_add,
@@ -20,6 +24,7 @@ from .cart import (
 from .checkout import checkout_currency, checkout_place, is_china_import
 from .expiry import checkouts_expire
 from .paying import checkout_pay, checkout_payment_failed
+from .payment_start import checkout_payment
 
 __all__ = [
     "MAX_QUANTITY",
@@ -34,8 +39,11 @@ __all__ = [
     "cart_set_quantity",
     "checkout_currency",
     "checkout_pay",
+    "checkout_payment",
     "checkout_payment_failed",
     "checkout_place",
     "checkouts_expire",
     "is_china_import",
+    "order_cancel",
+    "order_refund",
 ]
