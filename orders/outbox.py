@@ -1,5 +1,11 @@
-"""The orders app's outbox handlers: emails to the shopper about their order.
+"""The orders app's outbox handlers: what an order change causes outside its transaction.
 
+``orders.refund`` (written by ``orders.services.paying.refund_enqueue``: a cancellation, a
+refund, a payment that came too late) gives money back through
+``payments.services.payment_refund``, keyed by the refund's own reference, so a repeated
+delivery finds the first refund and makes no second one.
+
+The emails to the shopper about their order:
 Enqueued by ``orders.notifications.enqueue_order_email`` in the transaction of the change,
 delivered by a worker on the ``notifications`` queue. Idempotent: the handler locks the order
 (slot 8), looks for the ``OrderEmail`` row of this kind and reference, and writes it in the
@@ -20,11 +26,15 @@ from django.utils import translation
 
 from marketplace.currency import money_text
 from marketplace.i18n import page_language
+from marketplace.money import Money
 from marketplace.outbox import outbox_handler
+from payments.models import Payment
+from payments.services import payment_refund
 
 from .lock_objects import lock_orders
-from .models import OrderEmail, OrderLine
+from .models import Checkout, OrderEmail, OrderLine
 from .notifications import ORDER_EMAIL
+from .services.paying import REFUND_ORDER
 
 
 @outbox_handler(ORDER_EMAIL, queue="notifications")
@@ -61,3 +71,20 @@ def send_order_email(payload: dict) -> bool:
             order=order, kind=kind, reference=reference, to=checkout.email, language=language
         )
     return True
+
+
+@outbox_handler(REFUND_ORDER)
+def refund_order(payload: dict) -> str:
+    """Refund ``payload["amount"]`` of the checkout's payment for one order; the refund's
+    status. A checkout without a payment has nothing to refund."""
+    checkout = Checkout.objects.get(pk=payload["checkout_id"])
+    payment = Payment.objects.filter(reference=checkout.number).first()
+    if payment is None:
+        return "no payment"
+    refund = payment_refund(
+        payment=payment,
+        amount=Money(payload["amount"], payload["currency"]),
+        reference=payload["reference"],
+        reason=payload.get("reason", ""),
+    )
+    return refund.status

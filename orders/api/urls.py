@@ -1,9 +1,9 @@
-"""/api/v1/cart/…, /api/v1/orders/… and /api/v1/seller/orders/… (included by
-marketplace.api.urls)."""
+"""/api/v1/cart/…, /api/v1/checkouts/…, /api/v1/orders/… and /api/v1/seller/orders/…
+(included by marketplace.api.urls)."""
 
 from django.urls import path
 
-from . import orders, views
+from . import checkouts, orders, views
 
 urlpatterns = [
     path("cart/", views.CartView.as_view(), name="api-cart"),
@@ -42,4 +42,6 @@ urlpatterns = [
         orders.SellerRefundRequestDeclineView.as_view(),
         name="api-seller-order-refund-request-decline",
     ),
+    path("checkouts/", checkouts.CheckoutsView.as_view(), name="api-checkouts"),
+    path("checkouts/<str:number>/", checkouts.CheckoutView.as_view(), name="api-checkout"),
 ]

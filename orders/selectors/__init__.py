@@ -20,6 +20,7 @@ from .cart import (
     cart_count_key,
     cart_lines,
     cart_of,
+    checkout_of,
     cart_view,
     offer_for,
     offers_for,

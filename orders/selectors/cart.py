@@ -25,7 +25,7 @@ from catalog.pricing import tier_unit_price
 from logistics.shipping.selectors import serves
 from marketplace.clearance import CHINA, Refusal
 from merchants.models import Merchant
-from orders.models import Cart, CartLine
+from orders.models import Cart, CartLine, Checkout, Order, OrderLine
 from orders.split import Place, PlanLine, available_to, candidates
 
 # Where a cart ships to until the shopper picks a country (docs/ORDERS.md, "Destination").
@@ -358,3 +358,20 @@ def stock_ids_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int
         sku_id__in={sku for sku, _w in pairs}, warehouse_id__in={w for _s, w in pairs}
     ).values_list("sku_id", "warehouse_id", "pk")
     return {(sku, warehouse): pk for sku, warehouse, pk in rows if (sku, warehouse) in pairs}
+
+
+def checkout_of(*, user, number: str):
+    """One of ``user``'s checkouts with its orders, their merchant, warehouse and lines
+    (three queries), or None (another shopper's is None too)."""
+    return (
+        Checkout.objects.filter(user=user, number=number)
+        .prefetch_related(
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("merchant", "warehouse")
+                .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+                .order_by("id"),
+            )
+        )
+        .first()
+    )

@@ -6,9 +6,14 @@
 - ``expiry``: releasing what an unpaid checkout held once its reservation runs out;
 - ``fulfilment``: what the merchant does with a paid order (accept, mark packed, notes) and
   the shopper's refund requests the merchant or an operator decides.
+- ``payment_start``: the checkout's one payment (``checkout_payment``);
+- ``paying``: a payment's effect (``checkout_pay``), late payments;
+- ``cancel``: cancelling an order before it ships, refunding it (``order_cancel``,
+  ``order_refund``).
 """
 
 from .addresses import address_clean, address_delete, address_save
+from .cancel import order_cancel, order_refund
 from .cart import (
     MAX_QUANTITY,
     cart_add,
@@ -27,6 +32,8 @@ from .fulfilment import (
     refund_request_create,
     refund_request_decline,
 )
+from .paying import checkout_pay, checkout_payment_failed
+from .payment_start import checkout_payment
 
 __all__ = [
     "MAX_QUANTITY",
@@ -40,6 +47,9 @@ __all__ = [
     "cart_remove",
     "cart_set_quantity",
     "checkout_currency",
+    "checkout_pay",
+    "checkout_payment",
+    "checkout_payment_failed",
     "checkout_place",
     "checkouts_expire",
     "is_china_import",
@@ -48,4 +58,6 @@ __all__ = [
     "order_pack",
     "refund_request_create",
     "refund_request_decline",
+    "order_cancel",
+    "order_refund",
 ]
