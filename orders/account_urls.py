@@ -9,5 +9,6 @@ app_name = "account_orders"
 urlpatterns = [
     path("", views.order_list, name="list"),
     path("<str:number>/", views.order_page, name="detail"),
+    path("<str:number>/cancel/", views.order_cancel, name="cancel"),
     path("<str:number>/refund/", views.refund_request, name="refund_request"),
 ]

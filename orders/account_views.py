@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.models import Order
 from orders.order_forms import RefundRequestForm
 from orders.selectors import order_detail, order_for_shopper, orders_for_shopper
-from orders.services import refund_request_create
+from orders.services import order_cancel_by_shopper, refund_request_create
 
 PAGE_SIZE = 20
 
@@ -44,7 +45,12 @@ def order_page(request, number: str):
     return render(
         request,
         "orders/account/order.html",
-        {"detail": detail, "order": detail.order, "refund_form": RefundRequestForm()},
+        {
+            "detail": detail,
+            "order": detail.order,
+            "refund_form": RefundRequestForm(),
+            "cancel_url": reverse("account_orders:cancel", args=[number]),
+        },
     )
 
 
@@ -73,4 +79,24 @@ def refund_request(request, number: str):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
+    return redirect("account_orders:detail", number=order.number)
+
+
+@login_required
+@require_POST
+def order_cancel(request, number: str):
+    """Cancel the order (until the merchant packs it); the money comes back to the card."""
+    order = _own(request, number)
+    try:
+        order_cancel_by_shopper(order=order, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Your order is cancelled.")
+            if order.paid_at is None
+            else _("Your order is cancelled: the money goes back to your card."),
+        )
     return redirect("account_orders:detail", number=order.number)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("<str:number>/accept/", views.OrderAcceptView.as_view(), name="accept"),
     path("<str:number>/pack/", views.OrderPackView.as_view(), name="pack"),
     path("<str:number>/note/", views.OrderNoteView.as_view(), name="note"),
+    path("<str:number>/refund/", views.OrderRefundView.as_view(), name="refund"),
+    path(
+        "<str:number>/refund-requests/<int:pk>/approve/",
+        views.RefundRequestApproveView.as_view(),
+        name="approve_refund_request",
+    ),
     path(
         "<str:number>/refund-requests/<int:pk>/decline/",
         views.RefundRequestDeclineView.as_view(),

@@ -23,7 +23,14 @@ from merchants.roles import Capability
 from orders.models import Order, RefundRequest
 from orders.order_forms import NoteForm, OrderFilterForm, ReasonForm, RefundForm
 from orders.selectors import order_detail, order_for_merchant, orders_for_merchant
-from orders.services import order_accept, order_note_set, order_pack, refund_request_decline
+from orders.services import (
+    order_accept,
+    order_note_set,
+    order_pack,
+    order_refund_by_team,
+    refund_request_approve,
+    refund_request_decline,
+)
 
 PAGE_SIZE = 25
 
@@ -129,3 +136,24 @@ class RefundRequestDeclineView(OrderActionView):
             request=request, by=self.request.user, reason=form.cleaned_data["reason"]
         )
         return _("The shopper is told you declined, with your reason.")
+
+
+class OrderRefundView(OrderActionView):
+    def act(self, order):
+        form = RefundForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        order_refund_by_team(
+            order=order,
+            by=self.request.user,
+            amount=form.cleaned_data.get("amount"),
+            reason=form.cleaned_data["reason"],
+        )
+        return _("Refund made: the money goes back to the shopper's card.")
+
+
+class RefundRequestApproveView(OrderActionView):
+    def act(self, order):
+        request = get_object_or_404(RefundRequest, order=order, pk=self.kwargs["pk"])
+        refund_request_approve(request=request, by=self.request.user)
+        return _("Refund made: the money goes back to the shopper's card.")

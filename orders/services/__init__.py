@@ -27,8 +27,11 @@ from .checkout import checkout_currency, checkout_place, is_china_import
 from .expiry import checkouts_expire
 from .fulfilment import (
     order_accept,
+    order_cancel_by_shopper,
     order_note_set,
     order_pack,
+    order_refund_by_team,
+    refund_request_approve,
     refund_request_create,
     refund_request_decline,
 )
@@ -54,8 +57,11 @@ __all__ = [
     "checkouts_expire",
     "is_china_import",
     "order_accept",
+    "order_cancel_by_shopper",
     "order_note_set",
     "order_pack",
+    "order_refund_by_team",
+    "refund_request_approve",
     "refund_request_create",
     "refund_request_decline",
     "order_cancel",

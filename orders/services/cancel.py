@@ -34,6 +34,7 @@ from marketplace.rules import field_error
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
 from orders.models import Allocation, Checkout, Order, OrderEvent, OrderLine
+from orders.notifications import enqueue_order_email
 from payments.lock_objects import lock_payment
 from payments.models import Payment, Refund
 
@@ -96,6 +97,7 @@ def _cancel_paid(checkout: Checkout, order: Order, *, by, reason: str) -> str | 
     ORDER_FLOW.apply(order, "cancel", by=by, event_model=OrderEvent, reason=reason)
     _release([order])
     _restore_quota(checkout, order)
+    enqueue_order_email(order, "cancelled")
     return _refund_rest(order, key=f"{order.number}:cancel", reason=reason)
 
 
@@ -119,6 +121,7 @@ def order_cancel(*, order: Order, by, reason: str) -> Order:
         for each in orders.values():
             if each.status == Order.Status.AWAITING_PAYMENT:
                 ORDER_FLOW.apply(each, "cancel", by=by, event_model=OrderEvent, reason=reason)
+                enqueue_order_email(each, "cancelled")
         _release(list(orders.values()))
         checkout.status = Checkout.Status.CANCELLED
         checkout.save(update_fields=["status"])
@@ -195,7 +198,9 @@ def _order_refund(*, order: Order, amount: Money | None, by, reason: str, lines)
         # The rest of the order: before shipping that is a cancellation.
         if ORDER_FLOW.can(order, "cancel"):
             return _cancel_paid(checkout, order, by=by, reason=reason)
+        value = order.total - order.refunded_total
         key = _refund_rest(order, key=f"{order.number}:rest", reason=reason)
+        enqueue_order_email(order, "refunded", refund=key, amount=value)
         ORDER_FLOW.apply(order, "refund", by=by, event_model=OrderEvent, reason=reason)
         _restore_quota(checkout, order)
         return key
@@ -204,6 +209,7 @@ def _order_refund(*, order: Order, amount: Money | None, by, reason: str, lines)
     from .paying import refund_enqueue
 
     refund_enqueue(order=order, amount=value, key=key, reason=reason)
+    enqueue_order_email(order, "refunded", refund=key, amount=value)
     Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + value)
     for line, quantity in picked:
         OrderLine.objects.filter(pk=line.pk).update(

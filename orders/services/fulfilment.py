@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 from marketplace.rules import field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
-from orders.flow import ACCEPTABLE, ORDER_FLOW, REFUND_REQUESTABLE, pack_refusal
+from orders.flow import (
+    ACCEPTABLE,
+    ORDER_FLOW,
+    REFUND_REQUESTABLE,
+    SHOPPER_CANCELLABLE,
+    pack_refusal,
+)
 from orders.lock_objects import lock_orders
 from orders.models import Order, OrderEvent, RefundRequest
 
@@ -225,4 +231,71 @@ def refund_request_decline(*, request: RefundRequest, by, reason: str) -> Refund
     current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     _note_event(order, transition="refund_decline", by=by, reason=reason)
     request.status, request.decision_note = current.status, current.decision_note
+    return current
+
+
+def _money_or_none(amount, order: Order):
+    from marketplace.money import Money
+
+    return None if amount in (None, "") else Money(Decimal(str(amount)), order.currency)
+
+
+def order_cancel_by_shopper(*, order: Order, by, reason: str = "") -> Order:
+    """The shopper cancels their order until the merchant packs it (the money comes back
+    through ``order_cancel``); from packing on they ask for a refund instead."""
+    from .cancel import order_cancel
+
+    if not getattr(by, "is_authenticated", False) or by.pk != order.user_id:
+        raise field_error(
+            "order", _("Only the shopper who placed the order can cancel it."), "not_your_order"
+        )
+    if order.status not in SHOPPER_CANCELLABLE:
+        raise field_error(
+            "order",
+            _("The seller has packed this order: ask for a refund instead."),
+            "order_not_cancellable",
+        )
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH] or _("Cancelled by the shopper.")
+    return order_cancel(order=order, by=by, reason=reason)
+
+
+def order_refund_by_team(*, order: Order, by, reason: str, amount=None):
+    """The merchant's team (``manage_orders``) or an operator refunds ``amount`` of a paid
+    order (the order's currency), or everything not refunded yet; ``order_refund`` does the
+    rest (before shipping a refund of everything is a cancellation)."""
+    from .cancel import order_refund
+
+    require_capability(by=by, merchant=order.merchant_id, capability=Capability.MANAGE_ORDERS)
+    reason = reason_checked(reason)
+    return order_refund(order=order, amount=_money_or_none(amount, order), by=by, reason=reason)
+
+
+@transaction.atomic
+def refund_request_approve(*, request: RefundRequest, by, reason: str = "") -> RefundRequest:
+    """The merchant's team (or an operator) grants the shopper's request: the amount asked
+    (or everything not refunded yet) is refunded through ``order_refund`` — which takes the
+    checkout, payment and order locks in the lock order — and the request is marked
+    refunded, in one transaction (a request answered meanwhile rolls the refund back)."""
+    from .cancel import order_refund
+
+    _decider_check(request, by)
+    if RefundRequest.objects.get(pk=request.pk).status != RefundRequest.Status.OPEN:
+        raise field_error(
+            "request", _("This request has already been answered."), "refund_request_decided"
+        )
+    order = request.order
+    order_refund(
+        order=order, amount=_money_or_none(request.amount, order), by=by, reason=request.reason
+    )
+    current = RefundRequest.objects.get(pk=request.pk)  # under the order's lock now
+    if current.status != RefundRequest.Status.OPEN:
+        raise field_error(
+            "request", _("This request has already been answered."), "refund_request_decided"
+        )
+    current.status = RefundRequest.Status.APPROVED
+    current.decided_by = by if getattr(by, "is_authenticated", False) else None
+    current.decided_at = timezone.now()
+    current.decision_note = (reason or "").strip()[:REASON_MAX_LENGTH]
+    current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    request.status = current.status
     return current

@@ -35,6 +35,7 @@ from marketplace.outbox import outbox_enqueue
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
 from orders.models import Allocation, Checkout, Order, OrderEvent
+from orders.notifications import enqueue_order_email
 
 from .checkout import is_china_import
 
@@ -88,6 +89,8 @@ def _paid(checkout: Checkout, orders, *, transition: str, reason: str, paid_at) 
         status__in=[Allocation.Status.RESERVED, Allocation.Status.RELEASED],
     ).update(status=Allocation.Status.ALLOCATED, expires_at=None, updated_at=timezone.now())
     _record_quota(checkout, orders, paid_at)
+    for order in orders:
+        enqueue_order_email(order, "paid")
     checkout.status = Checkout.Status.PAID
     checkout.paid_at = paid_at
     checkout.save(update_fields=["status", "paid_at"])
