@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 from marketplace.admin import ReadOnlyAdminMixin
 from marketplace.clearance_labels import mode_label
 from orders.models import Allocation, Checkout, Order, OrderEvent, OrderLine, RefundRequest
+from orders.order_forms import RefundForm
 from orders.selectors import duties_view, event_label
-from orders.services import refund_request_decline
+from orders.services import order_refund_by_team, refund_request_approve, refund_request_decline
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -234,6 +235,16 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(require_POST(self.decline_view)),
                 name="orders_order_decline_refund_request",
             ),
+            path(
+                "<int:pk>/refund-requests/<int:request_pk>/approve/",
+                self.admin_site.admin_view(require_POST(self.approve_view)),
+                name="orders_order_approve_refund_request",
+            ),
+            path(
+                "<int:pk>/refund/",
+                self.admin_site.admin_view(require_POST(self.refund_view)),
+                name="orders_order_refund",
+            ),
             *super().get_urls(),
         ]
 
@@ -242,10 +253,18 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         order = self.get_object(request, object_id)
         if order is not None and request.user.has_perm("orders.change_order"):
             extra["open_requests"] = [
-                (r, reverse("admin:orders_order_decline_refund_request", args=[order.pk, r.pk]))
+                (
+                    r,
+                    reverse("admin:orders_order_decline_refund_request", args=[order.pk, r.pk]),
+                    reverse("admin:orders_order_approve_refund_request", args=[order.pk, r.pk]),
+                )
                 for r in order.refund_requests.filter(status=RefundRequest.Status.OPEN)
             ]
             extra["decision_form"] = DecisionForm()
+            if order.paid_at is not None and order.refunded_total < order.total:
+                extra["refund_url"] = reverse("admin:orders_order_refund", args=[order.pk])
+                extra["refund_form"] = RefundForm()
+                extra["refundable"] = order.total - order.refunded_total
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def decline_view(self, request, pk: int, request_pk: int):
@@ -266,6 +285,45 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         else:
             messages.success(request, gettext("The refund request is declined."))
         return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
+
+    def _back(self, pk: int) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:orders_order_change", args=[pk]))
+
+    def approve_view(self, request, pk: int, request_pk: int):
+        if not request.user.has_perm("orders.change_order"):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=pk)
+        refund = get_object_or_404(RefundRequest, order=order, pk=request_pk)
+        try:
+            refund_request_approve(request=refund, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Refunded as the shopper asked."))
+        return self._back(pk)
+
+    def refund_view(self, request, pk: int):
+        """An operator refunds part or the rest of a paid order, with a reason."""
+        if not request.user.has_perm("orders.change_order"):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=pk)
+        form = RefundForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            order_refund_by_team(
+                order=order,
+                by=request.user,
+                amount=form.cleaned_data.get("amount"),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Refund made: the money goes back to the card."))
+        return self._back(pk)
 
 
 @admin.register(Checkout)

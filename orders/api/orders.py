@@ -34,8 +34,11 @@ from orders.selectors import (
 )
 from orders.services import (
     order_accept,
+    order_cancel_by_shopper,
     order_note_set,
     order_pack,
+    order_refund_by_team,
+    refund_request_approve,
     refund_request_create,
     refund_request_decline,
 )
@@ -68,6 +71,10 @@ class RefundRequestSerializer(ReasonSerializer):
     amount = api_fields.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False)
 
 
 class NoteSerializer(serializers.Serializer):
@@ -138,6 +145,23 @@ class OrderRefundRequestView(ShopperOrderMixin, generics.GenericAPIView):
             amount=data.validated_data.get("amount"),
         )
         return Response(refund_request_json(made, order.currency), status.HTTP_201_CREATED)
+
+
+class OrderCancelView(ShopperOrderMixin, generics.GenericAPIView):
+    serializer_class = CancelSerializer
+
+    @extend_schema(tags=["orders"], request=CancelSerializer, responses={200: ORDER})
+    def post(self, request, number):
+        """Cancel the order until the seller packs it (`order_not_cancellable` after: ask for
+        a refund); a paid order's money goes back to the card. Cancelling an unpaid order
+        cancels its whole checkout (one payment pays all its orders)."""
+        order = self.get_order()
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_cancel_by_shopper(
+            order=order, by=request.user, reason=data.validated_data.get("reason", "")
+        )
+        return Response(order_detail_json(order_detail(self.get_order())))
 
 
 # --- the seller's -------------------------------------------------------------------------
@@ -231,3 +255,35 @@ class SellerRefundRequestDeclineView(SellerOrderMixin, generics.GenericAPIView):
             request=refund, by=request.user, reason=data.validated_data["reason"]
         )
         return self.detail(order)
+
+
+class SellerOrderRefundView(SellerOrderMixin, generics.GenericAPIView):
+    serializer_class = RefundRequestSerializer
+
+    @extend_schema(tags=["seller orders"], request=RefundRequestSerializer, responses={200: ORDER})
+    def post(self, request, number):
+        """Refund `amount` of the paid order (empty: everything not refunded yet; before
+        shipping that cancels it), with a reason the shopper reads."""
+        order = self.get_order()
+        data = RefundRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order_refund_by_team(
+            order=order,
+            by=request.user,
+            amount=data.validated_data.get("amount"),
+            reason=data.validated_data["reason"],
+        )
+        return self.detail(self.get_order())
+
+
+class SellerRefundRequestApproveView(SellerOrderMixin, generics.GenericAPIView):
+    @extend_schema(tags=["seller orders"], request=None, responses={200: ORDER})
+    def post(self, request, number, pk):
+        """Grant the shopper's refund request: the amount asked is refunded."""
+        order = self.get_order()
+        try:
+            refund = RefundRequest.objects.get(order=order, pk=pk)
+        except RefundRequest.DoesNotExist:
+            raise Http404 from None
+        refund_request_approve(request=refund, by=request.user)
+        return self.detail(self.get_order())

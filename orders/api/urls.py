@@ -11,6 +11,7 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/", views.CartLineView.as_view(), name="api-cart-line"),
     path("orders/", orders.OrderListView.as_view(), name="api-orders"),
     path("orders/<str:number>/", orders.OrderDetailView.as_view(), name="api-order"),
+    path("orders/<str:number>/cancel/", orders.OrderCancelView.as_view(), name="api-order-cancel"),
     path(
         "orders/<str:number>/refund-requests/",
         orders.OrderRefundRequestView.as_view(),
@@ -36,6 +37,16 @@ urlpatterns = [
         "seller/orders/<str:number>/note/",
         orders.SellerOrderNoteView.as_view(),
         name="api-seller-order-note",
+    ),
+    path(
+        "seller/orders/<str:number>/refund/",
+        orders.SellerOrderRefundView.as_view(),
+        name="api-seller-order-refund",
+    ),
+    path(
+        "seller/orders/<str:number>/refund-requests/<int:pk>/approve/",
+        orders.SellerRefundRequestApproveView.as_view(),
+        name="api-seller-order-refund-request-approve",
     ),
     path(
         "seller/orders/<str:number>/refund-requests/<int:pk>/decline/",

@@ -10,6 +10,9 @@ import pytest
 from catalog.models import SKU, Stock, WholesaleTier
 from logistics.models import Warehouse
 from merchants.models import Merchant
+from orders.models import Checkout
+from orders.services import checkout_payment
+from payments.testing import PAYS, pay_with_test_card
 from tests.factories import (
     MerchantFactory,
     ProductFactory,
@@ -84,3 +87,29 @@ def _celery_join_flag():
     before = task_join_will_block()
     yield
     _set_task_join_will_block(before)
+
+
+@pytest.fixture
+def pay(django_capture_on_commit_callbacks):
+    """Pay a checkout with a test card, delivering what the commit sends (the outbox's
+    announcement, then our receiver) as a worker would."""
+
+    def run(checkout: Checkout, card: str = PAYS):
+        payment = checkout_payment(checkout=checkout)
+        with django_capture_on_commit_callbacks(execute=True):
+            pay_with_test_card(payment, card)
+        checkout.refresh_from_db()
+        return payment
+
+    return run
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """Run a service and deliver its outbox messages (refunds) on commit."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run

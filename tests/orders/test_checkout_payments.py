@@ -35,32 +35,6 @@ def year() -> int:
     return timezone.localdate().year
 
 
-@pytest.fixture
-def pay(django_capture_on_commit_callbacks):
-    """Pay a checkout with a test card, delivering what the commit sends (the outbox's
-    announcement, then our receiver) as a worker would."""
-
-    def run(checkout: Checkout, card: str = PAYS):
-        payment = checkout_payment(checkout=checkout)
-        with django_capture_on_commit_callbacks(execute=True):
-            pay_with_test_card(payment, card)
-        checkout.refresh_from_db()
-        return payment
-
-    return run
-
-
-@pytest.fixture
-def deliver(django_capture_on_commit_callbacks):
-    """Run a service and deliver its outbox messages (refunds) on commit."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def test_paying_with_a_card_pays_every_order(world, localstripe, pay):
     user, cart = shopper_with((world.honey, 1), (world.balm, 1), (world.serum, 2))
     checkout = place(user, cart)
