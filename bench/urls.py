@@ -1,10 +1,12 @@
-"""The project's URLs plus the benchmark's baseline page, ``/<lang>/bench/minimal/``: the
-whole middleware stack and no work, the floor every storefront page is measured against.
+"""The project's URLs plus the benchmarks' baselines: ``/<lang>/bench/minimal/`` (the whole
+middleware stack and no work, the floor every storefront page is measured against) and
+``/<lang>/bench/write/`` (a POST that writes one row: the floor of a write like checkout).
 Loaded only by ``bench/settings.py``."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from marketplace.urls import urlpatterns as project_urlpatterns
 
@@ -14,7 +16,19 @@ def bench_minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@csrf_exempt
+def bench_write(request):
+    """The checkout benchmark's baseline: the whole middleware stack and one row written."""
+    from orders.models import Cart
+
+    Cart.objects.create()
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
-    *i18n_patterns(path("bench/minimal/", bench_minimal, name="bench_minimal")),
+    *i18n_patterns(
+        path("bench/minimal/", bench_minimal, name="bench_minimal"),
+        path("bench/write/", bench_write, name="bench_write"),
+    ),
     *project_urlpatterns,
 ]

@@ -9,4 +9,4 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
-        from orders import signals  # noqa: F401 - connects the log-in merge
+        from orders import signals  # noqa: F401 - connects the log-in merge and the payments

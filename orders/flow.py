@@ -12,6 +12,8 @@ moves' causes (receipts); logistics adds packing, shipping and delivery's.
     shipped ─deliver→ delivered ─complete→ completed
     awaiting_payment | paid | declared | cleared | customs_rejected | packed ─cancel→ cancelled
     shipped | delivered | completed ─refund→ refunded      (fully refunded after shipping)
+    cancelled ─pay_late→ paid     (only ``checkout_pay``: a payment that succeeded after the
+                                   reservation expired, its stock reserved again)
 """
 
 from __future__ import annotations
@@ -47,5 +49,9 @@ ORDER_FLOW = Workflow(
             target=S.CANCELLED,
         ),
         "refund": Transition(sources={S.SHIPPED, S.DELIVERED, S.COMPLETED}, target=S.REFUNDED),
+        # A payment that succeeded after the checkout expired (its orders were cancelled by
+        # the expiry and nothing else): ``orders.services.paying.checkout_pay`` reserves the
+        # stock again and moves them on; nothing else takes this move.
+        "pay_late": Transition(sources={S.CANCELLED}, target=S.PAID, reason_required=True),
     },
 )

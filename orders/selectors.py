@@ -25,7 +25,7 @@ from catalog.pricing import tier_unit_price
 from logistics.shipping.selectors import serves
 from marketplace.clearance import CHINA, Refusal
 from merchants.models import Merchant
-from orders.models import Cart, CartLine, SavedAddress
+from orders.models import Cart, CartLine, Checkout, Order, OrderLine, SavedAddress
 from orders.split import Place, PlanLine, available_to, candidates
 
 # Where a cart ships to until the shopper picks a country (docs/ORDERS.md, "Destination").
@@ -375,3 +375,20 @@ def address_of(*, user, pk) -> SavedAddress | None:
 def address_default(*, user) -> SavedAddress | None:
     """``user``'s default address, or None when they saved none."""
     return SavedAddress.objects.filter(user=user, is_default=True).first()
+
+
+def checkout_of(*, user, number: str):
+    """One of ``user``'s checkouts with its orders, their merchant, warehouse and lines
+    (three queries), or None (another shopper's is None too)."""
+    return (
+        Checkout.objects.filter(user=user, number=number)
+        .prefetch_related(
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("merchant", "warehouse")
+                .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+                .order_by("id"),
+            )
+        )
+        .first()
+    )

@@ -3,10 +3,15 @@
 - ``cart``: add, change, remove, merge at log-in;
 - ``addresses``: the check of a delivery address, the account's saved addresses;
 - ``checkout``: placing a checkout (orders, frozen figures, reservations);
-- ``expiry``: releasing what an unpaid checkout held once its reservation runs out.
+- ``expiry``: releasing what an unpaid checkout held once its reservation runs out;
+- ``payment_start``: the checkout's one payment (``checkout_payment``);
+- ``paying``: a payment's effect (``checkout_pay``), late payments;
+- ``cancel``: cancelling an order before it ships, refunding it (``order_cancel``,
+  ``order_refund``).
 """
 
 from .addresses import address_clean, address_delete, address_save
+from .cancel import order_cancel, order_refund
 from .cart import (
     MAX_QUANTITY,
     cart_add,
@@ -18,6 +23,8 @@ from .cart import (
 )
 from .checkout import checkout_currency, checkout_place, is_china_import
 from .expiry import checkouts_expire
+from .paying import checkout_pay, checkout_payment_failed
+from .payment_start import checkout_payment
 
 __all__ = [
     "MAX_QUANTITY",
@@ -31,7 +38,12 @@ __all__ = [
     "cart_remove",
     "cart_set_quantity",
     "checkout_currency",
+    "checkout_pay",
+    "checkout_payment",
+    "checkout_payment_failed",
     "checkout_place",
     "checkouts_expire",
     "is_china_import",
+    "order_cancel",
+    "order_refund",
 ]

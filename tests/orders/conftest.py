@@ -71,3 +71,16 @@ def make_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag():
+    """Eager tasks run from several threads at once (the concurrency tests: each placing
+    enqueues its duty estimate, each refund its outbox delivery) can leave Celery's
+    process-global "inside a task" flag set: ``Task.apply`` saves and restores it per call,
+    not per thread. Put it back, or a later test's real worker refuses ``result.get()``."""
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
+    before = task_join_will_block()
+    yield
+    _set_task_join_will_block(before)

@@ -12,8 +12,9 @@ from django.db import connection
 
 from catalog.models import Stock, StockAdjustment
 from orders.models import Allocation, Checkout, Order
-from orders.services import checkouts_expire
+from orders.services import checkout_pay, checkouts_expire
 from tests.orders.checkout_helpers import place, shopper_with
+from tests.orders.test_checkout_pay import paid
 
 
 def _in_threads(calls, *, timeout: float = 120):
@@ -65,11 +66,33 @@ def test_fifty_buyers_for_ten_units_never_oversell(world):
     )
     assert afters == list(range(1, 11))
     assert Order.objects.count() == 10
-    # nobody paid: expiry gives everything back
+    # the ten who got the units pay, all at once
+    _in_threads([lambda c=c: checkout_pay(checkout=c, payment=paid(c)) for c in placed])
+    assert Order.objects.filter(status=Order.Status.PAID).count() == 10
+    assert Checkout.objects.filter(status=Checkout.Status.PAID).count() == 10
+    # expiry (after every reservation ran out) finds nothing to give back
     later = max(c.expires_at for c in placed) + timedelta(seconds=1)
-    assert checkouts_expire(now=later) == 10
-    assert not Allocation.objects.filter(status="reserved").exists()
-    assert Stock.objects.get(pk=stock.pk).reserved == 0
+    assert checkouts_expire(now=later) == 0
+    assert not Allocation.objects.filter(status=Allocation.Status.RESERVED).exists()
+    assert Allocation.objects.filter(status=Allocation.Status.ALLOCATED).count() == 10
+    stock = Stock.objects.get(pk=stock.pk)
+    assert (stock.on_hand, stock.reserved) == (10, 10)  # held for the paid orders
+    assert stock.on_hand - stock.reserved == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unpaid_reservations_are_all_released_after_expiry(world):
+    buyers = [shopper_with((world.balm, 1)) for _ in range(6)]
+    outcomes = _in_threads(
+        [lambda user=user, cart=cart: place(user, cart, key="buy") for user, cart in buyers]
+    )
+    placed = [o["value"] for o in outcomes if "value" in o]
+    assert len(placed) == 6
+    checkout_pay(checkout=placed[0], payment=paid(placed[0]))
+    later = max(c.expires_at for c in placed) + timedelta(seconds=1)
+    assert checkouts_expire(now=later) == 5
+    assert not Allocation.objects.filter(status=Allocation.Status.RESERVED).exists()
+    assert Stock.objects.get(pk=world.stock["balm"].pk).reserved == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,7 +20,7 @@ S = Order.Status
         (S.SHIPPED, {"deliver", "refund"}),
         (S.DELIVERED, {"complete", "refund"}),
         (S.COMPLETED, {"refund"}),
-        (S.CANCELLED, set()),
+        (S.CANCELLED, {"pay_late"}),
         (S.REFUNDED, set()),
     ],
 )

@@ -1,0 +1,228 @@
+"""Checkout with the real payments app against localstripe: starting the payment, a card that
+pays or is declined, cancelling and refunding orders (stock, quota, money back), a payment
+that comes too late. No mock: the Stripe SDK talks to localstripe."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from catalog.models import Stock
+from customs.selectors import quota_used
+from marketplace.money import Money
+from orders.flow import ORDER_FLOW
+from orders.models import Allocation, Checkout, Order, OrderEvent
+from orders.services import (
+    checkout_payment,
+    checkouts_expire,
+    order_cancel,
+    order_refund,
+)
+from payments.models import Refund
+from payments.testing import DECLINED, PAYS, pay_with_test_card
+from tests.locking import run_interleaved
+from tests.orders.checkout_helpers import id_number, place, shopper_with
+from tests.orders.conftest import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def year() -> int:
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def pay(django_capture_on_commit_callbacks):
+    """Pay a checkout with a test card, delivering what the commit sends (the outbox's
+    announcement, then our receiver) as a worker would."""
+
+    def run(checkout: Checkout, card: str = PAYS):
+        payment = checkout_payment(checkout=checkout)
+        with django_capture_on_commit_callbacks(execute=True):
+            pay_with_test_card(payment, card)
+        checkout.refresh_from_db()
+        return payment
+
+    return run
+
+
+@pytest.fixture
+def deliver(django_capture_on_commit_callbacks):
+    """Run a service and deliver its outbox messages (refunds) on commit."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def test_paying_with_a_card_pays_every_order(world, localstripe, pay):
+    user, cart = shopper_with((world.honey, 1), (world.balm, 1), (world.serum, 2))
+    checkout = place(user, cart)
+    payment = checkout_payment(checkout=checkout)
+    assert payment.reference == checkout.number
+    assert (payment.amount, payment.currency) == (checkout.total, "CNY")
+    # a China import names the payer and keeps the raw exchanges for customs
+    assert payment.payer_id_masked == checkout.payer_id_masked and payment.keep_raw
+    assert checkout_payment(checkout=checkout).pk == payment.pk  # once
+    pay(checkout)
+    assert checkout.status == Checkout.Status.PAID
+    assert set(checkout.orders.values_list("status", flat=True)) == {"paid"}
+    assert set(Allocation.objects.values_list("status", flat=True)) == {"allocated"}
+    counted = sum(Decimal(o.duties["yearly_counted"]) for o in checkout.orders.all())
+    assert quota_used(id_number=id_number(), year=year()) == counted > 0
+
+
+def test_a_declined_card_leaves_the_checkout_waiting_for_another(world, localstripe, pay):
+    user, cart = shopper_with((world.balm, 1))
+    checkout = place(user, cart)
+    pay(checkout, DECLINED)
+    assert checkout.status == Checkout.Status.AWAITING_PAYMENT
+    assert checkout.orders.get().status == Order.Status.AWAITING_PAYMENT
+    assert Allocation.objects.get().status == "reserved"
+    assert quota_used(id_number=id_number(), year=year()) == 0
+    pay(checkout, PAYS)  # another card, before the reservation runs out
+    assert checkout.status == Checkout.Status.PAID
+
+
+def test_cancelling_a_paid_order_gives_back_stock_quota_and_money(world, localstripe, pay, deliver):
+    user, cart = shopper_with((world.honey, 2), (world.serum, 2))
+    checkout = place(user, cart)
+    pay(checkout)
+    honey = checkout.orders.get(merchant=world.kiwi)
+    used = quota_used(id_number=id_number(), year=year())
+    deliver(order_cancel, order=honey, by=user, reason="changed my mind")
+    honey.refresh_from_db()
+    assert honey.status == Order.Status.CANCELLED and honey.refunded_total == honey.total
+    refund = Refund.objects.get(reference=f"{honey.number}:cancel")
+    assert refund.status == Refund.Status.SUCCEEDED and refund.amount == honey.total
+    assert Stock.objects.get(pk=world.stock["honey"].pk).reserved == 0
+    assert Allocation.objects.get(line__order=honey).status == "released"
+    assert quota_used(id_number=id_number(), year=year()) == used - Decimal(
+        honey.duties["yearly_counted"]
+    )
+    # the other order is untouched
+    assert checkout.orders.get(merchant=world.tokyo).status == Order.Status.PAID
+    assert Stock.objects.get(pk=world.stock["serum"].pk).reserved == 2
+    # cancelling again changes nothing
+    deliver(order_cancel, order=honey, by=user, reason="again")
+    assert Refund.objects.filter(payment__reference=checkout.number).count() == 1
+
+
+def test_cancelling_an_unpaid_order_cancels_its_checkout_and_a_late_payment_is_refunded(
+    world, localstripe, pay
+):
+    user, cart = shopper_with((world.honey, 1), (world.serum, 2))
+    checkout = place(user, cart)
+    payment = checkout_payment(checkout=checkout)
+    order_cancel(order=checkout.orders.first(), by=user, reason="wrong address")
+    checkout.refresh_from_db()
+    assert checkout.status == Checkout.Status.CANCELLED
+    assert set(checkout.orders.values_list("status", flat=True)) == {"cancelled"}
+    assert not Stock.objects.filter(reserved__gt=0).exists()
+    # the card was already on its way: the payment succeeds, and all of it comes back
+    pay(checkout)
+    assert checkout.status == Checkout.Status.CANCELLED
+    refunds = Refund.objects.filter(payment=payment)
+    assert sum(r.amount for r in refunds) == checkout.total
+    assert {r.status for r in refunds} == {Refund.Status.SUCCEEDED}
+    assert quota_used(id_number=id_number(), year=year()) == 0
+
+
+def test_a_late_payment_with_the_stock_gone_is_refunded_in_full(world, localstripe, pay):
+    user, cart = shopper_with((world.balm, 6))  # every unit
+    checkout = place(user, cart)
+    checkout_payment(checkout=checkout)
+    checkouts_expire(now=checkout.expires_at + timedelta(seconds=1))
+    rival, theirs = shopper_with((world.balm, 1))
+    place(rival, theirs, key="rival")  # one unit gone meanwhile
+    pay(checkout)
+    assert checkout.status == Checkout.Status.CANCELLED
+    order = checkout.orders.get()
+    assert order.status == Order.Status.CANCELLED and order.refunded_total == order.total
+    refund = Refund.objects.get(reference=f"{order.number}:unpaid")
+    assert refund.amount == checkout.total and refund.status == Refund.Status.SUCCEEDED
+    assert Stock.objects.get(pk=world.stock["balm"].pk).reserved == 1  # the rival's
+
+
+def test_partial_refunds_by_amount_and_by_lines_then_the_rest_after_shipping(
+    world, localstripe, pay, deliver
+):
+    user, cart = shopper_with((world.serum, 4))
+    checkout = place(user, cart)
+    pay(checkout)
+    order = checkout.orders.get()
+    line = order.lines.get()
+    deliver(order_refund, order=order, amount=Money("10.00", "CNY"), by=user, reason="late")
+    refund = Refund.objects.get(reference=f"{order.number}:part1")
+    assert refund.amount == Decimal("10.00") and refund.status == Refund.Status.SUCCEEDED
+    deliver(order_refund, order=order, amount=None, by=user, reason="broken", lines={line.pk: 1})
+    order.refresh_from_db()
+    line.refresh_from_db()
+    assert line.refunded_quantity == 1
+    by_line = line.unit_price_charged + (line.duty / 4).quantize(Decimal("0.01"))
+    assert order.refunded_total == Decimal("10.00") + by_line
+    assert order.status == Order.Status.PAID  # partial refunds do not move the status
+    assert OrderEvent.objects.filter(subject=order, transition="partial_refund").count() == 2
+    with pytest.raises(ValidationError) as caught:
+        order_refund(order=order, amount=Money(order.total, "CNY"), by=user, reason="x")
+    assert caught.value.error_dict["amount"][0].code == "refund_exceeds_order"
+    with pytest.raises(ValidationError) as caught:
+        order_refund(order=order, amount=None, by=user, reason="x", lines={line.pk: 4})
+    assert caught.value.error_dict["lines"][0].code == "refund_quantity"
+    for move in ("pack", "ship"):
+        ORDER_FLOW.apply(order, move, by=None, event_model=OrderEvent)
+    with pytest.raises(ValidationError) as caught:
+        order_cancel(order=order, by=user, reason="too late")
+    assert caught.value.error_dict["status"][0].code == "order_not_cancellable"
+    used = quota_used(id_number=id_number(), year=year())
+    deliver(order_refund, order=order, amount=None, by=user, reason="returned")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED and order.refunded_total == order.total
+    refunds = Refund.objects.filter(payment__reference=checkout.number)
+    assert sum(r.amount for r in refunds) == order.total
+    assert quota_used(id_number=id_number(), year=year()) == used - Decimal(
+        order.duties["yearly_counted"]
+    )
+
+
+def test_refunding_an_unpaid_order_is_refused(world, localstripe):
+    user, cart = shopper_with((world.balm, 1))
+    order = place(user, cart).orders.get()
+    with pytest.raises(ValidationError) as caught:
+        order_refund(order=order, amount=None, by=user, reason="x")
+    assert caught.value.error_dict["status"][0].code == "order_not_refundable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_and_a_cancellation_of_one_order_meet_at_the_lock(localstripe):
+    """Both take the checkout, the payment, then the order: the second waits for the first
+    and sees what it refunded; never more than the order is given back."""
+    world = make_world()
+    user, cart = shopper_with((world.serum, 2))
+    checkout = place(user, cart)
+    payment = checkout_payment(checkout=checkout)
+    pay_with_test_card(payment, PAYS)  # commits: the outbox pays the checkout
+    order = checkout.orders.get()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+
+    def refund():
+        return order_refund(order=order, amount=Money("5.00", "CNY"), by=user, reason="a")
+
+    def cancel():
+        return order_cancel(order=order, by=user, reason="b")
+
+    run = run_interleaved(refund, cancel)
+    assert run.second_waited
+    assert run.first.error is None and run.second.error is None
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and order.refunded_total == order.total
+    refunds = Refund.objects.filter(payment=payment)
+    assert sum(r.amount for r in refunds) == order.total
+    assert Stock.objects.get(pk=world.stock["serum"].pk).reserved == 0
