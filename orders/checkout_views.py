@@ -42,10 +42,13 @@ from orders.selectors import addresses_of, cart_view
 from orders.services import (
     address_save,
     checkout_currency,
+    checkout_payment,
     checkout_place,
     is_china_import,
 )
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
+from payments.selectors import failure_message
+from payments.services import payment_confirm, payment_sync
 
 CHINA = "CN"
 
@@ -200,7 +203,6 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
         buyer_identity_save(
             user=request.user, name=identity["name"], id_number=identity["id_number"]
         )
-    checkout_payment = _payments()[0]
     try:
         checkout_payment(checkout=placed)
     except ValidationError as exc:
@@ -230,16 +232,6 @@ def _show_refusal(exc: ValidationError, address_form, identity_form) -> None:
             form_add_service_errors(address_form, ValidationError({key: errors}))
 
 
-def _payments():
-    """Until the payment pieces land on this branch (checkout's ``checkout_payment``, the
-    payments app): imported where used."""
-    from orders.services import checkout_payment
-    from payments.selectors import failure_message
-    from payments.services import payment_confirm, payment_sync
-
-    return checkout_payment, failure_message, payment_confirm, payment_sync
-
-
 def _checkout_of(request, number: str):
     """The shopper's own checkout ``number`` with its orders (404 for anyone else's)."""
     found = (
@@ -263,7 +255,6 @@ def pay(request, number: str):
         if request.method == "POST":
             return JsonResponse({"status": placed.status})
         return redirect("checkout:done", number=placed.number)
-    checkout_payment, failure_message, payment_confirm, _ = _payments()
     payment = checkout_payment(checkout=placed)
     if request.method == "POST":
         method = request.POST.get("payment_method", "")
@@ -297,7 +288,6 @@ def done(request, number: str):
     failure = ""
     paid_pending = False
     if placed.status == Checkout.Status.AWAITING_PAYMENT:
-        checkout_payment, failure_message, _, payment_sync = _payments()
         payment = payment_sync(payment=checkout_payment(checkout=placed))
         placed = _checkout_of(request, number)
         if placed.status == Checkout.Status.AWAITING_PAYMENT:
