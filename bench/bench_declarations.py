@@ -105,6 +105,7 @@ def main() -> int:
         while held() < documents and time.monotonic() < deadline:
             time.sleep(0.05)
         send_seconds = time.perf_counter() - start
+        after_commit = documents / max(send_seconds - opened, 1e-9)
         if held() < documents:
             raise RuntimeError(f"the simulator holds {held()} of {documents} documents")
         send = documents / send_seconds
@@ -136,6 +137,11 @@ def main() -> int:
             f"{send / baseline:.2f}",
         ),
         (
+            "send after the payments committed (worker, AMQP, simulator)",
+            f"{after_commit:,.0f} documents/s",
+            f"{after_commit / baseline:.2f}",
+        ),
+        (
             f"cleared: {orders_n} orders, 4 documents each, receipts applied",
             f"{orders_n * 4 / cleared_seconds:,.0f} documents/s "
             f"({orders_n / cleared_seconds:,.1f} orders/s)",
@@ -151,6 +157,7 @@ def main() -> int:
         "baseline_tasks_per_s": round(baseline),
         "send_documents_per_s": round(send),
         "send_ratio": round(send / baseline, 3),
+        "send_after_commit_documents_per_s": round(after_commit),
         "cleared_documents_per_s": round(orders_n * 4 / cleared_seconds),
         "not_cleared": stopped,
         "load": os.getloadavg()[0],
