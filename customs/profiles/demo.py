@@ -46,6 +46,10 @@ def seed_customs_profiles_demo() -> CustomsProfile:
         logistics=company(role.LOGISTICS, "1101180326", "丝路国际物流有限公司"),
         guarantor=company(role.GUARANTOR, "3301963K69", platform.name),
         agent=company(role.AGENT, "3301963K69", platform.name),
+        # the demo's bonded warehouse sits in a bonded zone: its operator and ledger, so bonded
+        # (1210) demo orders are declared too
+        bonded_zone=company(role.BONDED_ZONE, "3301960B01", "丝路保税仓储有限公司"),
+        ems_no="T2923W000001",
         customs_code="2923",
         port_code="2923",
         dxp_id="DXPENT0000458763",

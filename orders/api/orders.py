@@ -104,6 +104,7 @@ class ShopperOrderMixin:
 
 class OrderListView(ShopperOrderMixin, generics.GenericAPIView):
     @extend_schema(
+        operation_id="v1_orders_list",
         tags=["orders"],
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, description="Only this status.")],
         responses={200: ORDER_LIST},
@@ -189,7 +190,12 @@ class SellerOrderMixin(SellerAPIMixin):
 
 
 class SellerOrderListView(SellerOrderMixin, generics.GenericAPIView):
-    @extend_schema(tags=["seller orders"], parameters=SELLER_FILTERS, responses={200: ORDER_LIST})
+    @extend_schema(
+        operation_id="v1_seller_orders_list",
+        tags=["seller orders"],
+        parameters=SELLER_FILTERS,
+        responses={200: ORDER_LIST},
+    )
     def get(self, request):
         """The merchant's paid orders, newest first, filtered."""
         form = OrderFilterForm(request.query_params)

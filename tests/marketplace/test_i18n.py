@@ -12,7 +12,8 @@ from marketplace.demo import seed_demo
 ROOT = Path(__file__).resolve().parents[2]
 
 # Words allowed in Latin script on a Chinese page: language names in the switcher, codes.
-ALLOWED_LATIN = {"English", "CN", "JP", "NZ", "X-Merchant", "ISO"}
+# brand and code names stay Latin in Chinese pages (Stripe: the payment provider)
+ALLOWED_LATIN = {"English", "CN", "JP", "NZ", "X-Merchant", "ISO", "Stripe"}
 VOID_TAGS = {
     "area",
     "base",
