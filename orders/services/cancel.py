@@ -39,7 +39,7 @@ from payments.lock_objects import lock_payment
 from payments.models import Payment, Refund
 
 from .checkout import is_china_import
-from .expiry import release_allocations
+from .expiry import promotions_give_back, release_allocations
 
 PARTIAL_REFUND = "partial_refund"
 REFUNDED_AFTER_SHIPPING = {Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.COMPLETED}
@@ -116,6 +116,7 @@ def order_cancel(*, order: Order, by, reason: str) -> Order:
     checkout = lock_checkout(order.checkout_id)
     _payment_of(checkout)
     if checkout.status == Checkout.Status.AWAITING_PAYMENT:
+        promotions_give_back(checkout, reason=reason)
         ids = list(Order.objects.filter(checkout=checkout).values_list("pk", flat=True))
         orders = lock_orders(ids)
         for each in orders.values():

@@ -41,16 +41,21 @@ def release_allocations(allocations, *, note: str) -> None:
     )
 
 
+def promotions_give_back(checkout: Checkout, *, reason: str) -> None:
+    """What an unpaid checkout used goes back (slot 6, right after the checkout's lock):
+    flash-sale units to the gate, claimed coupons to their shopper, the referral's
+    commission (docs/MARKETING.md). Expiry and a cancellation before payment both call it."""
+    flash_admissions_release(checkout_number=checkout.number, reason=reason)
+    coupons_release(checkout_number=checkout.number, reason=reason)
+    referral_reverse(checkout_number=checkout.number)
+
+
 def _expire_one(checkout_id: int, now) -> bool:
     with transaction.atomic():
         checkout = lock_checkout(checkout_id)
         if checkout.status != Checkout.Status.AWAITING_PAYMENT or checkout.expires_at > now:
             return False  # paid or expired meanwhile
-        # What the checkout used goes back (slot 6, after the checkout): flash-sale units to
-        # the gate, claimed coupons to their shopper (docs/MARKETING.md).
-        flash_admissions_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
-        coupons_release(checkout_number=checkout.number, reason=EXPIRED_REASON)
-        referral_reverse(checkout_number=checkout.number)
+        promotions_give_back(checkout, reason=EXPIRED_REASON)
         order_ids = list(Order.objects.filter(checkout=checkout).values_list("pk", flat=True))
         orders = lock_orders(order_ids)
         for order in orders.values():

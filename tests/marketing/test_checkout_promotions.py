@@ -122,3 +122,21 @@ def test_an_expired_checkout_gives_its_coupon_back(world):
 
     claim.refresh_from_db()
     assert claim.status == CouponClaim.Status.AVAILABLE and claim.checkout_number == ""
+
+
+def test_cancelling_an_unpaid_order_gives_its_coupon_back(world):
+    from orders.services import order_cancel_by_shopper
+
+    coupon = coupon_create(
+        merchant=None, by=OperatorFactory(), title="券", kind="fixed", amount="10", **window()
+    )
+    user, cart = shopper_with((world.honey, 1))
+    claim = coupon_claim(coupon=coupon, user=user)
+    checkout = place(user, cart, coupons=[claim.pk])
+
+    order_cancel_by_shopper(order=checkout.orders.get(), by=user, reason="changed my mind")
+
+    claim.refresh_from_db()
+    assert claim.status == CouponClaim.Status.AVAILABLE and claim.checkout_number == ""
+    checkout.refresh_from_db()
+    assert checkout.status == "cancelled"
