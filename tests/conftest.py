@@ -100,4 +100,4 @@ def operator(db):
 
 
 from tests.payments.localstripe import localstripe, stripe_webhooks  # noqa: E402,F401 - re-exported fixtures
-from tests.workers import celery_worker  # noqa: E402,F401 - re-exported fixture
+from tests.workers import celery_worker, celery_worker_process  # noqa: E402,F401 - re-exported fixtures

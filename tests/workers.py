@@ -90,15 +90,24 @@ def stop_worker(proc) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The real worker process, started once per test process."""
+    proc = start_worker(tmp_path_factory.mktemp("celery") / "worker.log")
+    try:
+        yield proc
+    finally:
+        stop_worker(proc)
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process):
+    """Tasks of this test go to the real worker; every other test keeps running them eagerly
+    (turning eager mode off for the rest of the session sent later tests' outbox deliveries
+    to the worker, which then wrote while those tests flushed the database)."""
     from marketplace.celery import app
 
     app.conf.task_always_eager = False
-    proc = None
     try:
-        proc = start_worker(tmp_path_factory.mktemp("celery") / "worker.log")
-        yield proc
+        yield celery_worker_process
     finally:
         app.conf.task_always_eager = True
-        if proc is not None:
-            stop_worker(proc)
