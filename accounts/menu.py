@@ -27,6 +27,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import constant_time_compare
 
+from marketplace import pagecache
+
 MENU_TTL = 300
 _UNSET = object()
 
@@ -50,7 +52,9 @@ def menu_of(request, *, also=None) -> AccountMenu | None:
     once (no session read). Memoised on the request: the cart link and the menu share it.
 
     ``also(user_id)``: more cache keys of that user to read in the same round trip as the
-    menu (the cart count); what was found is left in ``request.account_prefetched``."""
+    menu (the cart count), with whatever the page asked to read along
+    (``marketplace.pagecache.read_along``); what was found is left in
+    ``request.account_prefetched``."""
     found = getattr(request, "_account_menu", _UNSET)
     if found is _UNSET:
         request.account_prefetched = {}
@@ -67,7 +71,9 @@ def _resolve(request, also) -> AccountMenu | None:
     if user_id is None:
         return None
     key = menu_key(user_id)
-    request.account_prefetched = cache.get_many([key, *(also(user_id) if also else ())])
+    request.account_prefetched = cache.get_many(
+        [key, *(also(user_id) if also else ()), *pagecache.read_along_keys(request)]
+    )
     record = request.account_prefetched.pop(key, None)
     session_hash = session.get(HASH_SESSION_KEY) or ""
     if (

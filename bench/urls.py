@@ -1,6 +1,8 @@
 """The project's URLs plus the benchmarks' baselines: ``/<lang>/bench/minimal/`` (the whole
 middleware stack and no work, the floor every storefront page is measured against) and
-``/<lang>/bench/write/`` (a POST that writes one row: the floor of a write like checkout).
+``/<lang>/bench/write/`` (a POST that writes one row: the floor of a write like checkout), and
+``/<lang>/bench/flash-row-lock/<item>/take/`` (the flash-sale admission through a
+``select_for_update`` design, ``bench/flash_rowlock.py``, run beside the Redis gate).
 Loaded only by ``bench/settings.py``."""
 
 from django.conf.urls.i18n import i18n_patterns
@@ -8,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from bench.flash_rowlock import flash_take_row_lock
 from marketplace.urls import urlpatterns as project_urlpatterns
 
 
@@ -29,6 +32,7 @@ urlpatterns = [
     *i18n_patterns(
         path("bench/minimal/", bench_minimal, name="bench_minimal"),
         path("bench/write/", bench_write, name="bench_write"),
+        path("bench/flash-row-lock/<int:pk>/take/", flash_take_row_lock, name="bench_flash_lock"),
     ),
     *project_urlpatterns,
 ]

@@ -35,6 +35,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
@@ -78,6 +79,36 @@ def live_slot(name: str) -> SafeString:
     return mark_safe(f"<!--live:{name}-->")  # noqa: S308 - a constant marker
 
 
+def session_key_to_read(request: HttpRequest) -> str | None:
+    """The cache key of the visitor's session, to read in the same round trip as the page
+    (``marketplace.sessions``); None without a session cookie, or when sessions are not kept
+    in the page cache's cache."""
+    session = getattr(request, "session", None)
+    prefetch_key = getattr(session, "prefetch_key", None)
+    if prefetch_key is None or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return None
+    if settings.SESSION_CACHE_ALIAS != "default":
+        return None
+    return prefetch_key()
+
+
+def session_found(request: HttpRequest, found: dict, key: str | None) -> None:
+    """Hand the session read with the page (under ``key``) to the visitor's session."""
+    if key is not None:
+        request.session.prefetched(found.get(key))
+
+
+def read_along(request: HttpRequest, keys) -> None:
+    """Ask for ``keys`` to be read in the same cache round trip as the visitor's account menu
+    (``accounts.menu.menu_of``); what was found is in ``request.account_prefetched``. A page's
+    live slots use it for what they read on every request (the product page's stock)."""
+    request._pagecache_read_along = list(keys)
+
+
+def read_along_keys(request: HttpRequest) -> list[str]:
+    return getattr(request, "_pagecache_read_along", [])
+
+
 NAV_SLOT = "nav"
 MESSAGES_SLOT = "messages"
 NONCE_SLOT = "csp-nonce"
@@ -119,10 +150,15 @@ def render_messages(request: HttpRequest) -> str:
 def csrf_input(request: HttpRequest) -> SafeString:
     """The visitor's CSRF token as a form's hidden input, for a live slot: a cached page's
     forms get a token masked afresh for each response (and the CSRF cookie, when the
-    visitor has none yet), while the page itself holds no one's token."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-    )
+    visitor has none yet), while the page itself holds no one's token. One masking per
+    response: every form of the page carries the same masked token."""
+    html = getattr(request, "_pagecache_csrf_input", None)
+    if html is None:
+        html = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        request._pagecache_csrf_input = html
+    return html
 
 
 def storable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from catalog.lock_objects import lock_stock
 from catalog.models import SKU, ProductRecordStatus, Stock, StockAdjustment
+from catalog.selectors.storefront.live_stock import stock_forget
 from logistics.models import Warehouse
 from marketplace.cacheversion import storefront_version
 from marketplace.rules import field_error
@@ -113,6 +114,7 @@ def _record(
     Stock.objects.filter(pk=stock.pk).update(
         on_hand=F("on_hand") + on_hand_delta, reserved=F("reserved") + reserved_delta
     )
+    stock_forget([stock.sku_id])
     adjustment.save()
     return adjustment
 
@@ -359,6 +361,7 @@ def stock_counts_set(
     if errors:
         raise StockCountErrors(errors)
     Stock.objects.bulk_update(changed, ["on_hand"], batch_size=500)
+    stock_forget(row.sku_id for row in changed)
     return StockAdjustment.objects.bulk_create(adjustments, batch_size=500)
 
 
@@ -454,6 +457,7 @@ def _record_many(
         for pk, (on_hand_delta, reserved_delta) in deltas.items()
     ]
     Stock.objects.bulk_update([locked[pk] for pk in deltas], ["on_hand", "reserved"])
+    stock_forget(locked[pk].sku_id for pk in deltas)
     return StockAdjustment.objects.bulk_create(adjustments)
 
 

@@ -131,7 +131,7 @@ SEARCH_TTL = sf.SEARCH_TTL
 PRODUCT_TTL = sf.DETAIL_TTL
 
 
-def storefront_page(namespace: str, timeout: int, *, live=None):
+def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
     """Serve a storefront page from the page cache, to every visitor alike (signed in or not);
     render it on a miss, storing it when nothing in it is personal.
 
@@ -143,9 +143,14 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
     The version and the page come in one cache round trip (``sf.read_versioned``).
     ``live(meta, request)`` returns the HTML of the page's own live slots; it runs on every
     request, cached page or not, with the ``live_meta`` the view left on its response.
+    ``live_keys(meta)``: cache keys ``live`` reads, read along with a signed-in visitor's
+    account menu (``pagecache.read_along``), so a cached page costs a signed-in shopper two
+    cache round trips (page, version and session; then menu, cart count and live data).
     """
 
     def fill(entry: pagecache.CachedPage, request) -> dict[str, str]:
+        if live_keys is not None:
+            pagecache.read_along(request, live_keys(entry.meta))
         filled = pagecache.personal_live(request, entry.slots)
         if live is not None:
             filled.update(live(entry.meta, request))
@@ -158,12 +163,14 @@ def storefront_page(namespace: str, timeout: int, *, live=None):
             if pagecache.cacheable_request(request):
                 parts = (display_currency(request), display_rates_fingerprint())
                 made: dict[int, str] = {}
+                session_key = pagecache.session_key_to_read(request)
 
                 def keys(version: int) -> list[str]:
                     made[version] = pagecache.page_key(namespace, request, version, *parts)
-                    return [made[version]]
+                    return [made[version], *([session_key] if session_key else [])]
 
                 version, found = sf.read_versioned(keys)
+                pagecache.session_found(request, found, session_key)
                 key = made[version]
                 entry = found.get(key)
                 if entry is not None:
@@ -283,7 +290,7 @@ def product_live(meta: dict, request) -> dict[str, str]:
     (``sku-<id>``); and the visitor's CSRF token for the add-to-cart forms (``csrf``), so
     the page itself stays shareable. ``meta["skus"]``: ``(sku id, low-stock threshold)``
     pairs."""
-    stock = sf.sku_stock(meta["skus"])
+    stock = sf.sku_stock(meta["skus"], prefetched=getattr(request, "account_prefetched", None))
     language = _language()
     live = {"stock": _availability_html(stock.state, stock.places, language)}
     for sku_id, state in stock.state_by_sku.items():
@@ -323,7 +330,12 @@ def _availability_cell(state: str, language: str) -> str:
 
 
 @require_GET
-@storefront_page("product", PRODUCT_TTL, live=product_live)
+@storefront_page(
+    "product",
+    PRODUCT_TTL,
+    live=product_live,
+    live_keys=lambda meta: [sf.stock_key(sku_id) for sku_id, _threshold in meta["skus"]],
+)
 def product(request, pk: int, slug: str | None = None):
     """The product page: gallery, variants with prices and wholesale tiers, live stock,
     merchant, customs clearance, report link. Stock is a live slot (``product_live``): it

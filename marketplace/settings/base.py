@@ -118,7 +118,8 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # cached_db, whose cache entry the page cache can read with the page (marketplace/sessions.py)
+    SESSION_ENGINE = "marketplace.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

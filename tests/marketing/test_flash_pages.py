@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from marketing.flash.services import flash_admit
+from marketing.flash.services import flash_admission_cancel, flash_admit
 from marketing.models import FlashAdmission, FlashSale
 from tests.factories import MembershipFactory, SKUFactory, StockFactory
 from tests.marketing.conftest import make_scene
@@ -66,6 +66,34 @@ def test_grab_it_needs_a_signed_in_shopper(client, scene):
     response = client.post(reverse("flash:take", args=[scene.item.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert not FlashAdmission.objects.exists()
+
+
+def test_once_sold_out_grab_it_answers_from_the_gate_without_a_query(
+    client,
+    client_for,
+    scene,
+    shoppers,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    for shopper, quantity in zip(shoppers[:3], (2, 2, 1), strict=True):
+        flash_admit(user=shopper, item=scene.item, quantity=quantity)
+    late = client_for(shoppers[3])
+    take = reverse("flash:take", args=[scene.item.pk])
+    with django_assert_max_num_queries(0):  # the rush after the last unit: Redis only
+        response = late.post(take, {"quantity": 1})
+    assert response.status_code == 302 and response["Location"] == reverse("flash:sales")
+    assert "Sold out" in late.get(response["Location"]).content.decode()
+    anonymous = client.post(take)  # told it is gone rather than asked to sign in for nothing
+    assert anonymous["Location"] == reverse("flash:sales")
+    assert not FlashAdmission.objects.filter(user=shoppers[3]).exists()
+    # a unit given back opens the gate again: the next shopper goes through the admission
+    with django_capture_on_commit_callbacks(execute=True):  # units go back after commit
+        flash_admission_cancel(
+            admission=FlashAdmission.objects.get(user=shoppers[2]), by=shoppers[2]
+        )
+    late.post(take, {"quantity": 1})
+    assert FlashAdmission.objects.filter(user=shoppers[3], status="admitted").exists()
 
 
 def test_the_page_in_chinese(client, scene):

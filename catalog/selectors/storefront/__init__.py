@@ -13,7 +13,7 @@ the modules below, so a module can be reshaped without touching its readers.
 | ``listing`` | filters, sorted pages of ids, product cards, facets |
 | ``search`` | query parsing and the one search selector |
 | ``detail`` | the product page's cached part |
-| ``live_stock`` | stock read on every view, never cached |
+| ``live_stock`` | stock read on every view (cached per SKU, forgotten by every write) |
 
 Every read here has a constant number of queries whatever the page size (prefetching), and
 the expensive ones are cached in the Django cache (Redis in production) under keys that
@@ -58,6 +58,8 @@ from .live_stock import (
     availability_state,
     product_stock,
     sku_stock,
+    stock_forget,
+    stock_key,
 )
 from .refs import (
     CategoryNode,
@@ -124,6 +126,8 @@ __all__ = [
     "search_cache_key",
     "search_product_ids",
     "sku_stock",
+    "stock_forget",
+    "stock_key",
     "storefront_cache_bump",
     "storefront_cache_version",
     "version_pinned",

@@ -1,12 +1,19 @@
-"""Live stock for the product page and the public API: read on every view, never cached (a
-shopper must not be told "in stock" about goods that just sold out)."""
+"""Live stock for the product page and the public API, read on every view.
+
+Each SKU's stock rows are kept in the shared cache (``stock_key``) and forgotten by every write
+(``stock_forget``: at once and when the writing transaction commits), so a shopper is not told
+"in stock" about goods that just sold out, and a product page served from the page cache costs
+cache reads and no query. A reader that loaded the rows just before a write committed may put
+the old rows back; they live ``STOCK_TTL`` seconds at most.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 
 from catalog.models import Stock
 from logistics.models import Warehouse
@@ -57,8 +64,7 @@ def availability_state(available: int, threshold: int) -> str:
 
 
 def product_stock(detail: ProductDetail) -> StockView:
-    """Live availability for the product's SKUs (1 query, never cached: a shopper must not
-    be told "in stock" about goods that just sold out)."""
+    """Live availability for the product's SKUs (cache reads; 1 query for what they miss)."""
     return sku_stock([(s.id, s.low_stock_threshold) for s in detail.skus])
 
 
@@ -95,35 +101,72 @@ def _stock_sql(count: int) -> str:
     )
 
 
-def _stock_rows(sku_ids: list[int]) -> list[tuple]:
-    """``(sku, on hand, reserved, warehouse id, name, kind, country)`` per stock row of
-    ``sku_ids`` in an active warehouse, by warehouse.
+STOCK_TTL = 10
 
-    Plain SQL because it runs on every product page view, cached page or not: building and
+
+def stock_key(sku_id: int) -> str:
+    """The cache key of one SKU's stock rows (``[(on hand, reserved, warehouse id), …]``)."""
+    return f"catalog:stock:sku:{sku_id}"
+
+
+def stock_forget(sku_ids) -> None:
+    """Forget the cached stock of ``sku_ids``, now and when the transaction commits: every
+    write of a stock row calls it (the stock services, and the row's save and delete)."""
+    keys = [stock_key(sku_id) for sku_id in set(sku_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _load_rows(sku_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """Stock rows of ``sku_ids`` from the database: ``{sku: [(on hand, reserved, warehouse)]}``.
+
+    Plain SQL because it runs whenever a product's stock is not in the cache: building and
     compiling the equivalent ORM query cost several times the CPU of running it. Table and
     column names come from the models, so a rename still reaches it.
     """
+    by_sku: dict[int, list[tuple[int, int, int]]] = {sku_id: [] for sku_id in sku_ids}
     with connection.cursor() as cursor:
         cursor.execute(_stock_sql(len(sku_ids)), sku_ids)
-        rows = cursor.fetchall()
+        for sku_id, on_hand, reserved, warehouse_id in cursor.fetchall():
+            by_sku[sku_id].append((on_hand, reserved, warehouse_id))
+    return by_sku
+
+
+def _stock_rows(sku_ids: list[int], prefetched: dict | None = None) -> list[tuple]:
+    """``(sku, on hand, reserved, warehouse id, name, kind, country)`` per stock row of
+    ``sku_ids`` in an active warehouse, by warehouse. From the cache (``prefetched``: what a
+    caller already read in its own round trip), the database for what it misses."""
+    keys = {sku_id: stock_key(sku_id) for sku_id in sku_ids}
+    found = dict(prefetched or {})
+    wanted = [key for key in keys.values() if key not in found]
+    if wanted:  # not read yet, or missed in the caller's read (rare: read again)
+        found.update(cache.get_many(wanted))
+    cached = {sku_id: found[key] for sku_id, key in keys.items() if found.get(key) is not None}
+    missing = [sku_id for sku_id in sku_ids if sku_id not in cached]
+    if missing:
+        loaded = _load_rows(missing)
+        cache.set_many({keys[sku_id]: rows for sku_id, rows in loaded.items()}, STOCK_TTL)
+        cached.update(loaded)
     places = _warehouse_directory()
-    if any(warehouse_id not in places for *_, warehouse_id in rows):
+    if any(w not in places for rows in cached.values() for *_, w in rows):
         places = _warehouse_directory(refresh=True)
     live = []
-    for sku_id, on_hand, reserved, warehouse_id in rows:
-        name, kind, country, active = places.get(warehouse_id, ("", "", "", False))
-        if active:
-            live.append((sku_id, on_hand, reserved, warehouse_id, name, kind, country))
+    for sku_id in sku_ids:
+        for on_hand, reserved, warehouse_id in cached[sku_id]:
+            name, kind, country, active = places.get(warehouse_id, ("", "", "", False))
+            if active:
+                live.append((sku_id, on_hand, reserved, warehouse_id, name, kind, country))
     live.sort(key=lambda row: row[3])
     return live
 
 
-def sku_stock(skus: list[tuple[int, int]]) -> StockView:
+def sku_stock(skus: list[tuple[int, int]], *, prefetched: dict | None = None) -> StockView:
     """Live availability of SKUs given as ``(id, low-stock threshold)`` pairs: what the
-    product page needs on every view, even when the rest of the page comes from the cache
-    (1 query, never cached)."""
+    product page needs on every view, even when the rest of the page comes from the page
+    cache (``stock_key`` entries, read with ``prefetched`` when a caller already has them)."""
     sku_ids = [sku_id for sku_id, _threshold in skus]
-    rows = _stock_rows(sku_ids) if sku_ids else ()
+    rows = _stock_rows(sku_ids, prefetched) if sku_ids else ()
     by_sku: dict[int, int] = dict.fromkeys(sku_ids, 0)
     warehouses: dict[int, dict] = {}
     for sku_id, on_hand, reserved, warehouse_id, name, kind, country in rows:

@@ -1,0 +1,24 @@
+"""/api/v1/flash/… and /api/v1/coupons/… (included by marketplace.api.urls)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("flash/sales/", views.FlashSaleListView.as_view(), name="api-flash-sales"),
+    path(
+        "flash/items/<int:pk>/admissions/",
+        views.FlashAdmitView.as_view(),
+        name="api-flash-admit",
+    ),
+    path("flash/admissions/", views.FlashAdmissionListView.as_view(), name="api-flash-admissions"),
+    path(
+        "flash/admissions/<int:pk>/cancel/",
+        views.FlashAdmissionCancelView.as_view(),
+        name="api-flash-admission-cancel",
+    ),
+    path("coupons/", views.CouponListView.as_view(), name="api-coupons"),
+    path("coupons/mine/", views.MyCouponsView.as_view(), name="api-coupons-mine"),
+    path("coupons/claim/", views.CouponClaimByCodeView.as_view(), name="api-coupon-claim-code"),
+    path("coupons/<int:pk>/claim/", views.CouponClaimView.as_view(), name="api-coupon-claim"),
+]
