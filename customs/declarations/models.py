@@ -77,6 +77,7 @@ class Declaration(models.Model):
         INVENTORY = "inventory", _("Inventory list (CEB621)")
         CANCEL = "cancel", _("Cancellation (CEB623)")
         RETURN = "return", _("Return (CEB625)")
+        DELIVERY = "delivery", _("Signed for (CEB513)")
 
     class State(models.TextChoices):
         HELD = "held", _("Waiting for the other documents")

@@ -79,6 +79,7 @@ DONE_AT = {
     Kind.INVENTORY: "800",
     Kind.CANCEL: "399",
     Kind.RETURN: "399",
+    Kind.DELIVERY: "120",
 }
 FOUR = (Kind.ORDER, Kind.PAYMENT, Kind.WAYBILL, Kind.INVENTORY)
 
