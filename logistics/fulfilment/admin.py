@@ -74,3 +74,6 @@ class ParcelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import consignment_admin  # noqa: E402, F401 - master consignments' screens
