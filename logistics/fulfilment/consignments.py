@@ -124,7 +124,6 @@ CONSIGNMENT_FLOW = Workflow(
     field="status",
     transitions={
         "close": Transition(sources={S.OPEN}, target=S.CLOSED),
-        "reopen": Transition(sources={S.CLOSED}, target=S.OPEN),
         "arrive": Transition(sources={S.CLOSED}, target=S.ARRIVED),
         "split": Transition(sources={S.ARRIVED}, target=S.SPLIT),
     },

@@ -22,12 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customs.ceb import messages
 from customs.ceb import types as t
 from customs.ceb.messages import new_guid
-from customs.profiles.services import NoCustomsProfile, party, profile_for
+from customs.profiles.services import NoCustomsProfile, party, profile_for, transfer_for
 from logistics.shipping.waybills import waybill_allocate
 from marketplace.clearance import ClearanceMode
 from marketplace.digits import is_ascii_digits
+from marketplace.outbox import outbox_enqueue
 from marketplace.rules import RuleErrors, field_error
 
 from ..consignments import (
@@ -39,6 +41,11 @@ from ..consignments import (
 from ..lock_objects import lock_consignment, lock_parcels
 from ..models import Parcel
 from ..statuses import Status
+
+# The outbox kinds between this app and the declarations (customs/declarations/manifests.py):
+# neither imports the other.
+MANIFEST = "declarations.manifest"
+MANIFEST_ENTERED = "fulfilment.manifest_entered"
 
 
 def parcel_arrival_port(parcel: Parcel) -> str:
@@ -138,7 +145,43 @@ def consignment_move(*, consignment: MasterConsignment, name: str, by) -> Master
         if name == "close" and not consignment.members.exists():
             raise field_error("parcels", _("A consignment needs a parcel."), "consignment_empty")
         CONSIGNMENT_FLOW.apply(consignment, name, by=by, event_model=ConsignmentEvent)
+        if name == "close":
+            # the arrival manifest goes to customs once this commits (customs/declarations/
+            # manifests.py stores and sends it on the one send path)
+            profile = profile_for(None)
+            manifest = consignment_manifest(consignment)
+            outbox_enqueue(
+                kind=MANIFEST,
+                payload={
+                    "consignment_id": consignment.pk,
+                    "manifest": messages.to_bytes(
+                        messages.build([manifest], transfer=transfer_for(profile))
+                    ).decode(),
+                },
+                key=f"manifest:{consignment.pk}",
+            )
     return consignment
+
+
+def consignment_entered(*, cop_no: str, rkd_no: str = "") -> bool:
+    """Customs entered the manifest ``cop_no`` (CEB712 120): the consignment has arrived."""
+    if not (cop_no.startswith("MC") and cop_no[2:].isdigit()):
+        return False
+    with transaction.atomic():
+        consignment = MasterConsignment.objects.filter(pk=int(cop_no[2:])).first()
+        if consignment is None or not CONSIGNMENT_FLOW.can(consignment, "arrive"):
+            return False
+        consignment = lock_consignment(consignment.pk)
+        if not CONSIGNMENT_FLOW.can(consignment, "arrive"):
+            return False
+        CONSIGNMENT_FLOW.apply(
+            consignment,
+            "arrive",
+            by=None,
+            event_model=ConsignmentEvent,
+            reason=f"customs entry {rkd_no}".strip(),
+        )
+    return True
 
 
 def consignment_manifest(consignment: MasterConsignment, *, app_time=None) -> t.ManifestDoc:
