@@ -789,6 +789,17 @@ class NotPossible(ValueError):
 def declaration_resend(*, declaration: Declaration, by=None) -> Declaration:
     """Send a dead or stopped document again: the same stored document (same guid and
     numbers), a fresh set of attempts. Refused once customs has answered it."""
+    if declaration.file_id is None:  # a document of no order (a consignment's manifest)
+        with transaction.atomic():
+            row = lock_document(declaration.pk)
+            if row.state not in {State.DEAD, State.STOPPED}:
+                raise NotPossible(
+                    _("Only a document that could not be sent or was stopped is sent again.")
+                )
+            row.state, row.last_error = State.PENDING, ""
+            row.save(update_fields=["state", "last_error", "updated_at"])
+            _enqueue_send(row, f":resend:{timezone.now():%Y%m%d%H%M%S%f}")
+        return row
     with transaction.atomic():
         file = lock_file(declaration.file_id)
         row = next(r for r in file.locked_documents if r.pk == declaration.pk)

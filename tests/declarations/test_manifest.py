@@ -74,3 +74,34 @@ def test_a_closed_consignment_is_declared_entered_by_customs_and_arrives(simulat
     # the same message delivered again stores nothing new
     again = OutboxMessage.objects.get(key=f"manifest:{c.pk}").payload["manifest"]
     assert manifest_declare(manifest=again).pk == row.pk
+
+
+def test_a_dead_manifest_is_sent_again_from_the_back_office_service(simulator):
+    from customs.declarations.services import declaration_resend
+
+    profile(gateway_url=simulator.url)
+    row = manifest_declare(manifest=_manifest_xml())
+    Declaration.objects.filter(pk=row.pk).update(state=Declaration.State.DEAD)
+    row.refresh_from_db()
+    again = declaration_resend(declaration=row)
+    assert again.state == Declaration.State.PENDING
+    assert Declaration.objects.get(pk=row.pk).state == Declaration.State.SENT  # eager outbox
+
+
+def _manifest_xml() -> str:
+    from customs.profiles.services import profile_for, transfer_for
+    from logistics.fulfilment.services.consolidation import consignment_manifest
+
+    c = consignment_create(
+        bill_number="999-00000001",
+        carrier=carrier("air-nz2"),
+        vehicle="NZ289",
+        voyage="20261203",
+        arrival_port="2923",
+        by=None,
+    )
+    consignment_add_parcels(consignment=c, parcel_ids=[_parcel().pk], by=None)
+    doc = consignment_manifest(c)
+    return messages.to_bytes(
+        messages.build([doc], transfer=transfer_for(profile_for(None)))
+    ).decode()
