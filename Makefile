@@ -17,7 +17,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/sil
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run setup install install-dev messages migrate seed test test-fast lint format worker beat bench clean
+.PHONY: help run setup install install-dev labels-font messages migrate seed test test-fast lint format worker beat bench clean
 
 help:
 	@echo "make run      set up and serve the demo marketplace on http://$(HOST):$(PORT)"
@@ -50,7 +50,7 @@ migrate: $(VENV)/.installed
 seed: migrate
 	$(PY) manage.py seed_demo
 
-setup: install messages migrate seed
+setup: install labels-font messages migrate seed
 
 run: setup
 	@echo ""
@@ -82,6 +82,7 @@ test: $(VENV)/.installed-dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
 	@scripts/ensure_browser.sh
 	@scripts/ensure_customs_tools.sh
+	@scripts/ensure_label_tools.sh
 	@$(PY) scripts/compile_messages.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
 		$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider $(PYTEST_ARGS)
@@ -99,6 +100,9 @@ worker: $(VENV)/.installed
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A marketplace beat -l info
+
+labels-font:
+	@scripts/ensure_label_tools.sh || echo "labels: printing labels fails until the font above is installed" >&2
 
 bench: $(VENV)/.installed-dev
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py

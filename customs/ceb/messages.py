@@ -76,10 +76,22 @@ TYPES: dict[str, MessageType] = {
             True,
             signature_required=True,
         ),
+        MessageType(
+            "711",
+            "Delivery",
+            "DeliveryHead",
+            "DeliveryList",
+            t.ManifestDoc,
+            t.ManifestLine,
+            True,
+            signature_required=True,
+            max_documents=1,  # the XSD: one Delivery per message
+        ),
         MessageType("312", "OrderReturn", "", "", t.OrderReceipt, None, False),
         MessageType("412", "PaymentReturn", "", "", t.PaymentReceipt, None, False),
         MessageType("512", "LogisticsReturn", "", "", t.WaybillReceipt, None, False),
         MessageType("514", "LogisticsStatusReturn", "", "", t.DeliveryReceipt, None, False),
+        MessageType("712", "DeliveryReturn", "", "", t.ManifestReceipt, None, False),
         MessageType("622", "InventoryReturn", "", "", t.InventoryReceipt, None, False),
         MessageType("624", "InvtCancelReturn", "", "", t.CancelReceipt, None, False),
         MessageType("626", "InvtRefundReturn", "", "", t.ReturnReceipt, None, False),
@@ -91,7 +103,7 @@ TYPES: dict[str, MessageType] = {
 }
 BY_DOC = {m.doc: m for m in TYPES.values()}
 RECEIPT_OF = {"311": "312", "411": "412", "511": "512", "513": "514", "621": "622"}
-RECEIPT_OF |= {"623": "624", "625": "626"}
+RECEIPT_OF |= {"623": "624", "625": "626", "711": "712"}
 
 
 def new_guid() -> str:
@@ -242,6 +254,8 @@ def document_key(doc) -> tuple[str, str]:
             return "delivery", f"{doc.logistics.code}/{doc.logistics_no}"
         case t.DeliveryReceipt():
             return "delivery", f"{doc.logistics_code}/{doc.logistics_no}"
+        case t.ManifestDoc() | t.ManifestReceipt():
+            return "manifest", doc.cop_no
         case t.InventoryDoc() | t.InventoryReceipt():
             return "inventory", doc.cop_no
         case t.CancelDoc() | t.CancelReceipt():

@@ -176,6 +176,24 @@ def return_violations(doc: t.ReturnDoc) -> list[tuple[str, str]]:
     return out
 
 
+def manifest_violations(doc: t.ManifestDoc) -> list[tuple[str, str]]:
+    """The rules of CEB711: an import, copNo, at least one parcel, gnum 1..n, no waybill twice."""
+    out: list[tuple[str, str]] = []
+    _common(doc, out)
+    if doc.ie_flag != "I":
+        out.append(("ie_flag", "must be I (import)"))
+    if not doc.cop_no:
+        out.append(("cop_no", "is required (receipts name the manifest by it)"))
+    if not doc.lines:
+        out.append(("lines", "at least one parcel"))
+    if [line.gnum for line in doc.lines] != list(range(1, len(doc.lines) + 1)):
+        out.append(("lines.gnum", "must run 1..n"))
+    numbers = [line.logistics_no for line in doc.lines]
+    if len(set(numbers)) != len(numbers):
+        out.append(("lines.logistics_no", "a parcel appears twice"))
+    return out
+
+
 RULES = {
     t.OrderDoc: order_violations,
     t.PaymentDoc: payment_violations,
@@ -184,6 +202,7 @@ RULES = {
     t.InventoryDoc: inventory_violations,
     t.CancelDoc: cancel_violations,
     t.ReturnDoc: return_violations,
+    t.ManifestDoc: manifest_violations,
 }
 
 

@@ -219,6 +219,45 @@ class DeliveryDoc:
 
 
 # --------------------------------------------------------------------------------------------
+# CEB711 入库明细单 (arrival manifest of a consolidated direct-mail consignment)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestLine:
+    """DeliveryList: one parcel (its waybill) of the consignment."""
+
+    gnum: int
+    logistics_no: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestDoc:
+    """DeliveryHead + DeliveryList (CEB711): the parcels of one master consignment that reached
+    the supervised site, declared by its operator (监管场所经营人)."""
+
+    guid: str
+    app_type: AppType = AppType.NEW
+    app_time: datetime
+    app_status: AppStatus = AppStatus.DECLARE
+    customs_code: str
+    cop_no: str
+    pre_no: str | None = None
+    rkd_no: str | None = None
+    operator: Party
+    ie_flag: str = "I"
+    traf_mode: str  # JGS-20 transport mode: 5 air, 2 sea, 4 road, 3 rail
+    traf_no: str
+    voyage_no: str
+    bill_no: str  # the master bill (空运总单 / 海运提单)
+    logistics: Party
+    unload_location: str | None = None
+    note: str | None = None
+    lines: tuple[ManifestLine, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
 # CEB621 进口清单 (inventory list), CEB623 撤销 (cancel), CEB625 退货 (return)
 # --------------------------------------------------------------------------------------------
 
@@ -417,6 +456,21 @@ class DeliveryReceipt:
     logistics_code: str
     logistics_no: str
     logistics_status: str
+    return_status: str
+    return_time: datetime
+    return_info: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestReceipt:
+    """DeliveryReturn (CEB712), keyed on copNo; ``rkd_no`` is customs' entry number."""
+
+    guid: str
+    customs_code: str | None = None
+    operator_code: str | None = None
+    cop_no: str
+    pre_no: str | None = None
+    rkd_no: str | None = None
     return_status: str
     return_time: datetime
     return_info: str

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Q
 
 from marketplace.locking import for_update
 
@@ -47,7 +48,9 @@ def lock_pending(*, kind: str, profile_id: int, first_id: int, limit: int) -> li
     """Up to ``limit`` pending documents of ``kind`` for ``profile_id`` (``first_id`` first
     when it is still pending), skipping rows another worker holds."""
     pending = Declaration.objects.filter(
-        state=Declaration.State.PENDING, kind=kind, file__profile_id=profile_id
+        Q(file__profile_id=profile_id) | Q(file__isnull=True, profile_id=profile_id),
+        state=Declaration.State.PENDING,
+        kind=kind,
     ).select_for_update(skip_locked=True, of=("self",), no_key=True)
     first = list(pending.filter(pk=first_id))
     rest = list(pending.exclude(pk=first_id).order_by("pk")[: max(limit - len(first), 0)])

@@ -77,6 +77,8 @@ class Declaration(models.Model):
         INVENTORY = "inventory", _("Inventory list (CEB621)")
         CANCEL = "cancel", _("Cancellation (CEB623)")
         RETURN = "return", _("Return (CEB625)")
+        DELIVERY = "delivery", _("Signed for (CEB513)")
+        MANIFEST = "manifest", _("Arrival manifest (CEB711)")
 
     class State(models.TextChoices):
         HELD = "held", _("Waiting for the other documents")
@@ -88,11 +90,23 @@ class Declaration(models.Model):
         STOPPED = "stopped", _("Stopped")
         DEAD = "dead", _("Could not be sent")
 
+    # an order's document; documents of no order (a consignment's arrival manifest) have
+    # ``profile`` instead
     file = models.ForeignKey(
         OrderDeclaration,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="documents",
         verbose_name=_("order declaration"),
+    )
+    profile = models.ForeignKey(
+        "customs.CustomsProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customs profile (documents of no order)"),
     )
     kind = models.CharField(_("document"), max_length=10, choices=Kind)
     doc_key = models.CharField(_("document key"), max_length=120)
@@ -124,6 +138,10 @@ class Declaration(models.Model):
         ordering = ["file_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "doc_key"], name="declarations_one_per_key"),
+            models.CheckConstraint(
+                condition=Q(file__isnull=False) | Q(profile__isnull=False),
+                name="declarations_file_or_profile",
+            ),
         ]
         indexes = [models.Index(fields=["state", "kind"], name="declarations_state_kind")]
 

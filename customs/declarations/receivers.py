@@ -1,4 +1,5 @@
-"""Opening declarations when an order is paid, inside the payment's transaction.
+"""Opening declarations when an order is paid, inside the payment's transaction; and, when
+it is delivered, writing its signed-for CEB513 on the outbox (``delivery.py``).
 
 The checkout moves each order with ``ORDER_FLOW.apply(order, "pay", …)``, which writes an
 ``OrderEvent`` in the transaction that pays; this receiver of that row's ``post_save`` opens
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 
 from orders.models import OrderEvent
 
+from .delivery import signed_for_enqueue
 from .services import declarations_open
 
 log = logging.getLogger(__name__)
@@ -33,3 +35,10 @@ def open_declarations_on_pay(sender, instance: OrderEvent, created: bool, **kwar
             declarations_open(instance.subject)
     except Exception:  # noqa: BLE001 - the payment must commit; the sweeper retries
         log.exception("order %s: declaration not opened, the sweeper will", instance.subject_id)
+
+
+@receiver(post_save, sender=OrderEvent, dispatch_uid="declarations.signed_for_on_deliver")
+def signed_for_on_deliver(sender, instance: OrderEvent, created: bool, **kwargs) -> None:
+    """The order was delivered (its last parcel): its CEB513 goes out once that commits."""
+    if created and instance.transition == "deliver":
+        signed_for_enqueue(order_id=instance.subject_id, delivered_at=instance.created_at)

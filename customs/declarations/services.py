@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,8 @@ DONE_AT = {
     Kind.INVENTORY: "800",
     Kind.CANCEL: "399",
     Kind.RETURN: "399",
+    Kind.DELIVERY: "120",
+    Kind.MANIFEST: "120",
 }
 FOUR = (Kind.ORDER, Kind.PAYMENT, Kind.WAYBILL, Kind.INVENTORY)
 
@@ -340,14 +343,16 @@ def declarations_send(*, declaration_id: int | None = None, file_id: int | None 
     another delivery already (idempotent). ``TransportUnavailable`` and ``SignerUnavailable``
     propagate (the outbox retries with backoff and jitter); after
     ``DECLARATIONS_SEND_MAX_ATTEMPTS`` the document is *dead* for an operator."""
-    rows = Declaration.objects.select_related("file__profile__signing_key", *_profile_parties())
+    rows = Declaration.objects.select_related(
+        "file__profile__signing_key", "profile__signing_key", *_profile_parties()
+    )
     if file_id is not None:
         firsts = list(rows.filter(file_id=file_id, state=State.PENDING).order_by("pk"))
     else:
         firsts = list(rows.filter(pk=declaration_id, state=State.PENDING))
     if not firsts:
         return 0
-    profile = firsts[0].file.profile
+    profile = firsts[0].file.profile if firsts[0].file_id else firsts[0].profile
     queue = [(row.kind, row.pk) for row in firsts]
     total, touched = 0, set()
     while total < DRAIN_LIMIT:
@@ -355,7 +360,10 @@ def declarations_send(*, declaration_id: int | None = None, file_id: int | None 
             kind, first_id = queue.pop(0)
         else:
             following = (
-                Declaration.objects.filter(state=State.PENDING, file__profile_id=profile.pk)
+                Declaration.objects.filter(
+                    Q(file__profile_id=profile.pk) | Q(file__isnull=True, profile_id=profile.pk),
+                    state=State.PENDING,
+                )
                 .order_by("pk")
                 .values_list("kind", "pk")
                 .first()
@@ -382,7 +390,7 @@ def declarations_send(*, declaration_id: int | None = None, file_id: int | None 
             _send_failed(Declaration(pk=first_id), exc, final=False)
             raise
         total += len(sent)
-        touched |= {row.file_id for row in sent}
+        touched |= {row.file_id for row in sent if row.file_id}
     for touched_id in sorted(touched):
         declaration_follow(file_id=touched_id)
     return total
@@ -638,6 +646,10 @@ def _apply_status(doc) -> tuple[bool, str, list[Declaration]]:
     found = Declaration.objects.filter(kind=kind, doc_key=key).select_related("file").first()
     if found is None:
         return False, f"{kind} {key}: not ours", []
+    if found.file_id is None:  # a document of no order: the manifest of a consignment
+        from .manifests import manifest_receipt_apply
+
+        return manifest_receipt_apply(found, doc)
     code = doc.return_status
     with transaction.atomic():
         order = lock_orders([found.file.order_id])[found.file.order_id]
@@ -777,6 +789,17 @@ class NotPossible(ValueError):
 def declaration_resend(*, declaration: Declaration, by=None) -> Declaration:
     """Send a dead or stopped document again: the same stored document (same guid and
     numbers), a fresh set of attempts. Refused once customs has answered it."""
+    if declaration.file_id is None:  # a document of no order (a consignment's manifest)
+        with transaction.atomic():
+            row = lock_document(declaration.pk)
+            if row.state not in {State.DEAD, State.STOPPED}:
+                raise NotPossible(
+                    _("Only a document that could not be sent or was stopped is sent again.")
+                )
+            row.state, row.last_error = State.PENDING, ""
+            row.save(update_fields=["state", "last_error", "updated_at"])
+            _enqueue_send(row, f":resend:{timezone.now():%Y%m%d%H%M%S%f}")
+        return row
     with transaction.atomic():
         file = lock_file(declaration.file_id)
         row = next(r for r in file.locked_documents if r.pk == declaration.pk)

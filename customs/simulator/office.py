@@ -352,6 +352,14 @@ class CustomsOffice:
             return
         self._progress(batch, "514", doc, [("2", "申报成功"), ("120", "海关入库")])
 
+    def _handle_711(self, doc: t.ManifestDoc, sender: str, via: str, batch: _Batch) -> None:
+        """An arrival manifest: entered (120) with customs' entry number; a copy is ignored."""
+        kind, key = messages.document_key(doc)
+        if not self._store(kind, key, doc, "120", sender, via):
+            return
+        rkd_no = f"R{datetime.now(CHINA_TIME):%Y%m%d}{self.state.next_number('rkd_no'):09d}"
+        self._progress(batch, "712", doc, [("2", "申报成功"), ("120", f"海关入库[{rkd_no}]")])
+
     def _find_payment(self, doc: t.InventoryDoc) -> t.PaymentDoc | None:
         rows = self.state.query(
             "SELECT key FROM documents WHERE kind = 'payment' AND "
@@ -682,6 +690,14 @@ def _list_keys(doc) -> dict:
 
 # Receipt class per request document, and the request fields the receipt repeats.
 _RECEIPTS = {
+    t.ManifestDoc: (
+        t.ManifestReceipt,
+        lambda d: {
+            "customs_code": d.customs_code,
+            "operator_code": d.operator.code,
+            "cop_no": d.cop_no,
+        },
+    ),
     t.OrderDoc: (
         t.OrderReceipt,
         lambda d: {"ebp_code": d.ebp.code, "ebc_code": d.ebc.code, "order_no": d.order_no},

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import CarrierFeed, Parcel, TrackingEvent
+from .print_views import print_labels, print_slips
 from .services.feeds import carrier_feed_save
 
 
@@ -63,6 +64,7 @@ class ParcelAdmin(admin.ModelAdmin):
     list_select_related = ("order", "carrier")
     readonly_fields = [f.name for f in Parcel._meta.fields]
     inlines = [TrackingEventInline]
+    actions = [print_labels, print_slips]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -72,3 +74,6 @@ class ParcelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import consignment_admin  # noqa: E402, F401 - master consignments' screens

@@ -24,3 +24,10 @@ def lock_parcels(parcel_ids: Iterable[int]) -> dict[int, Parcel]:
     """Lock the parcels ``parcel_ids`` in primary-key order, in one statement."""
     ids = sorted({int(pk) for pk in parcel_ids})
     return {p.pk: p for p in for_update(Parcel.objects).filter(pk__in=ids).order_by("pk")}
+
+
+def lock_consignment(consignment_id: int):
+    """Lock one master consignment (slot 13, before its parcels; raises ``DoesNotExist``)."""
+    from .consignments import MasterConsignment
+
+    return for_update(MasterConsignment.objects).get(pk=consignment_id)

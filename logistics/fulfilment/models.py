@@ -207,3 +207,6 @@ class TrackingEvent(models.Model):
         return (
             f"{self.parcel_id} {self.status or self.raw_status} @ {self.occurred_at:%Y-%m-%d %H:%M}"
         )
+
+
+from .consignments import ConsignmentEvent, ConsignmentParcel, MasterConsignment  # noqa: E402, F401 - the app's tables

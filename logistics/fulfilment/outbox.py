@@ -15,6 +15,7 @@ from marketplace.clearance import ClearanceMode
 from marketplace.outbox import outbox_handler
 
 from .models import CarrierFeed, Parcel
+from .services.consolidation import MANIFEST_ENTERED, consignment_entered
 
 CARRIER_BOOKING = "fulfilment.carrier_booking"
 
@@ -69,3 +70,9 @@ def book_parcel(payload: dict) -> bool:
     response.raise_for_status()
     Parcel.objects.filter(pk=parcel.pk, booked_at__isnull=True).update(booked_at=timezone.now())
     return True
+
+
+@outbox_handler(MANIFEST_ENTERED, queue="default")
+def manifest_entered(payload: dict) -> bool:
+    """Customs entered a consignment's arrival manifest (customs/declarations/manifests.py)."""
+    return consignment_entered(cop_no=payload["cop_no"], rkd_no=payload.get("rkd_no", ""))
