@@ -35,7 +35,7 @@ from customs.selectors import quota_digest
 from customs.services import duty_assessment_compute, duty_assessment_request
 from marketing import pricing
 from marketing.coupons.services import checkout_promotions, coupons_redeem
-from marketing.distribution.services import distribution_attribute
+from marketing.distribution.services import PaidLine, distribution_attribute
 from marketing.flash.services import flash_admissions_consume
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
@@ -355,16 +355,27 @@ def checkout_place(
         number=number,
     )
     coupons_redeem(user=user, claim_ids=promotions.claims_used, checkout_number=number)
-    # The distributor whose link the buyer opened last earns on what the buyer pays for the
-    # goods (after promotions, without duties and shipping).
-    paid = sum(
-        (
-            line.line_total - line.discount
-            for line in OrderLine.objects.filter(order__checkout=checkout)
-        ),
-        Decimal(0),
+    # The distributor whose link the buyer opened last earns on what the buyer pays for each
+    # line (after promotions, without duties and shipping).
+    lines = OrderLine.objects.filter(order__checkout=checkout).select_related(
+        "order", "sku__product"
     )
-    distribution_attribute(user=user, checkout_number=number, paid=Money(paid, currency))
+    distribution_attribute(
+        user=user,
+        checkout_number=number,
+        currency=currency,
+        lines=[
+            PaidLine(
+                order_id=line.order_id,
+                order_line_id=line.pk,
+                merchant_id=line.order.merchant_id,
+                product_id=line.sku.product_id,
+                category_id=line.sku.product.category_id,
+                paid=line.line_total - line.discount,
+            )
+            for line in lines.order_by("pk")
+        ],
+    )
     return checkout
 
 
