@@ -269,3 +269,4 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 from .distribution import admin as distribution_admin  # noqa: E402, F401
+from .o2o import admin as o2o_admin  # noqa: E402, F401

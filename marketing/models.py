@@ -434,3 +434,4 @@ from .distribution.models import (  # noqa: E402, F401
     Withdrawal,
     WithdrawalEvent,
 )
+from .o2o.models import OfflineStore, StoreOrder, StoreScan  # noqa: E402, F401

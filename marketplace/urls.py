@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("seller/marketing/flash/", include("marketing.seller_urls")),
     path("seller/marketing/coupons/", include("marketing.seller_coupon_urls")),
     path("seller/marketing/distribution/", include("marketing.seller_distribution_urls")),
+    path("seller/marketing/stores/", include("marketing.seller_o2o_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
@@ -43,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("seller/orders/", include("orders.seller_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),
+    path("", include("marketing.o2o_urls")),
     path("track/", include("logistics.fulfilment.page_urls")),
     path("", include("catalog.urls")),
 )

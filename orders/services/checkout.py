@@ -37,6 +37,7 @@ from marketing import pricing
 from marketing.coupons.services import checkout_promotions, coupons_redeem
 from marketing.distribution.services import PaidLine, distribution_attribute
 from marketing.flash.services import flash_admissions_consume
+from marketing.o2o.services import store_attribute
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
 from marketplace.currency import currencies_displayable
@@ -360,22 +361,20 @@ def checkout_place(
     lines = OrderLine.objects.filter(order__checkout=checkout).select_related(
         "order", "sku__product"
     )
-    distribution_attribute(
-        user=user,
-        checkout_number=number,
-        currency=currency,
-        lines=[
-            PaidLine(
-                order_id=line.order_id,
-                order_line_id=line.pk,
-                merchant_id=line.order.merchant_id,
-                product_id=line.sku.product_id,
-                category_id=line.sku.product.category_id,
-                paid=line.line_total - line.discount,
-            )
-            for line in lines.order_by("pk")
-        ],
-    )
+    paid_lines = [
+        PaidLine(
+            order_id=line.order_id,
+            order_line_id=line.pk,
+            merchant_id=line.order.merchant_id,
+            product_id=line.sku.product_id,
+            category_id=line.sku.product.category_id,
+            paid=line.line_total - line.discount,
+        )
+        for line in lines.order_by("pk")
+    ]
+    distribution_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
+    # The offline store whose code the buyer scanned last, for that merchant's orders (O2O).
+    store_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
     return checkout
 
 
