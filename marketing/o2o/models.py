@@ -4,8 +4,6 @@ Imported by ``marketing.models``."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,8 +13,9 @@ from marketplace.tenancy import MerchantOwned
 
 
 def new_store_code() -> str:
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-    return "S" + "".join(secrets.choice(alphabet) for _ in range(8))
+    from ..models import new_distributor_code  # the one code alphabet (marketing.models)
+
+    return "S" + new_distributor_code()
 
 
 class OfflineStore(MerchantOwned):
