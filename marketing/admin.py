@@ -266,3 +266,7 @@ class ReferralAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .distribution import admin as distribution_admin  # noqa: E402, F401
+from .o2o import admin as o2o_admin  # noqa: E402, F401

@@ -420,3 +420,18 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distributor} · {self.checkout_number}"
+
+
+# Distribution's money lives in its own module (rates, upline, commissions, ledger,
+# withdrawals); imported here so Django finds the models.
+from .distribution.models import (  # noqa: E402, F401
+    Commission,
+    CommissionRate,
+    LedgerEntry,
+    OrderRefundSeen,
+    RewardAccount,
+    Upline,
+    Withdrawal,
+    WithdrawalEvent,
+)
+from .o2o.models import OfflineStore, StoreOrder, StoreScan  # noqa: E402, F401

@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("seller/marketing/flash/", include("marketing.seller_urls")),
     path("seller/marketing/coupons/", include("marketing.seller_coupon_urls")),
+    path("seller/marketing/distribution/", include("marketing.seller_distribution_urls")),
+    path("seller/marketing/stores/", include("marketing.seller_o2o_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),
@@ -43,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("seller/parcels/", include("logistics.fulfilment.print_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),
+    path("", include("marketing.o2o_urls")),
     path("track/", include("logistics.fulfilment.page_urls")),
     path("", include("catalog.urls")),
 )

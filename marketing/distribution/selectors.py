@@ -1,4 +1,5 @@
-"""Distribution reads: a distributor's dashboard figures and the QR code of a share link."""
+"""Distribution reads: a distributor's dashboard figures (from the ledger), their withdrawals and
+commissions, and the QR code of a share link."""
 
 from __future__ import annotations
 
@@ -7,32 +8,76 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from ..models import Distributor, Referral
+from .models import Commission, LedgerEntry, RewardAccount, Withdrawal
 
 
 @dataclass(frozen=True)
 class Dashboard:
     clicks: int
     orders: int
-    pending: Decimal
-    confirmed: Decimal
+    currency: str
+    pending: Decimal  # frozen: the return window is not over
+    confirmed: Decimal  # ever confirmed (available + withdrawn + in review)
+    available: Decimal  # confirmed, not withdrawn: what a withdrawal may take
+    in_review: Decimal  # withdrawals waiting for an operator
+    withdrawn: Decimal  # withdrawals approved
 
 
-def distributor_dashboard(distributor: Distributor) -> Dashboard:
-    """Clicks, attributed checkouts, pending and confirmed commission (two queries)."""
+def distributor_dashboard(distributor: Distributor, currency: str | None = None) -> Dashboard:
+    """Clicks, attributed checkouts and the ledger's figures in ``currency`` (the account's
+    latest, else the shop's default) — four queries."""
     referrals = Referral.objects.filter(distributor=distributor).aggregate(
-        orders=Count("id", filter=~Q(status=Referral.Status.REVERSED)),
-        pending=Sum("commission", filter=Q(status=Referral.Status.PENDING)),
-        confirmed=Sum("commission", filter=Q(status=Referral.Status.CONFIRMED)),
+        orders=Count("id", filter=~Q(status=Referral.Status.REVERSED))
+    )
+    account = RewardAccount.objects.filter(user_id=distributor.user_id).first()
+    return _figures(account, distributor.clicks.count(), referrals["orders"], currency)
+
+
+def _figures(account, clicks: int, orders: int, currency: str | None) -> Dashboard:
+    zero = Decimal("0.00")
+    if account is None:
+        return Dashboard(
+            clicks, orders, currency or settings.BASE_CURRENCY, zero, zero, zero, zero, zero
+        )
+    entries = LedgerEntry.objects.filter(account=account)
+    if currency is None:
+        currency = (
+            entries.order_by("-id").values_list("currency", flat=True).first()
+            or settings.BASE_CURRENCY
+        )
+    B, K = LedgerEntry.Bucket, LedgerEntry.Kind
+    sums = entries.filter(currency=currency).aggregate(
+        pending=Sum("amount", filter=Q(bucket=B.PENDING)),
+        available=Sum("amount", filter=Q(bucket=B.AVAILABLE)),
+        confirmed=Sum("amount", filter=Q(bucket=B.AVAILABLE, kind=K.CONFIRM)),
+    )
+    W = Withdrawal.Status
+    held = Withdrawal.objects.filter(account=account, currency=currency).aggregate(
+        in_review=Sum("amount", filter=Q(status=W.REQUESTED)),
+        withdrawn=Sum("amount", filter=Q(status=W.APPROVED)),
     )
     return Dashboard(
-        clicks=distributor.clicks.count(),
-        orders=referrals["orders"],
-        pending=referrals["pending"] or Decimal("0.00"),
-        confirmed=referrals["confirmed"] or Decimal("0.00"),
+        clicks=clicks,
+        orders=orders,
+        currency=currency,
+        pending=sums["pending"] or zero,
+        confirmed=sums["confirmed"] or zero,
+        available=sums["available"] or zero,
+        in_review=held["in_review"] or zero,
+        withdrawn=held["withdrawn"] or zero,
     )
+
+
+def account_withdrawals(user, limit: int = 20) -> list[Withdrawal]:
+    return list(Withdrawal.objects.filter(account__user=user).order_by("-id")[:limit])
+
+
+def account_commissions(user, limit: int = 50) -> list[Commission]:
+    return list(Commission.objects.filter(account__user=user).order_by("-id")[:limit])
 
 
 def qr_svg(url: str) -> bytes:

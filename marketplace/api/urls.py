@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("logistics.shipping.api")),
     path("", include("orders.api.urls")),
     path("", include("marketing.api.urls")),
+    path("", include("marketing.distribution_api")),
 ]

@@ -70,6 +70,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketing.tasks.flash_gates_reconcile",
         "schedule": 60.0,
     },
+    # Distribution: commission whose return window ended is confirmed (hourly).
+    "distribution-commissions-confirm": {
+        "task": "marketing.tasks.distribution_commissions_confirm",
+        "schedule": 3600.0,
+    },
     # raw Stripe records kept for customs are emptied once their three years are over
     "purge-payment-raw-records": {
         "task": "payments.tasks.payments_purge_raw",

@@ -17,3 +17,13 @@ COUPON_NEW_SHOPPER_DAYS = env_int("COUPON_NEW_SHOPPER_DAYS", 30)
 # within this many days; commission is this percentage of what the buyer paid for the goods.
 DISTRIBUTION_ATTRIBUTION_DAYS = env_int("DISTRIBUTION_ATTRIBUTION_DAYS", 7)
 DISTRIBUTION_COMMISSION_PERCENT = env_str("DISTRIBUTION_COMMISSION_PERCENT", "5")
+# Level 2 (the distributor who recruited the seller) and the buyer's shopping rebate, in % of
+# what the buyer paid for the line, where no commission-rate row says otherwise.
+DISTRIBUTION_LEVEL2_PERCENT = env_str("DISTRIBUTION_LEVEL2_PERCENT", "1")
+DISTRIBUTION_REBATE_PERCENT = env_str("DISTRIBUTION_REBATE_PERCENT", "0")
+# The bounds within which a merchant sets its own rates (operators set any).
+DISTRIBUTION_MERCHANT_MIN_PERCENT = env_str("DISTRIBUTION_MERCHANT_MIN_PERCENT", "1")
+DISTRIBUTION_MERCHANT_MAX_PERCENT = env_str("DISTRIBUTION_MERCHANT_MAX_PERCENT", "30")
+# Commission stays frozen this many days after delivery (no merchant return window exists
+# yet: China's seven-day no-reason return), then the periodic confirmation releases it.
+DISTRIBUTION_RETURN_WINDOW_DAYS = env_int("DISTRIBUTION_RETURN_WINDOW_DAYS", 7)

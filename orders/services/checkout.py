@@ -35,8 +35,9 @@ from customs.selectors import quota_digest
 from customs.services import duty_assessment_compute, duty_assessment_request
 from marketing import pricing
 from marketing.coupons.services import checkout_promotions, coupons_redeem
-from marketing.distribution.services import distribution_attribute
+from marketing.distribution.services import PaidLine, distribution_attribute
 from marketing.flash.services import flash_admissions_consume
+from marketing.o2o.services import store_attribute
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
 from marketplace.currency import currencies_displayable
@@ -355,16 +356,25 @@ def checkout_place(
         number=number,
     )
     coupons_redeem(user=user, claim_ids=promotions.claims_used, checkout_number=number)
-    # The distributor whose link the buyer opened last earns on what the buyer pays for the
-    # goods (after promotions, without duties and shipping).
-    paid = sum(
-        (
-            line.line_total - line.discount
-            for line in OrderLine.objects.filter(order__checkout=checkout)
-        ),
-        Decimal(0),
+    # The distributor whose link the buyer opened last earns on what the buyer pays for each
+    # line (after promotions, without duties and shipping).
+    lines = OrderLine.objects.filter(order__checkout=checkout).select_related(
+        "order", "sku__product"
     )
-    distribution_attribute(user=user, checkout_number=number, paid=Money(paid, currency))
+    paid_lines = [
+        PaidLine(
+            order_id=line.order_id,
+            order_line_id=line.pk,
+            merchant_id=line.order.merchant_id,
+            product_id=line.sku.product_id,
+            category_id=line.sku.product.category_id,
+            paid=line.line_total - line.discount,
+        )
+        for line in lines.order_by("pk")
+    ]
+    distribution_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
+    # The offline store whose code the buyer scanned last, for that merchant's orders (O2O).
+    store_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
     return checkout
 
 

@@ -112,6 +112,17 @@ def refund_enqueue(*, order: Order, amount: Decimal, key: str, reason: str) -> N
         },
         key=f"refund:{key}",
     )
+    # Distribution reverses the order's frozen commission in proportion (marketing.outbox).
+    outbox_enqueue(
+        kind="marketing.commission_refund",
+        payload={
+            "order_id": order.pk,
+            "amount": str(amount),
+            "order_total": str(order.total),
+            "reference": key,
+        },
+        key=f"commission-refund:{key}",
+    )
 
 
 @transaction.atomic

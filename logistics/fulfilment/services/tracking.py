@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from catalog.services.stock import StockLine, stock_ship
 from logistics.shipping.models import Carrier
+from marketing.distribution.ledger import commissions_delivered
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
 from orders.models import Allocation, Order, OrderEvent
@@ -200,6 +201,10 @@ def parcels_follow_events(*, order_id: int) -> Order:
         and all(p.delivered_at is not None for p in locked.values())
     ):
         ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
+        # Distribution's commission stays frozen through the return window from now on.
+        commissions_delivered(
+            order_id=order.pk, delivered_at=max(p.delivered_at for p in locked.values())
+        )
     return order
 
 

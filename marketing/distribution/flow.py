@@ -1,0 +1,17 @@
+"""A withdrawal's lifecycle: requested ─approve→ approved | ─reject→ rejected (reason)."""
+
+from __future__ import annotations
+
+from marketplace.transitions import Transition, Workflow
+
+from .models import Withdrawal
+
+W = Withdrawal.Status
+
+WITHDRAWAL_FLOW = Workflow(
+    field="status",
+    transitions={
+        "approve": Transition(sources={W.REQUESTED}, target=W.APPROVED),
+        "reject": Transition(sources={W.REQUESTED}, target=W.REJECTED, reason_required=True),
+    },
+)

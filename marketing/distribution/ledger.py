@@ -1,0 +1,247 @@
+"""Distribution's money movements (docs/MARKETING.md, "Commission, ledger, withdrawals").
+
+Every movement is a ``LedgerEntry`` (append-only) of a ``RewardAccount``, written under that
+account's row lock (``lock_reward_accounts``, slot 13's tail), and so is every change of a
+``Commission`` row or a ``Withdrawal``. Buckets: ``pending`` holds frozen commission,
+``available`` the confirmed balance a withdrawal may take.
+
+- accrue: checkout writes one commission per order line and beneficiary, pending.
+- delivery starts the freeze: ``release_at`` = delivered + ``DISTRIBUTION_RETURN_WINDOW_DAYS``.
+- confirm (periodic): due commission moves from pending to available (two entries).
+- reverse: a refund of an order reverses its frozen commission in proportion to what was
+  refunded of the order's total, to the fen (largest remainder over the lines); once per
+  refund reference. Confirmed commission is not clawed back (the return window is over).
+- withdraw: a request takes the amount out of available at once (never below zero: checked
+  under the account lock); an operator approves it or rejects it (the amount comes back).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.money import Money, minor_unit
+from marketplace.rules import field_error
+
+from ..pricing import allocate
+from .flow import WITHDRAWAL_FLOW
+from .lock_objects import lock_reward_accounts
+from .models import (
+    Commission,
+    LedgerEntry,
+    OrderRefundSeen,
+    RewardAccount,
+    Withdrawal,
+    WithdrawalEvent,
+)
+
+B, K, C = LedgerEntry.Bucket, LedgerEntry.Kind, Commission.Status
+
+
+def reward_account(user) -> RewardAccount:
+    account, _created = RewardAccount.objects.get_or_create(user=user)
+    return account
+
+
+def balance(account_id: int, currency: str, bucket: str) -> Decimal:
+    total = LedgerEntry.objects.filter(
+        account_id=account_id, currency=currency, bucket=bucket
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
+def _factor(currency: str) -> int:
+    return 10 ** minor_unit(currency)
+
+
+def accrue(commissions: list[Commission]) -> None:
+    """Write new commission rows and their pending entries (inside the caller's transaction)."""
+    commissions = [c for c in commissions if c.amount > 0]
+    if not commissions:
+        return
+    lock_reward_accounts(c.account_id for c in commissions)
+    for commission in commissions:
+        commission.save()
+        LedgerEntry.objects.create(
+            account_id=commission.account_id,
+            bucket=B.PENDING,
+            kind=K.ACCRUE,
+            amount=commission.amount,
+            currency=commission.currency,
+            commission=commission,
+            note=commission.checkout_number,
+        )
+
+
+def _reverse_rows(rows: list[Commission], targets: list[Decimal], note: str) -> None:
+    """Raise each row's ``reversed`` to its target (pending entries for the difference)."""
+    for row, target in zip(rows, targets, strict=True):
+        delta = target - row.reversed
+        if delta <= 0:
+            continue
+        LedgerEntry.objects.create(
+            account_id=row.account_id,
+            bucket=B.PENDING,
+            kind=K.REVERSE,
+            amount=-delta,
+            currency=row.currency,
+            commission=row,
+            note=note[:200],
+        )
+        row.reversed = target
+        row.status = C.REVERSED if row.reversed == row.amount else row.status
+        row.save(update_fields=["reversed", "status"])
+
+
+def _frozen(**filters) -> list[Commission]:
+    return list(Commission.objects.filter(status=C.FROZEN, **filters).order_by("pk"))
+
+
+@transaction.atomic
+def commissions_reverse_checkout(*, checkout_number: str) -> int:
+    """The checkout ended unpaid: all its commission goes."""
+    rows = _frozen(checkout_number=checkout_number)
+    lock_reward_accounts(r.account_id for r in rows)
+    rows = _frozen(checkout_number=checkout_number)
+    _reverse_rows(rows, [r.amount for r in rows], f"{checkout_number} expired")
+    return len(rows)
+
+
+def commissions_refund(
+    *, order_id: int, reference: str, amount: Decimal, order_total: Decimal
+) -> int:
+    """A refund of ``amount`` of order ``order_id`` (of ``order_total``, checkout currency):
+    its frozen commission is reversed in proportion to what has been refunded of the order
+    so far, per beneficiary, spread over the lines by largest remainder in fen. Idempotent:
+    once per refund ``reference``. Returns the rows changed."""
+    with transaction.atomic():
+        rows = _frozen(order_id=order_id)
+        lock_reward_accounts(r.account_id for r in rows)
+        if OrderRefundSeen.objects.filter(reference=reference).exists():
+            return 0
+        OrderRefundSeen.objects.create(
+            order_id=order_id, reference=reference, amount=amount, order_total=order_total
+        )
+        refunded = OrderRefundSeen.objects.filter(order_id=order_id).aggregate(s=Sum("amount"))["s"]
+        rows = list(
+            Commission.objects.filter(order_id=order_id).exclude(status=C.CONFIRMED).order_by("pk")
+        )
+        if not rows or order_total <= 0:
+            return 0
+        share = min(Decimal(1), refunded / order_total)
+        by_role: dict[tuple[int, str], list[Commission]] = defaultdict(list)
+        for row in rows:
+            by_role[(row.account_id, row.role)].append(row)
+        changed = 0
+        for group in by_role.values():
+            f = _factor(group[0].currency)
+            whole = sum(int(r.amount * f) for r in group)
+            target = int((Decimal(whole) * share).to_integral_value(rounding="ROUND_HALF_UP"))
+            done = sum(int(r.reversed * f) for r in group)
+            if target <= done:
+                continue
+            parts = allocate(target - done, [int((r.amount - r.reversed) * f) for r in group])
+            targets = [r.reversed + Decimal(p) / f for r, p in zip(group, parts, strict=True)]
+            _reverse_rows(group, targets, f"refund {reference}")
+            changed += sum(1 for p in parts if p)
+        return changed
+
+
+def commissions_delivered(*, order_id: int, delivered_at) -> int:
+    """The order was delivered: its commission stays frozen through the return window."""
+    release = delivered_at + timedelta(days=settings.DISTRIBUTION_RETURN_WINDOW_DAYS)
+    return Commission.objects.filter(
+        order_id=order_id, status=C.FROZEN, release_at__isnull=True
+    ).update(release_at=release)
+
+
+def commissions_confirm(*, now=None, batch: int = 200) -> int:
+    """Periodic: commission whose return window is over moves from pending to available.
+    One transaction per account; idempotent (rows are re-read under the lock)."""
+    now = now or timezone.now()
+    due = Commission.objects.filter(status=C.FROZEN, release_at__lte=now)
+    accounts = sorted(set(due.values_list("account_id", flat=True)[:batch]))
+    confirmed = 0
+    for account_id in accounts:
+        with transaction.atomic():
+            lock_reward_accounts([account_id])
+            for row in due.filter(account_id=account_id).order_by("pk"):
+                net = row.amount - row.reversed
+                for bucket, amount in ((B.PENDING, -net), (B.AVAILABLE, net)):
+                    LedgerEntry.objects.create(
+                        account_id=account_id,
+                        bucket=bucket,
+                        kind=K.CONFIRM,
+                        amount=amount,
+                        currency=row.currency,
+                        commission=row,
+                        note=row.checkout_number,
+                    )
+                row.status = C.CONFIRMED
+                row.save(update_fields=["status"])
+                confirmed += 1
+    return confirmed
+
+
+def withdrawal_request(*, user, amount: Money) -> Withdrawal:
+    """Ask to be paid ``amount`` of the confirmed balance; it leaves the balance at once. Two
+    requests at once take turns on the account's lock, so the balance never goes negative."""
+    if amount.amount <= 0 or amount.rounded().amount != amount.amount:
+        raise field_error("amount", _("Enter an amount above zero."), "withdrawal_amount")
+    account = reward_account(user)
+    with transaction.atomic():
+        lock_reward_accounts([account.pk])
+        available = balance(account.pk, amount.currency, B.AVAILABLE)
+        if amount.amount > available:
+            raise field_error(
+                "amount",
+                _("At most %(left)s is available to withdraw.")
+                % {"left": Money(available, amount.currency)},
+                "withdrawal_exceeds_balance",
+            )
+        withdrawal = Withdrawal.objects.create(
+            account=account, amount=amount.amount, currency=amount.currency
+        )
+        LedgerEntry.objects.create(
+            account=account,
+            bucket=B.AVAILABLE,
+            kind=K.WITHDRAW,
+            amount=-amount.amount,
+            currency=amount.currency,
+            withdrawal=withdrawal,
+        )
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_approve(*, withdrawal: Withdrawal, by) -> Withdrawal:
+    """An operator approves: the money is owed to the distributor (paid out by finance)."""
+    lock_reward_accounts([withdrawal.account_id])
+    WITHDRAWAL_FLOW.apply(withdrawal, "approve", by=by, event_model=WithdrawalEvent)
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_reject(*, withdrawal: Withdrawal, by, reason: str) -> Withdrawal:
+    """An operator rejects, with a reason: the amount goes back to the available balance."""
+    lock_reward_accounts([withdrawal.account_id])
+    WITHDRAWAL_FLOW.apply(withdrawal, "reject", by=by, event_model=WithdrawalEvent, reason=reason)
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(reason=reason[:300])
+    withdrawal.reason = reason[:300]
+    LedgerEntry.objects.create(
+        account_id=withdrawal.account_id,
+        bucket=B.AVAILABLE,
+        kind=K.WITHDRAW_BACK,
+        amount=withdrawal.amount,
+        currency=withdrawal.currency,
+        withdrawal=withdrawal,
+        note=reason[:200],
+    )
+    return withdrawal

@@ -1,0 +1,19 @@
+"""Distribution's row locks (docs/ARCHITECTURE.md, "Lock order", slot 13's tail: marketing
+ledgers). Every ledger entry and every change of a commission row or a withdrawal is written
+under the lock of the reward account it belongs to; several accounts are locked in
+primary-key order. Nothing is locked after them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from marketplace.locking import for_update
+
+from .models import RewardAccount
+
+
+def lock_reward_accounts(account_ids: Iterable[int]) -> dict[int, RewardAccount]:
+    """Lock the reward accounts ``account_ids`` in primary-key order (those that exist)."""
+    ids = sorted({int(pk) for pk in account_ids})
+    rows = for_update(RewardAccount.objects).filter(pk__in=ids).order_by("pk")
+    return {row.pk: row for row in rows}

@@ -1,0 +1,24 @@
+"""O2O reads: a merchant's stores with their report (scans, orders, paid for goods)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+
+from .models import OfflineStore, StoreOrder
+
+
+def merchant_stores(merchant):
+    """The merchant's stores, each annotated with ``scan_count``, ``order_count`` and
+    ``paid_total`` (checkout currency, CNY for orders to China) — one query."""
+    orders = StoreOrder.objects.filter(store=OuterRef("pk")).values("store")
+    return (
+        OfflineStore.objects.for_merchant(merchant)
+        .annotate(
+            scan_count=Count("scans"),
+            order_count=Subquery(
+                orders.annotate(n=Count("id")).values("n"), output_field=IntegerField()
+            ),
+            paid_total=Subquery(orders.annotate(s=Sum("paid")).values("s")),
+        )
+        .order_by("name", "id")
+    )

@@ -1,0 +1,84 @@
+"""O2O store codes: creating a store, recording a scan, and giving a checkout's orders the
+store that brought them (docs/MARKETING.md, "O2O store codes")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.rules import field_error
+
+from .models import OfflineStore, StoreOrder, StoreScan
+
+SESSION_KEY = "marketing_store_scan"
+
+
+def offline_store_create(*, merchant, name: str, address: str = "") -> OfflineStore:
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("Give the store a name."), "store_name_required")
+    return OfflineStore.objects.create(merchant=merchant, name=name[:120], address=address[:300])
+
+
+def store_scan_record(*, code: str, user=None, now=None) -> StoreScan | None:
+    store = OfflineStore.objects.filter(code=code, is_active=True).first()
+    if store is None:
+        return None
+    known = user if getattr(user, "is_authenticated", False) else None
+    return StoreScan.objects.create(store=store, user=known, created_at=now or timezone.now())
+
+
+def store_scan_bind(*, scan_id: int, user) -> None:
+    """At log-in: the anonymous scan of this browser's session becomes the user's."""
+    StoreScan.objects.filter(pk=scan_id, user__isnull=True).update(user=user)
+
+
+def store_attribute(
+    *, user, checkout_number: str, lines, currency: str, now=None
+) -> list[StoreOrder]:
+    """Each order of the checkout whose merchant has a store the buyer scanned last within
+    ``DISTRIBUTION_ATTRIBUTION_DAYS`` gets that store (``lines``: distribution's
+    ``PaidLine``s). Idempotent (one row per order)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.DISTRIBUTION_ATTRIBUTION_DAYS)
+    merchants = {line.merchant_id for line in lines}
+    scans = (
+        StoreScan.objects.filter(
+            user=user,
+            created_at__gte=since,
+            store__is_active=True,
+            store__merchant_id__in=merchants,
+        )
+        .select_related("store")
+        .order_by("-created_at", "-id")
+    )
+    latest: dict[int, OfflineStore] = {}
+    for scan in scans:
+        latest.setdefault(scan.store.merchant_id, scan.store)
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    merchant_of: dict[int, int] = {}
+    for line in lines:
+        paid[line.order_id] += line.paid
+        merchant_of[line.order_id] = line.merchant_id
+    made = []
+    for order_id, merchant_id in merchant_of.items():
+        store = latest.get(merchant_id)
+        if store is None:
+            continue
+        row, _created = StoreOrder.objects.get_or_create(
+            order_id=order_id,
+            defaults={
+                "store": store,
+                "store_code": store.code,
+                "checkout_number": checkout_number,
+                "paid": paid[order_id],
+                "currency": currency,
+            },
+        )
+        made.append(row)
+    return made

@@ -1,0 +1,12 @@
+"""Seller-portal offline stores and their QR codes (/<lang>/seller/marketing/stores/)."""
+
+from django.urls import path
+
+from . import o2o_views
+
+app_name = "seller_stores"
+
+urlpatterns = [
+    path("", o2o_views.SellerStoresView.as_view(), name="list"),
+    path("<int:pk>/qr.svg", o2o_views.SellerStoreQRView.as_view(), name="qr"),
+]
