@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("checkout/", include("orders.checkout_urls")),
     path("account/orders/", include("orders.account_urls")),
     path("seller/orders/", include("orders.seller_urls")),
+    path("seller/shipments/", include("logistics.fulfilment.seller_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),
     path("track/", include("logistics.fulfilment.page_urls")),

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from marketplace.locking import for_update
 
-from .models import Parcel, Shipment
+from .models import Parcel, ParcelException, Shipment
 
 
 def lock_shipment(shipment_id: int) -> Shipment:
@@ -24,3 +24,8 @@ def lock_parcels(parcel_ids: Iterable[int]) -> dict[int, Parcel]:
     """Lock the parcels ``parcel_ids`` in primary-key order, in one statement."""
     ids = sorted({int(pk) for pk in parcel_ids})
     return {p.pk: p for p in for_update(Parcel.objects).filter(pk__in=ids).order_by("pk")}
+
+
+def lock_parcel_exception(exception_id: int) -> ParcelException:
+    """Lock one exception of the queue (after its order and parcel)."""
+    return for_update(ParcelException.objects).get(pk=exception_id)

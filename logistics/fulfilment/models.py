@@ -131,6 +131,18 @@ class Parcel(MerchantOwned):
     shipped_at = models.DateTimeField(_("first scan"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     booked_at = models.DateTimeField(_("booked with the carrier"), null=True, blank=True)
+    # the kind of journey (stuck_models.Route, ``outbox.route_key``), fixed when packed
+    route = models.CharField(_("route"), max_length=30, blank=True, db_index=True)
+    # a parcel given up on (lost, stuck) and sent again: the replacement is what the order
+    # waits for
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -207,3 +219,11 @@ class TrackingEvent(models.Model):
         return (
             f"{self.parcel_id} {self.status or self.raw_status} @ {self.occurred_at:%Y-%m-%d %H:%M}"
         )
+
+
+# The stuck-parcel thresholds and the exceptions queue live in their own module.
+from .stuck_models import (  # noqa: E402, F401
+    ParcelException,
+    ParcelExceptionEvent,
+    TransitThreshold,
+)

@@ -197,7 +197,8 @@ def parcels_follow_events(*, order_id: int) -> Order:
     if (
         locked
         and order.status == Order.Status.SHIPPED
-        and all(p.delivered_at is not None for p in locked.values())
+        # a parcel sent again (replaced_by) is waited for no more: its replacement is
+        and all(p.delivered_at is not None for p in locked.values() if p.replaced_by_id is None)
     ):
         ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
     return order
