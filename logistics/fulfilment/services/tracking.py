@@ -28,7 +28,8 @@ from catalog.services.stock import StockLine, stock_ship
 from logistics.shipping.models import Carrier
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
-from orders.models import Allocation, Order, OrderEvent
+from orders.models import Allocation, Order, OrderEmail, OrderEvent
+from orders.notifications import enqueue_order_email
 
 from ..adapters import adapter_for
 from ..lock_objects import lock_parcels
@@ -36,6 +37,15 @@ from ..models import CarrierFeed, Parcel, TrackingEvent
 from ..statuses import FINAL, NOT_SCANNED, PROGRESS, UNMAPPED, Status, normalise
 
 log = logging.getLogger("fulfilment.tracking")
+
+# The parcel statuses the shopper is emailed about (orders.notifications, the notifications
+# queue, in their checkout's language), when a parcel's status becomes one of them.
+SHOPPER_EMAILS = {
+    Status.CUSTOMS: OrderEmail.Kind.CUSTOMS,
+    Status.OUT_FOR_DELIVERY: OrderEmail.Kind.DELIVERING,
+    Status.DELIVERED: OrderEmail.Kind.DELIVERED,
+    Status.EXCEPTION: OrderEmail.Kind.EXCEPTION,
+}
 
 SIGNATURE_HEADER = "X-Silkway-Signature"  # "sha256=<hex of HMAC-SHA256(secret, raw body)>"
 
@@ -174,6 +184,9 @@ def parcels_follow_events(*, order_id: int) -> Order:
         latest = _latest(events[pk])
         if latest is None:
             continue
+        if latest.status != parcel.status and latest.status in SHOPPER_EMAILS:
+            # in this transaction: the email goes (once per parcel and kind) if this commits
+            enqueue_order_email(order, SHOPPER_EMAILS[latest.status], reference=str(pk))
         first_scan = min(
             (e.occurred_at for e in events[pk] if e.status not in NOT_SCANNED), default=None
         )
