@@ -22,6 +22,7 @@ from logistics.fulfilment.services.stuck import exception_reship, stuck_detect
 from logistics.fulfilment.tasks import stuck_detect_due
 from orders.models import Order
 from tests.fulfilment.helpers import T0, event, paid_order, push
+from tests.fulfilment.test_simulator import carrier_sim  # noqa: F401, F811 - the fixture
 from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +151,25 @@ def test_merchants_see_their_own_exceptions_in_the_portal_and_the_api(travelling
         intruder=tenants.b.client,
     )
     assert TrackingEvent.objects.filter(parcel=parcel).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parcel_the_carrier_simulator_sticks_lands_in_the_queue(carrier_sim):  # noqa: F811
+    """The real carrier simulator, pushing signed webhooks: a parcel stuck after its first
+    scans is queued once its route's threshold has passed since its last event."""
+    import time
+
+    from tests.fulfilment.simulator import wait_for
+    from tests.fulfilment.test_simulator import SECRET, packed_order
+
+    sim = carrier_sim("--carrier", f"simex={SECRET}", "--speed", "50000")
+    _order, parcel = packed_order(sim)
+    wait_for(lambda: TrackingEvent.objects.filter(parcel=parcel, status="in_transit").exists())
+    sim.post(f"/_parcels/{parcel.waybill_number}/stick")
+    time.sleep(2)
+    parcel.refresh_from_db()
+    last = parcel.status_at
+    assert stuck_detect(now=last + timedelta(hours=2)) == 0
+    assert stuck_detect(now=last + timedelta(hours=145)) == 1
+    exc = ParcelException.objects.get(parcel=parcel)
+    assert exc.reason == R.QUIET

@@ -15,7 +15,7 @@ the service; its refusals reach the client through the one error handler.
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -179,7 +179,10 @@ class SellerShipmentsView(SellerAPIMixin, generics.GenericAPIView):
         operation_id="v1_seller_shipments_create",
         tags=["seller shipments"],
         request=ShipmentInput,
-        responses={201: ShipmentSerializer},
+        responses={
+            201: ShipmentSerializer,
+            404: OpenApiResponse(description="No such paid order of the merchant"),
+        },
     )
     def post(self, request):
         """Pack an order into parcels (`parcel_lines_mismatch`, `waybill_order_once`,

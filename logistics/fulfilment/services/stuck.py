@@ -32,6 +32,7 @@ from marketplace.rules import field_error
 from orders.lock_objects import lock_orders
 from orders.models import Order
 from orders.services import order_refund_by_team
+from orders.services.fulfilment import reason_checked
 
 from ..lock_objects import lock_parcel_exception, lock_parcels
 from ..models import Parcel, ParcelLine
@@ -45,8 +46,6 @@ from ..stuck_models import (
     Route,
     TransitThreshold,
 )
-
-NOTE_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -136,19 +135,6 @@ def stuck_detect(*, now: datetime | None = None) -> int:
     return len(made)
 
 
-def _note(note: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise field_error("note", _("Write what was asked or answered."), "note_required")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise field_error(
-            "note",
-            _("A note can have at most %(max)s characters.") % {"max": NOTE_MAX_LENGTH},
-            "note_too_long",
-        )
-    return note
-
-
 def _refuse_unless_open(exception: ParcelException) -> None:
     if exception.status != ParcelException.Status.OPEN:
         raise field_error(
@@ -164,7 +150,7 @@ def exception_contact_carrier(*, exception: ParcelException, by, note: str) -> P
     """Record that the carrier was contacted (what was asked, what it said); the exception
     stays open."""
     require_operator(by, _("Only operators work the exceptions queue."))
-    note = _note(note)
+    note = reason_checked(note)
     locked = lock_parcel_exception(exception.pk)
     _refuse_unless_open(locked)
     return ParcelExceptionEvent.objects.create(
@@ -242,6 +228,6 @@ def exception_close(*, exception: ParcelException, by, reason: str) -> None:
     it), saying why."""
     require_operator(by, _("Only operators work the exceptions queue."))
     EXCEPTION_FLOW.apply(
-        exception, "close", by=by, event_model=ParcelExceptionEvent, reason=_note(reason)
+        exception, "close", by=by, event_model=ParcelExceptionEvent, reason=reason_checked(reason)
     )
     ParcelException.objects.filter(pk=exception.pk).update(closed_at=timezone.now())
