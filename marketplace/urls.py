@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("account/orders/", include("orders.account_urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/parcels/", include("logistics.fulfilment.print_urls")),
+    path("seller/shipments/", include("logistics.fulfilment.seller_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),
     path("", include("marketing.o2o_urls")),

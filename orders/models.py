@@ -484,6 +484,11 @@ class OrderEmail(models.Model):
         PAID = "paid", _("Payment received")
         CANCELLED = "cancelled", _("Order cancelled")
         REFUNDED = "refunded", _("Refund")
+        # a parcel's journey (logistics/fulfilment/services/tracking.py), one per parcel
+        CUSTOMS = "customs", _("Held at customs")
+        DELIVERING = "delivering", _("Out for delivery")
+        DELIVERED = "delivered", _("Delivered")
+        EXCEPTION = "exception", _("Delivery problem")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)

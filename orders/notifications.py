@@ -1,4 +1,5 @@
-"""Order emails to the shopper (payment received, order cancelled, refund), in the language
+"""Order emails to the shopper (payment received, order cancelled, refund; a parcel held at
+customs, out for delivery, delivered or in trouble), in the language
 they checked out in, sent by a worker on the ``notifications`` queue through the outbox.
 
 Services call ``enqueue_order_email(order, kind)`` **inside** the transaction that made the
@@ -20,14 +21,15 @@ def order_email_key(order_id: int, kind: str, reference: str = "") -> str:
     return f"order-email:{kind}:{order_id}" + (f":{reference}" if reference else "")
 
 
-def enqueue_order_email(order: Order, kind: str, *, refund=None, amount=None) -> None:
-    """Write the outbox message for ``kind`` (``paid``, ``cancelled``, ``refunded``) of
-    ``order``. For a refund pass ``refund`` (a payments ``Refund`` or its id: one email per
-    refund) and, if it is not the refund's, the ``amount`` refunded (a ``Money`` or a Decimal
-    in the order's currency)."""
+def enqueue_order_email(
+    order: Order, kind: str, *, refund=None, amount=None, reference: str = ""
+) -> None:
+    """Write the outbox message for ``kind`` (``OrderEmail.Kind``) of ``order``. For a
+    refund pass ``refund`` (a payments ``Refund`` or its id: one email per refund) and, if it
+    is not the refund's, the ``amount`` refunded (a ``Money`` or a Decimal in the order's
+    currency); for a parcel's news its id as ``reference`` (one email per parcel and kind)."""
     if kind not in KINDS:
         raise ValueError(f"unknown order email kind {kind!r}")
-    reference = ""
     if refund is not None:
         reference = str(getattr(refund, "pk", refund))
     if amount is None and refund is not None:

@@ -10,7 +10,6 @@ urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("<str:number>/", views.OrderDetailView.as_view(), name="detail"),
     path("<str:number>/accept/", views.OrderAcceptView.as_view(), name="accept"),
-    path("<str:number>/pack/", views.OrderPackView.as_view(), name="pack"),
     path("<str:number>/note/", views.OrderNoteView.as_view(), name="note"),
     path("<str:number>/refund/", views.OrderRefundView.as_view(), name="refund"),
     path(

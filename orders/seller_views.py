@@ -1,7 +1,7 @@
 """Seller-portal order pages (``/<lang>/seller/orders/``): the merchant's orders with
 filters, one order (lines with their allocations, duties, shipping, the whole history, the
-shopper's refund requests), and the team's actions: accept, mark packed, note, answer a
-refund request. Thin: forms read input, ``orders.services`` decides (and checks the role).
+shopper's refund requests), and the team's actions: accept, note, answer a refund request
+(packing is fulfilment's: ``logistics/fulfilment/seller_views.py``). Thin: forms read input, ``orders.services`` decides (and checks the role).
 
 Tenancy: every order is looked up among the current merchant's (``orders_for_merchant``,
 ``order_for_merchant``); another merchant's number is a 404.
@@ -26,7 +26,6 @@ from orders.selectors import order_detail, order_for_merchant, orders_for_mercha
 from orders.services import (
     order_accept,
     order_note_set,
-    order_pack,
     order_refund_by_team,
     refund_request_approve,
     refund_request_decline,
@@ -109,12 +108,6 @@ class OrderAcceptView(OrderActionView):
     def act(self, order):
         order_accept(order=order, by=self.request.user)
         return _("Order accepted.")
-
-
-class OrderPackView(OrderActionView):
-    def act(self, order):
-        order_pack(order=order, by=self.request.user)
-        return _("Order marked as packed.")
 
 
 class OrderNoteView(OrderActionView):

@@ -58,8 +58,16 @@ class TrackingEventInline(admin.TabularInline):
 
 @admin.register(Parcel)
 class ParcelAdmin(admin.ModelAdmin):
-    list_display = ("waybill_number", "order", "carrier", "status", "status_at", "shipped_at")
-    list_filter = ("status", "carrier")
+    list_display = (
+        "waybill_number",
+        "order",
+        "carrier",
+        "route",
+        "status",
+        "status_at",
+        "shipped_at",
+    )
+    list_filter = ("status", "route", "carrier")
     search_fields = ("waybill_number", "order__number")
     list_select_related = ("order", "carrier")
     readonly_fields = [f.name for f in Parcel._meta.fields]
@@ -76,4 +84,8 @@ class ParcelAdmin(admin.ModelAdmin):
         return False
 
 
-from . import consignment_admin  # noqa: E402, F401 - master consignments' screens
+# Operations (thresholds, the exceptions queue, packing for platform warehouses).
+from . import (
+    consignment_admin,  # noqa: E402, F401 - master consignments' screens
+    stuck_admin,  # noqa: E402, F401
+)

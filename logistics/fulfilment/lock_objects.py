@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from marketplace.locking import for_update
 
-from .models import Parcel, Shipment
+from .models import Parcel, ParcelException, Shipment
 
 
 def lock_shipment(shipment_id: int) -> Shipment:
@@ -31,3 +31,8 @@ def lock_consignment(consignment_id: int):
     from .consignments import MasterConsignment
 
     return for_update(MasterConsignment.objects).get(pk=consignment_id)
+
+
+def lock_parcel_exception(exception_id: int) -> ParcelException:
+    """Lock one exception of the queue (after its order and parcel)."""
+    return for_update(ParcelException.objects).get(pk=exception_id)

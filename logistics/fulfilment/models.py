@@ -131,6 +131,18 @@ class Parcel(MerchantOwned):
     shipped_at = models.DateTimeField(_("first scan"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     booked_at = models.DateTimeField(_("booked with the carrier"), null=True, blank=True)
+    # the kind of journey (stuck_models.Route, ``outbox.route_key``), fixed when packed
+    route = models.CharField(_("route"), max_length=30, blank=True, db_index=True)
+    # a parcel given up on (lost, stuck) and sent again: the replacement is what the order
+    # waits for
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -210,3 +222,10 @@ class TrackingEvent(models.Model):
 
 
 from .consignments import ConsignmentEvent, ConsignmentParcel, MasterConsignment  # noqa: E402, F401 - the app's tables
+
+# The stuck-parcel thresholds and the exceptions queue live in their own module.
+from .stuck_models import (  # noqa: E402, F401
+    ParcelException,
+    ParcelExceptionEvent,
+    TransitThreshold,
+)

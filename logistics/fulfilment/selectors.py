@@ -40,7 +40,7 @@ class OrderTracking:
     on_time: bool | None  # None: not known yet (no promise, or still within it)
 
 
-def _promised(order) -> tuple[date | None, date | None]:
+def promised_window(order) -> tuple[date | None, date | None]:
     """The window the shopper was promised: the option's dates as frozen at checkout, else
     its days counted from payment."""
     shipping = order.shipping or {}
@@ -87,10 +87,11 @@ def order_tracking(order, *, today: date | None = None) -> OrderTracking:
         )
         for p in parcels
     ]
-    earliest, latest = _promised(order)
-    delivered = [p.delivered_at for p in parcels if p.delivered_at]
+    earliest, latest = promised_window(order)
+    live = [p for p in parcels if p.replaced_by_id is None]  # a parcel sent again: its new one
+    delivered = [p.delivered_at for p in live if p.delivered_at]
     delivered_on = (
-        timezone.localdate(max(delivered)) if parcels and len(delivered) == len(parcels) else None
+        timezone.localdate(max(delivered)) if live and len(delivered) == len(live) else None
     )
     today = today or timezone.localdate()
     on_time = None

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .models import CarrierFeed
 from .services import tracking_poll_feed
+from .services.stuck import stuck_detect
 
 log = logging.getLogger("fulfilment.tasks")
 
@@ -36,3 +37,10 @@ def tracking_poll_due() -> int:
             continue
         polled += 1
     return polled
+
+
+@shared_task(name="logistics.fulfilment.tasks.stuck_detect_due")
+def stuck_detect_due() -> int:
+    """Fill the exceptions queue with stuck, late and lost parcels (beat, every 15 minutes;
+    idempotent). Returns how many exceptions were opened."""
+    return stuck_detect()

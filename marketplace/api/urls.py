@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("marketing.api.urls")),
     path("", include("marketing.distribution_api")),
+    path("", include("logistics.fulfilment.api.urls")),
 ]

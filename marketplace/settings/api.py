@@ -19,6 +19,8 @@ REST_FRAMEWORK = {
         "user": env_str("THROTTLE_USER", "600/min"),
         "auth": env_str("THROTTLE_AUTH", "10/min"),
         "quote": env_str("THROTTLE_QUOTE", "60/min"),
+        # the public tracking page's look-ups (order number + email), per address
+        "track": env_str("THROTTLE_TRACK", "10/min"),
         # merchant applications submitted or updated (each with a licence upload), per user
         "applications": env_str("THROTTLE_APPLICATIONS", "10/hour"),
         # Stripe's webhook deliveries, per sending address (Stripe sends from a few)

@@ -85,6 +85,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "logistics.fulfilment.tasks.tracking_poll_due",
         "schedule": 60.0,
     },
+    # Parcels with no news past their route's threshold, late or lost: the exceptions queue.
+    "detect-stuck-parcels": {
+        "task": "logistics.fulfilment.tasks.stuck_detect_due",
+        "schedule": float(env_int("STUCK_DETECT_SECONDS", 900)),
+    },
 }
 
 # The outbox (marketplace/outbox.py): a failed delivery is tried again after

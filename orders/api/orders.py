@@ -12,16 +12,13 @@ rules, and their refusals reach the client through the one error handler.
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
 from marketplace.api import fields as api_fields
-from marketplace.api.errors import error_response
 from marketplace.api.seller import SellerAPIMixin
-from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
 from orders.models import Order, RefundRequest
 from orders.order_forms import OrderFilterForm
@@ -36,7 +33,6 @@ from orders.services import (
     order_accept,
     order_cancel_by_shopper,
     order_note_set,
-    order_pack,
     order_refund_by_team,
     refund_request_approve,
     refund_request_create,
@@ -79,14 +75,6 @@ class CancelSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, allow_blank=True)
-
-
-def _illegal(order: Order) -> Response:
-    return error_response(
-        "illegal_transition",
-        _("An order that is %(status)s cannot do that.") % {"status": order.get_status_display()},
-        status.HTTP_409_CONFLICT,
-    )
 
 
 # --- the shopper's ------------------------------------------------------------------------
@@ -216,18 +204,6 @@ class SellerOrderAcceptView(SellerOrderMixin, generics.GenericAPIView):
         """Accept the paid order (`order_not_acceptable` once packed, cancelled…)."""
         order = self.get_order()
         order_accept(order=order, by=request.user)
-        return self.detail(order)
-
-
-class SellerOrderPackView(SellerOrderMixin, generics.GenericAPIView):
-    @extend_schema(tags=["seller orders"], request=None, responses={200: ORDER})
-    def post(self, request, number):
-        """Mark the order packed (bonded goods only once cleared: `not_cleared`)."""
-        order = self.get_order()
-        try:
-            order_pack(order=order, by=request.user)
-        except IllegalTransition:
-            return _illegal(order)
         return self.detail(order)
 
 

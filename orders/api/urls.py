@@ -29,11 +29,6 @@ urlpatterns = [
         name="api-seller-order-accept",
     ),
     path(
-        "seller/orders/<str:number>/pack/",
-        orders.SellerOrderPackView.as_view(),
-        name="api-seller-order-pack",
-    ),
-    path(
         "seller/orders/<str:number>/note/",
         orders.SellerOrderNoteView.as_view(),
         name="api-seller-order-note",

@@ -1,5 +1,4 @@
-"""What happens to a paid order on the merchant's side: accepting it, marking it packed,
-the team's note, and the shopper's refund requests (docs/ORDERS.md, "Seller and back-office
+"""What happens to a paid order on the merchant's side: accepting it, the team's note, and the shopper's refund requests (docs/ORDERS.md, "Seller and back-office
 screens", "Refund requests").
 
 Every service takes the person who acts (``by``) and asks ``require_capability`` first
@@ -23,10 +22,8 @@ from merchants.roles import Capability
 from merchants.services import require_capability
 from orders.flow import (
     ACCEPTABLE,
-    ORDER_FLOW,
     REFUND_REQUESTABLE,
     SHOPPER_CANCELLABLE,
-    pack_refusal,
 )
 from orders.lock_objects import lock_orders
 from orders.models import Order, OrderEvent, RefundRequest
@@ -74,35 +71,6 @@ def order_accept(*, order: Order, by) -> Order:
     locked.save(update_fields=["accepted_at"])
     order.accepted_at = locked.accepted_at
     _note_event(locked, transition="accept", by=by)
-    return locked
-
-
-@transaction.atomic
-def order_pack(*, order: Order, by) -> Order:
-    """The parcel is packed (``ORDER_FLOW`` "pack"): from paid for orders nobody declares,
-    from cleared for bonded (1210) goods, which leave the bonded zone only once cleared.
-    Packing accepts the order if nobody did."""
-    require_capability(by=by, merchant=order.merchant_id, capability=Capability.MANAGE_ORDERS)
-    locked = _locked(order)
-    if ORDER_FLOW.can(locked, "pack") and pack_refusal(locked) == "not_cleared":
-        raise field_error(
-            "status",
-            _("Bonded goods can be packed only once customs has cleared the order."),
-            "not_cleared",
-        )
-    if not ORDER_FLOW.can(locked, "pack"):
-        raise field_error(
-            "status",
-            _("This order cannot be packed now (it is %(status)s).")
-            % {"status": locked.get_status_display()},
-            "order_not_packable",
-        )
-    if locked.accepted_at is None:
-        locked.accepted_at = timezone.now()
-        locked.save(update_fields=["accepted_at"])
-        _note_event(locked, transition="accept", by=by)
-    ORDER_FLOW.apply(locked, "pack", by=by, event_model=OrderEvent)
-    order.status, order.accepted_at = locked.status, locked.accepted_at
     return locked
 
 

@@ -43,3 +43,27 @@ def test_a_shopper_reads_the_tracking_timeline_in_chinese(browser, live_server):
     expect(timeline.locator("li").nth(1)).to_contain_text("运输中")
     expect(page.locator("[data-promise]")).to_contain_text("预计")
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_shopper_reads_the_timeline_on_their_order_page_in_chinese(signed_in):
+    c = simex("simex")
+    order = paid_order(carrier_obj=c)
+    parcel = shipment_create(order=order, by=None).parcels.get()
+    w = parcel.waybill_number
+    tracking_events_record(
+        carrier=c,
+        events=[
+            event(w, "in_transit", 1, "Auckland", "Picked up by courier"),
+            event(w, "out_for_delivery", 50, "上海", "Out for delivery"),
+        ],
+        source="webhook",
+    )
+    context, page = signed_in(order.user, locale="zh-CN")
+    page.goto(f"/zh-hans/account/orders/{order.number}/")
+    timeline = page.locator("[data-tracking] [data-parcel]")
+    expect(timeline).to_contain_text(w)
+    expect(timeline.locator("[data-parcel-status]")).to_have_text("派送中")
+    expect(timeline.locator("li").first).to_contain_text("上海")
+    expect(timeline.locator("li").nth(1)).to_contain_text("运输中")
+    context.close()

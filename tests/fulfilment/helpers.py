@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog.services.stock import StockLine, stock_reserve
 from logistics.fulfilment.models import CarrierFeed
 from logistics.fulfilment.services.tracking import signature_of
+from logistics.shipping.models import Carrier, ShippingMethod
 from marketplace.clearance import ClearanceMode
 from orders.models import Allocation, Checkout, Order, OrderLine
 from tests.factories import (
@@ -51,8 +52,14 @@ def paid_order(
 ) -> Order:
     merchant = merchant or MerchantFactory(country="NZ")
     warehouse = warehouse or WarehouseFactory(kind="overseas", country="NZ")
-    carrier_obj = carrier_obj or simex(f"c{merchant.pk}")
-    shipping = method(f"m{merchant.pk}-{carrier_obj.pk}", carrier_obj)
+    # a merchant's second order reuses its carrier and method
+    carrier_obj = (
+        carrier_obj
+        or Carrier.objects.filter(code=f"c{merchant.pk}").first()
+        or simex(f"c{merchant.pk}")
+    )
+    code = f"m{merchant.pk}-{carrier_obj.pk}"
+    shipping = ShippingMethod.objects.filter(code=code).first() or method(code, carrier_obj)
     shopper = UserFactory()
     checkout = Checkout.objects.create(
         user=shopper,

@@ -31,7 +31,8 @@ def test_packing_with_no_split_makes_one_parcel_of_everything_and_packs_the_orde
     shipment = shipment_create(order=order, by=staff_of(order.merchant))
     order.refresh_from_db()
     assert order.status == Order.Status.PACKED
-    assert order.events.get().transition == "pack"
+    # packing accepts the order nobody accepted (as "mark packed" always did)
+    assert [e.transition for e in order.events.all()] == ["accept", "pack"]
     (parcel,) = shipment.parcels.all()
     assert {(pl.line.sku_code, pl.quantity) for pl in parcel.lines.all()} == {
         (line.sku_code, line.quantity) for line in order.lines.all()

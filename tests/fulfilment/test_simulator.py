@@ -73,7 +73,12 @@ def test_a_parcel_travels_from_label_to_delivered_with_a_customs_stop(carrier_si
         "out_for_delivery",
         "delivered",
     ]
-    assert list(order.events.values_list("transition", flat=True)) == ["pack", "ship", "deliver"]
+    assert list(order.events.values_list("transition", flat=True)) == [
+        "accept",
+        "pack",
+        "ship",
+        "deliver",
+    ]
     parcel.refresh_from_db()
     assert parcel.booked_at is not None and parcel.status == "delivered"
 

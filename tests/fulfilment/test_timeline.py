@@ -82,3 +82,27 @@ def test_an_order_delivered_in_the_window_is_on_time(tracked):
     assert tracking.on_time is True
     with translation.override("zh-hans"):
         assert "准时" in render(order)
+
+
+def test_the_public_tracking_page_is_throttled_per_address(client, tracked):
+    order, _parcel = tracked
+    wrong = {"number": order.number, "email": "nobody@example.com"}
+    answers = [client.post("/en/track/", wrong).status_code for _ in range(10)]
+    assert answers == [200] * 10
+    refused = client.post(
+        "/zh-hans/track/", {"number": order.number, "email": order.checkout.email}
+    )
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert order.number not in refused.content.decode().split("<form")[0]
+    assert "次数过多" in refused.content.decode()
+    # another address is not held back
+    other = client.post("/en/track/", wrong, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200
+
+
+def test_the_shoppers_order_page_shows_the_timeline_in_their_language(tracked, client_for):
+    order, parcel = tracked
+    page = client_for(order.user).get(f"/zh-hans/account/orders/{order.number}/")
+    html = page.content.decode()
+    assert "data-tracking" in html and parcel.waybill_number in html
+    assert "清关中" in html and "Held by customs for inspection" in html

@@ -46,7 +46,7 @@ def test_a_signed_push_is_stored_with_its_raw_payload_and_ships_the_order(client
     assert parcel.status == "in_transit"
     assert parcel.shipped_at.isoformat() == at(1)
     assert order.status == Order.Status.SHIPPED
-    assert list(order.events.values_list("transition", flat=True)) == ["pack", "ship"]
+    assert list(order.events.values_list("transition", flat=True)) == ["accept", "pack", "ship"]
     # The held units left the warehouse: on hand and reserved both went down.
     for stock in Stock.objects.all():
         on_hand, reserved = stock_before[stock.pk]
@@ -119,7 +119,12 @@ def test_late_and_out_of_order_events_never_move_a_parcel_back(client, packed):
     assert parcel.status_at.isoformat() == at(50)
     assert parcel.shipped_at.isoformat() == at(2)  # the earliest scan, however late it came
     assert order.status == Order.Status.DELIVERED
-    assert list(order.events.values_list("transition", flat=True)) == ["pack", "ship", "deliver"]
+    assert list(order.events.values_list("transition", flat=True)) == [
+        "accept",
+        "pack",
+        "ship",
+        "deliver",
+    ]
     assert TrackingEvent.objects.count() == 4
 
 

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 def url(name, order=None, **kwargs):
     args = [order.number] if order is not None else []
     args += list(kwargs.values())
+    if name == "pack":  # the order page's "Mark as packed" is fulfilment's one door
+        return reverse("seller_shipments:pack", args=args)
     return reverse(f"seller_orders:{name}", args=args)
 
 

@@ -1,7 +1,9 @@
 """Packing an order into a shipment of parcels (docs/LOGISTICS.md, "Fulfilment").
 
-Creating the shipment **is** packing: the order moves through ``ORDER_FLOW`` "pack" in the
-same transaction (the seller portal's "mark packed" is this service with one parcel).
+Creating the shipment **is** packing, the one door to it: the order moves through
+``ORDER_FLOW`` "pack" in the same transaction (the seller portal's "mark packed", the
+shipment form, the seller API and the back office all call this service; "mark packed" is
+one parcel with everything). Packing accepts the order if nobody did.
 Bonded-warehouse (1210) orders are packed only once customs has released them (``cleared``).
 """
 
@@ -21,8 +23,10 @@ from merchants.services import require_capability
 from orders.flow import ORDER_FLOW, pack_refusal
 from orders.lock_objects import lock_orders
 from orders.models import Order, OrderEvent
+from orders.services import order_accept
 
 from ..models import Parcel, ParcelLine, Shipment
+from ..outbox import route_key
 
 WAYBILL_ORDER = "order"
 WAYBILL_NEW = "new"
@@ -122,7 +126,10 @@ def shipment_create(*, order: Order, by, parcels: list[ParcelSpec] | None = None
         )
     specs = parcels if parcels is not None else [_default_parcel(order)]
     _check_parcels(order, specs)
+    if order.accepted_at is None:
+        order_accept(order=order, by=by)
     carrier = order.shipping_method.carrier
+    route = route_key(Parcel(order=order))  # one journey for every parcel of the order
     shipment = Shipment.objects.create(
         merchant_id=order.merchant_id,
         order=order,
@@ -143,6 +150,7 @@ def shipment_create(*, order: Order, by, parcels: list[ParcelSpec] | None = None
             length_cm=spec.length_cm,
             width_cm=spec.width_cm,
             height_cm=spec.height_cm,
+            route=route,
         )
         ParcelLine.objects.bulk_create(
             ParcelLine(parcel=parcel, line_id=line_id, quantity=quantity)

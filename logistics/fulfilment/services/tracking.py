@@ -29,7 +29,8 @@ from logistics.shipping.models import Carrier
 from marketing.distribution.ledger import commissions_delivered
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
-from orders.models import Allocation, Order, OrderEvent
+from orders.models import Allocation, Order, OrderEmail, OrderEvent
+from orders.notifications import enqueue_order_email
 
 from ..adapters import adapter_for
 from ..lock_objects import lock_parcels
@@ -37,6 +38,15 @@ from ..models import CarrierFeed, Parcel, TrackingEvent
 from ..statuses import FINAL, NOT_SCANNED, PROGRESS, UNMAPPED, Status, normalise
 
 log = logging.getLogger("fulfilment.tracking")
+
+# The parcel statuses the shopper is emailed about (orders.notifications, the notifications
+# queue, in their checkout's language), when a parcel's status becomes one of them.
+SHOPPER_EMAILS = {
+    Status.CUSTOMS: OrderEmail.Kind.CUSTOMS,
+    Status.OUT_FOR_DELIVERY: OrderEmail.Kind.DELIVERING,
+    Status.DELIVERED: OrderEmail.Kind.DELIVERED,
+    Status.EXCEPTION: OrderEmail.Kind.EXCEPTION,
+}
 
 SIGNATURE_HEADER = "X-Silkway-Signature"  # "sha256=<hex of HMAC-SHA256(secret, raw body)>"
 
@@ -175,6 +185,9 @@ def parcels_follow_events(*, order_id: int) -> Order:
         latest = _latest(events[pk])
         if latest is None:
             continue
+        if latest.status != parcel.status and latest.status in SHOPPER_EMAILS:
+            # in this transaction: the email goes (once per parcel and kind) if this commits
+            enqueue_order_email(order, SHOPPER_EMAILS[latest.status], reference=str(pk))
         first_scan = min(
             (e.occurred_at for e in events[pk] if e.status not in NOT_SCANNED), default=None
         )
@@ -198,7 +211,8 @@ def parcels_follow_events(*, order_id: int) -> Order:
     if (
         locked
         and order.status == Order.Status.SHIPPED
-        and all(p.delivered_at is not None for p in locked.values())
+        # a parcel sent again (replaced_by) is waited for no more: its replacement is
+        and all(p.delivered_at is not None for p in locked.values() if p.replaced_by_id is None)
     ):
         ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
         # Distribution's commission stays frozen through the return window from now on.

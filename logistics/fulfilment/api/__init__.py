@@ -1,0 +1,1 @@
+"""Fulfilment's seller API (docs/API.md, "Shipments")."""
