@@ -42,12 +42,6 @@ class ReturnRequest(MerchantOwned):
         DECLINED = "declined", _("Declined")
         RECEIVED = "received", _("Received and refunded")
 
-    class Customs(models.TextChoices):
-        NONE = "", _("No customs return")
-        DECLARED = "declared", _("Customs return declared (CEB625)")
-        REFUSED = "refused", _("Customs return refused")
-        RESTORED = "restored", _("Accepted by customs, quota restored")
-
     order = models.ForeignKey(
         "orders.Order", on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
     )
@@ -68,10 +62,6 @@ class ReturnRequest(MerchantOwned):
     refunded = models.DecimalField(
         _("refunded"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    customs = models.CharField(
-        _("customs return"), max_length=10, choices=Customs.choices, default="", blank=True
-    )
-    customs_note = models.TextField(_("customs note"), blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
 
