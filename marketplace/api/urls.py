@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("marketing.api.urls")),
     path("", include("marketing.distribution_api")),
     path("", include("logistics.fulfilment.api.urls")),
+    path("", include("logistics.returns.api")),
 ]

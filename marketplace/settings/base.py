@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "customs",
     "logistics",
     "logistics.fulfilment",
+    "logistics.returns",
     "marketing",
     "customs.declarations",
 ]

@@ -1,0 +1,191 @@
+"""The returns API: ``/api/v1/orders/<n>/returns/`` (the shopper's) and
+``/api/v1/seller/returns/…`` (the merchant's: list, approve, decline, receive). Thin views
+over ``logistics.returns.services``; another merchant's return is a 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+
+from marketplace.api.seller import SellerAPIMixin
+from merchants.roles import Capability
+from orders.models import Order
+from orders.selectors import order_for_shopper
+
+from . import services
+from .models import ReturnLine, ReturnRequest
+
+
+def return_json(request: ReturnRequest) -> dict:
+    return {
+        "id": request.pk,
+        "order": request.order.number,
+        "status": request.status,
+        "reason": request.reason,
+        "decline_reason": request.decline_reason,
+        "waybill_number": request.waybill_number,
+        "instructions": request.instructions,
+        "refunded": str(request.refunded) if request.refunded is not None else None,
+        "currency": request.order.currency,
+        "created_at": request.created_at.isoformat(),
+        "lines": [
+            {
+                "id": line.pk,
+                "order_line": line.order_line_id,
+                "sku": line.order_line.sku_code,
+                "quantity": line.quantity,
+                "outcome": line.outcome,
+            }
+            for line in request.lines.all()
+        ],
+    }
+
+
+def _returns():
+    return ReturnRequest.objects.select_related("order").prefetch_related("lines__order_line")
+
+
+class LineSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class ReturnCreateSerializer(serializers.Serializer):
+    lines = LineSerializer(many=True, allow_empty=False, max_length=200)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=[c for c in ReturnLine.Outcome.values if c])
+
+
+class ReceiveSerializer(serializers.Serializer):
+    lines = OutcomeSerializer(many=True, allow_empty=False, max_length=200)
+
+
+class OrderReturnsView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ReturnCreateSerializer
+
+    def get_order(self) -> Order:
+        try:
+            return order_for_shopper(self.request.user, self.kwargs["number"])
+        except Order.DoesNotExist:
+            raise Http404 from None
+
+    @extend_schema(tags=["orders"], responses={200: dict})
+    def get(self, request, number):
+        """The shopper's returns of the order, newest first."""
+        order = self.get_order()
+        return Response([return_json(r) for r in _returns().filter(order=order)])
+
+    @extend_schema(tags=["orders"], request=ReturnCreateSerializer, responses={201: dict})
+    def post(self, request, number):
+        """Ask to return lines of the delivered order within the merchant's return window
+        (`return_window_closed` after it, `return_not_delivered` before delivery)."""
+        order = self.get_order()
+        data = ReturnCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.return_request_create(
+            order=order,
+            by=request.user,
+            reason=data.validated_data["reason"],
+            lines={row["line"]: row["quantity"] for row in data.validated_data["lines"]},
+        )
+        return Response(return_json(_returns().get(pk=created.pk)), status=status.HTTP_201_CREATED)
+
+
+class SellerReturnMixin(SellerAPIMixin):
+    capabilities = {"get": Capability.VIEW, "*": Capability.MANAGE_ORDERS}
+
+    def get_return(self) -> ReturnRequest:
+        try:
+            return _returns().for_merchant(self.merchant).get(pk=self.kwargs["pk"])
+        except ReturnRequest.DoesNotExist:
+            raise Http404 from None
+
+    def answer(self, request: ReturnRequest) -> Response:
+        return Response(return_json(_returns().get(pk=request.pk)))
+
+
+class SellerReturnListView(SellerReturnMixin, generics.GenericAPIView):
+    @extend_schema(tags=["seller returns"], responses={200: dict})
+    def get(self, request):
+        """The merchant's return requests, newest first."""
+        page = self.paginate_queryset(_returns().for_merchant(self.merchant))
+        return self.get_paginated_response([return_json(r) for r in page])
+
+
+class SellerReturnDetailView(SellerReturnMixin, generics.GenericAPIView):
+    @extend_schema(tags=["seller returns"], responses={200: dict})
+    def get(self, request, pk):
+        return self.answer(self.get_return())
+
+
+class SellerReturnApproveView(SellerReturnMixin, generics.GenericAPIView):
+    @extend_schema(tags=["seller returns"], request=None, responses={200: dict})
+    def post(self, request, pk):
+        """Approve the return: a return waybill number and where to send the goods."""
+        return self.answer(services.return_approve(request=self.get_return(), by=request.user))
+
+
+class SellerReturnDeclineView(SellerReturnMixin, generics.GenericAPIView):
+    serializer_class = DeclineSerializer
+
+    @extend_schema(tags=["seller returns"], request=DeclineSerializer, responses={200: dict})
+    def post(self, request, pk):
+        """Decline the return, saying why."""
+        found = self.get_return()
+        data = DeclineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.return_decline(
+            request=found, by=request.user, reason=data.validated_data["reason"]
+        )
+        return self.answer(done)
+
+
+class SellerReturnReceiveView(SellerReturnMixin, generics.GenericAPIView):
+    serializer_class = ReceiveSerializer
+
+    @extend_schema(tags=["seller returns"], request=ReceiveSerializer, responses={200: dict})
+    def post(self, request, pk):
+        """The goods are back: restock or write off each line; the lines are refunded."""
+        found = self.get_return()
+        data = ReceiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = services.return_receive(
+            request=found,
+            by=request.user,
+            outcomes={row["line"]: row["outcome"] for row in data.validated_data["lines"]},
+        )
+        return self.answer(done)
+
+
+urlpatterns = [
+    path("orders/<str:number>/returns/", OrderReturnsView.as_view(), name="api-order-returns"),
+    path("seller/returns/", SellerReturnListView.as_view(), name="api-seller-returns"),
+    path("seller/returns/<int:pk>/", SellerReturnDetailView.as_view(), name="api-seller-return"),
+    path(
+        "seller/returns/<int:pk>/approve/",
+        SellerReturnApproveView.as_view(),
+        name="api-seller-return-approve",
+    ),
+    path(
+        "seller/returns/<int:pk>/decline/",
+        SellerReturnDeclineView.as_view(),
+        name="api-seller-return-decline",
+    ),
+    path(
+        "seller/returns/<int:pk>/receive/",
+        SellerReturnReceiveView.as_view(),
+        name="api-seller-return-receive",
+    ),
+]
