@@ -15,19 +15,12 @@ from marketplace.models import PersonalDataAccess
 from orders.models import SavedAddress
 from orders.services import address_save
 from tests.factories import UserFactory
-from tests.orders.checkout_helpers import ADDRESS_CN, id_number
+from tests.orders.checkout_helpers import ADDRESS_CN, ADDRESS_US, id_number
 from tests.querycounts import count_queries
 
 pytestmark = pytest.mark.django_db
 
-ABROAD = {
-    "name": "Ann Lee",
-    "phone": "+1 415-555-0100",
-    "country": "US",
-    "city": "San Francisco",
-    "lines": "1 Market St",
-    "postcode": "94105",
-}
+ABROAD = ADDRESS_US
 
 
 def posted(address: dict, **extra) -> dict:
