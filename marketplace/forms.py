@@ -31,3 +31,11 @@ def form_add_service_errors(
         for message in messages_:
             if message not in shown:
                 form.add_error(target, message)
+
+
+def form_error_messages(form: forms.BaseForm) -> list[str]:
+    """Every message of an invalid ``form``, top-of-form ones first, then field by field:
+    for actions that answer with a redirect and flash messages (a button's small form)
+    rather than by showing the form again. Raise them as one ``ValidationError`` where the
+    view already turns a service's errors into messages."""
+    return [message for errors in form.errors.values() for message in errors]

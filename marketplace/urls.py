@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("flash/", include("marketing.urls")),
     path("checkout/", include("orders.checkout_urls")),
     path("account/orders/", include("orders.account_urls")),
+    path("account/addresses/", include("orders.account_address_urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/parcels/", include("logistics.fulfilment.print_urls")),
     path("seller/shipments/", include("logistics.fulfilment.seller_urls")),

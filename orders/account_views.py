@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marketplace.forms import form_error_messages
 from orders.models import Order
 from orders.order_forms import RefundRequestForm
 from orders.selectors import order_detail, order_for_shopper, orders_for_shopper
@@ -76,9 +77,8 @@ def refund_request(request, number: str):
                 request, _("Your request is sent: the seller will answer on this page.")
             )
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in form_error_messages(form):
+            messages.error(request, message)
     return redirect("account_orders:detail", number=order.number)
 
 

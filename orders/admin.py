@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.admin import ReadOnlyAdminMixin
 from marketplace.clearance_labels import mode_label
+from marketplace.forms import form_error_messages
 from orders.models import Allocation, Checkout, Order, OrderEvent, OrderLine, RefundRequest
 from orders.order_forms import RefundForm
 from orders.selectors import duties_view, event_label
@@ -275,7 +276,7 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         form = DecisionForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError(form.errors["reason"])
+                raise ValidationError(form_error_messages(form))
             refund_request_decline(
                 request=refund, by=request.user, reason=form.cleaned_data["reason"]
             )
@@ -311,7 +312,7 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         form = RefundForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError([m for errors in form.errors.values() for m in errors])
+                raise ValidationError(form_error_messages(form))
             order_refund_by_team(
                 order=order,
                 by=request.user,

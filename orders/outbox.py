@@ -5,6 +5,17 @@ refund, a payment that came too late) gives money back through
 ``payments.services.payment_refund``, keyed by the refund's own reference, so a repeated
 delivery finds the first refund and makes no second one.
 
+``orders.cancel_intent`` (written by ``checkouts_expire`` in the expiry's transaction)
+cancels the expired checkout's PaymentIntent through ``payments.services.payment_cancel``
+after commit, so the card can no longer be charged; a repeated delivery finds the payment
+cancelled and does nothing, and one paid meanwhile stays paid (``checkout_pay`` re-reserves
+or refunds it, docs/ORDERS.md "Late payment").
+
+``orders.give_back`` (written by ``order_cancel`` for a paid order) takes the checkout's
+lock and gives back what no order of the checkout keeps (``paid_order_give_back``): in its
+own transaction so the marketing rows are locked right after the checkout, as the lock
+order says, and not after the order's lock the cancellation holds. Idempotent.
+
 The emails to the shopper about their order:
 Enqueued by ``orders.notifications.enqueue_order_email`` in the transaction of the change,
 delivered by a worker on the ``notifications`` queue. Idempotent: the handler locks the order
@@ -29,11 +40,12 @@ from marketplace.i18n import page_language
 from marketplace.money import Money
 from marketplace.outbox import outbox_handler
 from payments.models import Payment
-from payments.services import payment_refund
+from payments.services import payment_cancel, payment_refund
 
-from .lock_objects import lock_orders
+from .lock_objects import lock_checkout, lock_orders
 from .models import Checkout, OrderEmail, OrderLine
 from .notifications import ORDER_EMAIL
+from .services.expiry import CANCEL_INTENT, GIVE_BACK, paid_order_give_back
 from .services.paying import REFUND_ORDER
 
 
@@ -88,3 +100,23 @@ def refund_order(payload: dict) -> str:
         reason=payload.get("reason", ""),
     )
     return refund.status
+
+
+@outbox_handler(CANCEL_INTENT)
+def cancel_intent(payload: dict) -> str:
+    """Cancel the expired checkout's PaymentIntent at Stripe; the payment's status after.
+    A checkout that never started a payment has nothing to cancel."""
+    checkout = Checkout.objects.get(pk=payload["checkout_id"])
+    payment = Payment.objects.filter(reference=checkout.number).first()
+    if payment is None:
+        return "no payment"
+    return payment_cancel(payment=payment, reason=payload.get("reason", "")).status
+
+
+@outbox_handler(GIVE_BACK)
+def give_back(payload: dict) -> bool:
+    """Give back what a paid checkout's cancelled orders used and no kept order uses."""
+    with transaction.atomic():
+        checkout = lock_checkout(payload["checkout_id"])
+        paid_order_give_back(checkout, reason=payload.get("reason", ""))
+    return True

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from marketplace.forms import form_error_messages
 from marketplace.portal import SellerPortalMixin
 from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
@@ -135,7 +136,7 @@ class OrderRefundView(OrderActionView):
     def act(self, order):
         form = RefundForm(self.request.POST)
         if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
+            raise ValidationError(form_error_messages(form))
         order_refund_by_team(
             order=order,
             by=self.request.user,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.countries import country_name
 from marketplace.currency import display_currency
+from marketplace.forms import form_error_messages
 from orders.forms import AddToCartForm, DestinationForm, QuantityForm
 from orders.plan import cart_plan
 from orders.selectors import cart_view
@@ -70,9 +71,8 @@ def add(request):
     form = AddToCartForm(request.POST)
     cart_url = reverse("orders:cart")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in form_error_messages(form):
+            messages.error(request, message)
         return redirect(_back(request, cart_url))
     try:
         cart_add(
@@ -96,9 +96,8 @@ def update(request, line_id: int):
     if current is None:
         return redirect("orders:cart")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in form_error_messages(form):
+            messages.error(request, message)
         return redirect("orders:cart")
     try:
         cart_set_quantity(

@@ -50,6 +50,7 @@ from marketplace.transitions import IllegalTransition
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
 from orders.models import Order, OrderEvent
+from payments.models import Payment
 
 from . import documents as stored
 from .adapter import Documents, NotDeclarable, Numbers, PaymentFacts, build_documents
@@ -122,17 +123,12 @@ def cop_no_for(order: Order) -> str:
 
 def payment_facts_for(order: Order) -> PaymentFacts | None:
     """The payment of ``order``'s checkout as customs is told about it: the payments app's
-    ``Payment`` (found through the app registry by the checkout number, its ``reference``),
+    ``Payment`` (found by the checkout number, its ``reference``; payments sits below this
+    layer, so a plain import),
     its provider transaction id and time, and the last raw exchange with the provider (the
     179 upload's initalRequest / initalResponse). None when no paid payment is there."""
-    from django.apps import apps
-
-    try:
-        payment_model = apps.get_model("payments", "Payment")
-    except LookupError:
-        return None
     payment = (
-        payment_model.objects.filter(reference=order.checkout.number, paid_at__isnull=False)
+        Payment.objects.filter(reference=order.checkout.number, paid_at__isnull=False)
         .order_by("-pk")
         .first()
     )

@@ -34,6 +34,21 @@ from marketplace.selectors import fx_rates_current
 
 ZERO = Decimal(0)
 
+# The catalog names a SKU's personal-parcel tax by its band (``catalog.PostalTaxCategory``:
+# "13", "20", "50", the rates merchants know); the rate data names the same three by their
+# 税目 (customs/seed/postal_categories.csv: "1" 13 %, "2" 20 %, "3" 50 %). This is the one
+# translation, applied to every quote's lines; a line already naming a 税目 is left alone.
+POSTAL_CATEGORY_OF_BAND = {"13": "1", "20": "2", "50": "3"}
+
+
+def _postal_categories(lines: Sequence[LineItem]) -> tuple[LineItem, ...]:
+    return tuple(
+        replace(line, postal_category=POSTAL_CATEGORY_OF_BAND[line.postal_category])
+        if line.postal_category in POSTAL_CATEGORY_OF_BAND
+        else line
+        for line in lines
+    )
+
 
 def fx_rates_into(currency: str, base_rates: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """Re-express the operator's rates (base-currency units per unit) as ``currency`` units
@@ -83,7 +98,7 @@ def duty_quote_prepare(
     current = ratebook_current_versioned()
     book = current.book
     day = order_date or timezone.localdate()
-    lines = tuple(lines)
+    lines = _postal_categories(lines)
     digest = ""
     year_to_date = ZERO
     if id_number and destination == QUOTA_DESTINATION:

@@ -277,12 +277,19 @@ def coupons_redeem(*, user, claim_ids: Sequence[int], checkout_number: str) -> i
     return used
 
 
-def coupons_release(*, checkout_number: str, reason: str = "") -> int:
-    """Give back the claims a checkout used (it expired unpaid, or its order was cancelled
-    before payment): available again. Idempotent."""
+def coupons_release(
+    *, checkout_number: str, reason: str = "", merchant_ids: set[int] | None = None
+) -> int:
+    """Give back the claims a checkout used (it expired unpaid, or its order was cancelled):
+    available again. With ``merchant_ids``, only those merchants' coupons (a paid
+    checkout's cancelled orders: the caller names the merchants no order of the checkout
+    keeps; a platform coupon then stays used). Idempotent."""
     ids = CouponClaim.objects.filter(
         checkout_number=checkout_number, status=CouponClaim.Status.USED
-    ).values_list("pk", flat=True)
+    )
+    if merchant_ids is not None:
+        ids = ids.filter(coupon__merchant_id__in=merchant_ids)
+    ids = ids.values_list("pk", flat=True)
     back = 0
     with transaction.atomic():
         for claim in lock_coupon_claims(ids):

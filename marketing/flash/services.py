@@ -303,14 +303,19 @@ def flash_admissions_expire(*, now=None) -> int:
         return _free(stale, "expire", by=None, reason="")
 
 
-def flash_admissions_release(*, checkout_number: str, reason: str = "") -> int:
+def flash_admissions_release(
+    *, checkout_number: str, reason: str = "", sku_ids: set[int] | None = None
+) -> int:
     """Give back the admissions a checkout used (it expired unpaid, or its order was
-    cancelled before payment). Called by checkout inside its transaction; idempotent."""
-    used = list(
-        FlashAdmission.objects.filter(
-            checkout_number=checkout_number, status=FlashAdmission.Status.USED
-        )
+    cancelled), or only those for ``sku_ids`` (a paid checkout's cancelled order: the
+    caller says which SKUs no order of the checkout keeps). Called by checkout inside its
+    transaction; idempotent."""
+    used = FlashAdmission.objects.filter(
+        checkout_number=checkout_number, status=FlashAdmission.Status.USED
     )
+    if sku_ids is not None:
+        used = used.filter(item__sku_id__in=sku_ids)
+    used = list(used)
     with transaction.atomic():
         return _free(used, "give_back", by=None, reason=reason)
 

@@ -1,9 +1,9 @@
-"""/api/v1/cart/…, /api/v1/checkouts/…, /api/v1/orders/… and /api/v1/seller/orders/…
+"""/api/v1/cart/…, /api/v1/addresses/…, /api/v1/checkouts/…, /api/v1/orders/… and /api/v1/seller/orders/…
 (included by marketplace.api.urls)."""
 
 from django.urls import path
 
-from . import checkouts, orders, views
+from . import addresses, checkouts, orders, views
 
 urlpatterns = [
     path("cart/", views.CartView.as_view(), name="api-cart"),
@@ -48,6 +48,8 @@ urlpatterns = [
         orders.SellerRefundRequestDeclineView.as_view(),
         name="api-seller-order-refund-request-decline",
     ),
+    path("addresses/", addresses.AddressesView.as_view(), name="api-addresses"),
+    path("addresses/<int:pk>/", addresses.AddressView.as_view(), name="api-address"),
     path("checkouts/", checkouts.CheckoutsView.as_view(), name="api-checkouts"),
     path("checkouts/<str:number>/", checkouts.CheckoutView.as_view(), name="api-checkout"),
 ]

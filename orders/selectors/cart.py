@@ -109,8 +109,20 @@ class Problem:
     BELOW_MINIMUM = "below_minimum"
 
 
-def problem_text(code: str, *, available: int = 0, minimum: int = 1, refusal=None) -> str:
-    """The problem in the page language, saying what the shopper can do."""
+def problem_text(
+    code: str, *, available: int = 0, minimum: int = 1, refusal=None, adding: bool = False
+) -> str:
+    """The problem in the page language, saying what the shopper can do: with ``adding``,
+    to a shopper adding the SKU from the product page (nothing is in their cart yet)."""
+    if adding and code == Problem.DELISTED:
+        return _("This product is no longer sold: it cannot be added to your cart.")
+    if adding and code == Problem.MERCHANT_SUSPENDED:
+        return _("This seller is not selling at the moment: it cannot be added to your cart.")
+    if adding and code == Problem.OUT_OF_STOCK:
+        return _(
+            "Sold out: this option cannot be added to your cart. Choose another option or "
+            "come back later."
+        )
     if code == Problem.DELISTED:
         return _("This product is no longer sold. Remove it from your cart.")
     if code == Problem.MERCHANT_SUSPENDED:

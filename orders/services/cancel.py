@@ -10,7 +10,9 @@ locked and a refund is never lost or made twice.
 - ``order_cancel``: an **unpaid** order cancels its whole checkout (one payment is for all of
   its orders: charging the rest would need another payment), releasing its reservations. A
   **paid** order (not yet shipped: ``ORDER_FLOW`` "cancel") releases its allocations,
-  restores the payer's quota and is refunded what is left of its total.
+  restores the payer's quota and is refunded what is left of its total; after commit the
+  outbox gives back the flash units, coupons and referral no other order of the checkout
+  keeps (``expiry.paid_order_give_back``, docs/MARKETING.md).
 - ``order_refund``: part of a paid order (an amount, or ``lines``: line id -> quantity), or
   the rest of it (``amount`` None). Before shipping, refunding the rest is cancelling.
   After shipping, the last refund moves the order to ``refunded`` (``ORDER_FLOW``
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from customs.services import quota_restore
 from marketplace.money import Money, round_money
+from marketplace.outbox import outbox_enqueue
 from marketplace.rules import field_error
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
@@ -39,7 +42,7 @@ from payments.lock_objects import lock_payment
 from payments.models import Payment, Refund
 
 from .checkout import is_china_import
-from .expiry import promotions_give_back, release_allocations
+from .expiry import GIVE_BACK, promotions_give_back, release_allocations
 
 PARTIAL_REFUND = "partial_refund"
 REFUNDED_AFTER_SHIPPING = {Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.COMPLETED}
@@ -98,6 +101,13 @@ def _cancel_paid(checkout: Checkout, order: Order, *, by, reason: str) -> str | 
     _release([order])
     _restore_quota(checkout, order)
     enqueue_order_email(order, "cancelled")
+    # Flash units, coupons, referral: after commit, in the checkout-first lock order
+    # (``orders.outbox.give_back`` → ``paid_order_give_back``); the order lock is held here.
+    outbox_enqueue(
+        kind=GIVE_BACK,
+        payload={"checkout_id": checkout.pk, "reason": reason},
+        key=f"give-back:{order.number}",
+    )
     return _refund_rest(order, key=f"{order.number}:cancel", reason=reason)
 
 

@@ -71,7 +71,7 @@ def _invalid_quantity() -> ValidationError:
     )
 
 
-def _check(offer: Offer | None, quantity: int, destination: str) -> Offer:
+def _check(offer: Offer | None, quantity: int, destination: str, adding: bool = False) -> Offer:
     if offer is None:
         raise _refuse("sku", "unknown_sku", _("This product does not exist."))
     if quantity < 1 or quantity > MAX_QUANTITY:
@@ -80,7 +80,7 @@ def _check(offer: Offer | None, quantity: int, destination: str) -> Offer:
     if found:
         code, values = found
         field = "quantity" if code in {Problem.INSUFFICIENT_STOCK, Problem.BELOW_MINIMUM} else "sku"
-        raise _refuse(field, code, problem_text(code, **values))
+        raise _refuse(field, code, problem_text(code, adding=adding, **values))
     return offer
 
 
@@ -94,7 +94,7 @@ def cart_add(*, cart: Cart, sku_id: int, quantity: int, destination: str) -> Car
     _lock(cart)
     line = CartLine.objects.filter(cart=cart, sku_id=sku_id).first()
     total = quantity + (line.quantity if line else 0)
-    offer = _check(offer, total, destination)
+    offer = _check(offer, total, destination, adding=line is None)
     unit = offer.unit_price(total)
     if line is None:
         line = CartLine.objects.create(

@@ -8,6 +8,11 @@ are given back right after the checkout's lock (marketing, slot 6). The unpaid o
 "cancel", one event each, with the reason), their reservations released
 (``stock_release``, allocations ``released``) and the checkout marked expired. A payment
 that succeeds afterwards is handled by ``checkout_pay`` (docs/ORDERS.md, "Late payment").
+
+The checkout's PaymentIntent is cancelled at Stripe after the expiry commits, through the
+outbox (``CANCEL_INTENT``: ``orders.outbox.cancel_intent`` calls
+``payments.services.payment_cancel``), never while the rows are locked; an intent that was
+paid meanwhile stays paid and its payment takes the late-payment path.
 """
 
 from __future__ import annotations
@@ -20,14 +25,17 @@ from catalog.services.stock import StockLine, stock_release
 from marketing.coupons.services import coupons_release
 from marketing.distribution.services import referral_reverse
 from marketing.flash.services import flash_admissions_release
+from marketplace.outbox import outbox_enqueue
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
-from orders.models import Allocation, Checkout, Order, OrderEvent
+from orders.models import Allocation, Checkout, Order, OrderEvent, OrderLine
 
 # The reason written on the cancelled orders' events (in English, like every event reason
 # the system writes; pages translate it through the catalogue).
 EXPIRED_REASON = gettext_noop("Not paid in time: the reservation expired.")
 BATCH = 200
+CANCEL_INTENT = "orders.cancel_intent"
+GIVE_BACK = "orders.give_back"
 
 
 def release_allocations(allocations, *, note: str) -> None:
@@ -48,6 +56,38 @@ def promotions_give_back(checkout: Checkout, *, reason: str) -> None:
     flash_admissions_release(checkout_number=checkout.number, reason=reason)
     coupons_release(checkout_number=checkout.number, reason=reason)
     referral_reverse(checkout_number=checkout.number)
+
+
+def paid_order_give_back(checkout: Checkout, *, reason: str) -> None:
+    """A paid checkout's order was cancelled (``order_cancel``): what no order of the
+    checkout still uses goes back, the way ``promotions_give_back`` does for an unpaid one.
+    Once every order is cancelled, everything (flash units, coupons, the referral). Before
+    that, per rule (docs/MARKETING.md, "Giving back"): flash-sale units of SKUs no order
+    still keeps (a kept order keeps its admission), and a merchant's coupons once no order
+    of that merchant is kept; a platform coupon and the referral stay while any order is
+    kept. Caller holds the checkout's lock (slot 6): this takes the admissions and the
+    claims after it. Idempotent."""
+    orders = list(Order.objects.filter(checkout=checkout).only("pk", "status", "merchant_id"))
+    kept = [o for o in orders if o.status != Order.Status.CANCELLED]
+    if not kept:
+        promotions_give_back(checkout, reason=reason)
+        return
+    gone = [o for o in orders if o.status == Order.Status.CANCELLED]
+    if not gone:
+        return
+    skus_of = {}
+    for order_id, sku_id in OrderLine.objects.filter(order__checkout=checkout).values_list(
+        "order_id", "sku_id"
+    ):
+        skus_of.setdefault(order_id, set()).add(sku_id)
+    kept_skus = set().union(*(skus_of.get(o.pk, set()) for o in kept))
+    gone_skus = set().union(*(skus_of.get(o.pk, set()) for o in gone)) - kept_skus
+    kept_merchants = {o.merchant_id for o in kept}
+    gone_merchants = {o.merchant_id for o in gone} - kept_merchants
+    if gone_skus:
+        flash_admissions_release(checkout_number=checkout.number, reason=reason, sku_ids=gone_skus)
+    if gone_merchants:
+        coupons_release(checkout_number=checkout.number, reason=reason, merchant_ids=gone_merchants)
 
 
 def _expire_one(checkout_id: int, now) -> bool:
@@ -71,6 +111,11 @@ def _expire_one(checkout_id: int, now) -> bool:
         )
         checkout.status = Checkout.Status.EXPIRED
         checkout.save(update_fields=["status"])
+        outbox_enqueue(
+            kind=CANCEL_INTENT,
+            payload={"checkout_id": checkout.pk, "reason": EXPIRED_REASON},
+            key=f"cancel-intent:{checkout.number}",
+        )
         return True
 
 

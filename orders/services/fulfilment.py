@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.money import Money
 from marketplace.rules import field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
@@ -110,7 +111,10 @@ def reason_checked(reason: str) -> str:
     return reason
 
 
-def _amount(value, order: Order) -> Decimal | None:
+def _amount(value, order: Order) -> Money | None:
+    """The one reading of a refund amount typed or stored (the order's currency): None for
+    "everything not refunded yet", else a positive amount. How much is left to refund is
+    ``order_refund``'s rule (a request checks it up front: ``_refundable``)."""
     if value in (None, ""):
         return None
     try:
@@ -119,7 +123,11 @@ def _amount(value, order: Order) -> Decimal | None:
         amount = None
     if amount is None or not amount.is_finite() or amount <= 0:
         raise field_error("amount", _("Enter an amount greater than zero."), "amount_invalid")
-    if amount > order.total - order.refunded_total:
+    return Money(amount, order.currency)
+
+
+def _refundable(amount: Money | None, order: Order) -> Money | None:
+    if amount is not None and amount.amount > order.total - order.refunded_total:
         raise field_error(
             "amount",
             _("At most %(left)s %(currency)s can still be refunded.")
@@ -152,7 +160,7 @@ def refund_request_create(*, order: Order, by, reason: str, amount=None) -> Refu
             % {"status": locked.get_status_display()},
             "order_not_refundable",
         )
-    value = _amount(amount, locked)
+    value = _refundable(_amount(amount, locked), locked)
     if RefundRequest.objects.filter(order=locked, status=RefundRequest.Status.OPEN).exists():
         raise field_error(
             "order",
@@ -162,7 +170,10 @@ def refund_request_create(*, order: Order, by, reason: str, amount=None) -> Refu
     try:
         with transaction.atomic():
             request = RefundRequest.objects.create(
-                order=locked, requested_by=by, amount=value, reason=reason
+                order=locked,
+                requested_by=by,
+                amount=None if value is None else value.amount,
+                reason=reason,
             )
     except IntegrityError:  # the one-open-request constraint: the order lock makes it rare
         raise field_error(
@@ -202,12 +213,6 @@ def refund_request_decline(*, request: RefundRequest, by, reason: str) -> Refund
     return current
 
 
-def _money_or_none(amount, order: Order):
-    from marketplace.money import Money
-
-    return None if amount in (None, "") else Money(Decimal(str(amount)), order.currency)
-
-
 def order_cancel_by_shopper(*, order: Order, by, reason: str = "") -> Order:
     """The shopper cancels their order until the merchant packs it (the money comes back
     through ``order_cancel``); from packing on they ask for a refund instead."""
@@ -235,7 +240,7 @@ def order_refund_by_team(*, order: Order, by, reason: str, amount=None):
 
     require_capability(by=by, merchant=order.merchant_id, capability=Capability.MANAGE_ORDERS)
     reason = reason_checked(reason)
-    return order_refund(order=order, amount=_money_or_none(amount, order), by=by, reason=reason)
+    return order_refund(order=order, amount=_amount(amount, order), by=by, reason=reason)
 
 
 @transaction.atomic
@@ -252,9 +257,7 @@ def refund_request_approve(*, request: RefundRequest, by, reason: str = "") -> R
             "request", _("This request has already been answered."), "refund_request_decided"
         )
     order = request.order
-    order_refund(
-        order=order, amount=_money_or_none(request.amount, order), by=by, reason=request.reason
-    )
+    order_refund(order=order, amount=_amount(request.amount, order), by=by, reason=request.reason)
     current = RefundRequest.objects.get(pk=request.pk)  # under the order's lock now
     if current.status != RefundRequest.Status.OPEN:
         raise field_error(

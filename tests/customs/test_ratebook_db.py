@@ -201,3 +201,31 @@ def test_stored_rates_show_without_column_padding(rate_tables):
     assert (str(row.vat_rate), str(row.duty_rate)) == ("0.09", "0")
     regime = selectors.regime_row(Regime.objects.get(code="CN_CBEC_9610"))
     assert str(regime.tax_factor) == "0.7"
+
+
+@pytest.mark.parametrize(
+    ("band", "rate"), [("13", Decimal("0.13")), ("20", Decimal("0.2")), ("50", Decimal("0.5"))]
+)
+def test_a_skus_postal_band_is_quoted_as_its_tax_category(band, rate):
+    """The catalog's bands (``catalog.PostalTaxCategory``, what every demo and seller SKU
+    carries) are the rate data's 税目 1, 2, 3: a personal parcel to China is quoted, not
+    refused as "cannot be estimated" (the Sydney purchasing agent's demo checkout)."""
+    from catalog.models import PostalTaxCategory
+
+    assert band in PostalTaxCategory.values
+    result = duty_quote(
+        destination="CN",
+        mode="personal_parcel",
+        lines=[line("400", postal_category=band)],
+        order_date=date(2026, 11, 22),
+    )
+    (tax,) = result.lines[0].taxes
+    assert tax.rate == rate and tax.amount == Decimal("400") * rate
+    # the rate data's own category is taken as it is
+    same = duty_quote(
+        destination="CN",
+        mode="personal_parcel",
+        lines=[line("400", postal_category={"13": "1", "20": "2", "50": "3"}[band])],
+        order_date=date(2026, 11, 22),
+    )
+    assert same.lines[0].taxes == result.lines[0].taxes

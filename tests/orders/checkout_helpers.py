@@ -18,6 +18,15 @@ ADDRESS_CN = {
     "postcode": "310000",
 }
 
+ADDRESS_US = {
+    "name": "Ann Lee",
+    "phone": "+1 415-555-0100",
+    "country": "US",
+    "city": "San Francisco",
+    "lines": "1 Market St",
+    "postcode": "94105",
+}
+
 
 def id_number(serial: str = "001") -> str:
     """A well-formed PRC identity number (checksum right) with the given 3-digit serial."""

@@ -56,6 +56,29 @@ def test_add_from_the_product_page_with_csrf_and_see_it_in_the_cart(world):
     assert cart.user is None and browser.session["orders.cart_token"] == cart.token
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_adding_a_sold_out_option_says_so_on_the_product_page(world, language):
+    """The demo's sold-out Jurlique hand cream: the button is on the (cached) page, the add
+    is refused, and the shopper reads why on the product page, not "remove it from your
+    cart" about a cart it never reached."""
+    from django.utils import translation
+
+    from catalog.models import Stock
+
+    Stock.objects.filter(sku=world.balm).update(on_hand=0)
+    browser = Client(enforce_csrf_checks=True)
+    with translation.override(language):
+        response = add_from_product_page(browser, world.balm, 1)
+        assert response.status_code == 302 and response.url == product_url(world.balm)
+    page = browser.get(response.url).content.decode()
+    expected = {
+        "en": "Sold out: this option cannot be added to your cart.",
+        "zh-hans": "已售罄：该规格无法加入购物车。",
+    }[language]
+    assert expected in page
+    assert not CartLine.objects.exists()
+
+
 def test_product_page_from_the_page_cache_still_gets_a_working_token(world):
     Client().get(product_url(world.honey))  # stores the page for anonymous shoppers
     browser = Client(enforce_csrf_checks=True)

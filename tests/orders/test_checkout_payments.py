@@ -200,3 +200,97 @@ def test_a_refund_and_a_cancellation_of_one_order_meet_at_the_lock(localstripe):
     refunds = Refund.objects.filter(payment=payment)
     assert sum(r.amount for r in refunds) == order.total
     assert Stock.objects.get(pk=world.stock["serum"].pk).reserved == 0
+
+
+def test_an_expired_checkouts_payment_intent_is_cancelled_at_stripe(world, localstripe, deliver):
+    from payments.models import Payment
+    from payments.provider import stripe_client
+
+    user, cart = shopper_with((world.balm, 1))
+    checkout = place(user, cart)
+    payment = checkout_payment(checkout=checkout)
+    assert deliver(checkouts_expire, now=checkout.expires_at + timedelta(seconds=1)) == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELED
+    intent = stripe_client().v1.payment_intents.retrieve(payment.intent_id)
+    assert intent.status == "canceled"  # the card can no longer be charged
+    # a second run (or a repeated delivery) changes nothing
+    assert deliver(checkouts_expire, now=checkout.expires_at + timedelta(minutes=5)) == 0
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CANCELED
+
+
+def test_an_expired_checkout_without_a_payment_cancels_nothing(world, localstripe, deliver):
+    from payments.models import Payment
+
+    user, cart = shopper_with((world.balm, 1))
+    checkout = place(user, cart)
+    assert deliver(checkouts_expire, now=checkout.expires_at + timedelta(seconds=1)) == 1
+    assert not Payment.objects.filter(reference=checkout.number).exists()
+
+
+def test_cancelling_a_paid_order_gives_back_what_no_other_order_keeps(
+    world, localstripe, pay, deliver
+):
+    """docs/MARKETING.md, "Giving back": the cancelled order's flash unit at once; a
+    merchant's coupon once none of that merchant's orders is kept; a platform coupon once
+    the last order of the checkout is cancelled."""
+    from marketing.coupons.services import coupon_claim, coupon_create
+    from marketing.flash.services import flash_admit, flash_sale_schedule
+    from marketing.models import CouponClaim, FlashAdmission
+    from tests.factories import OperatorFactory
+
+    now = timezone.now()
+    window = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(days=3)}
+    sale = flash_sale_schedule(
+        merchant=world.kiwi,
+        by=None,
+        title="秒杀",
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=1),
+        per_shopper_limit=1,
+        items=[{"sku": world.honey, "flash_price": Decimal("99.00"), "quantity": 3}],
+    )
+    operator = OperatorFactory()
+    tokyo_coupon = coupon_create(
+        merchant=world.tokyo, by=operator, title="东京券", kind="fixed", amount="5", **window
+    )
+    platform_coupon = coupon_create(
+        merchant=None, by=operator, title="平台券", kind="fixed", amount="10", **window
+    )
+    user, cart = shopper_with((world.honey, 1), (world.serum, 2))
+    admission = flash_admit(user=user, item=sale.items.get())
+    claims = [coupon_claim(coupon=c, user=user) for c in (tokyo_coupon, platform_coupon)]
+    checkout = place(user, cart, coupons=[c.pk for c in claims])
+    tokyo_claim, platform_claim = claims
+    for claim in claims:
+        claim.refresh_from_db()
+        assert claim.status == CouponClaim.Status.USED
+    pay(checkout)
+    honey = checkout.orders.get(merchant=world.kiwi)
+    serum = checkout.orders.get(merchant=world.tokyo)
+
+    deliver(order_cancel, order=serum, by=user, reason="changed my mind")
+
+    tokyo_claim.refresh_from_db()  # no Tokyo order is kept: its coupon is back
+    assert (tokyo_claim.status, tokyo_claim.checkout_number) == (CouponClaim.Status.AVAILABLE, "")
+    platform_claim.refresh_from_db()  # the honey order is kept: the platform coupon stays
+    assert platform_claim.status == CouponClaim.Status.USED
+    admission.refresh_from_db()
+    assert admission.status == FlashAdmission.Status.USED  # the honey order keeps its unit
+
+    deliver(order_cancel, order=honey, by=user, reason="changed my mind")
+
+    admission.refresh_from_db()
+    assert admission.status == FlashAdmission.Status.RETURNED  # the unit is back on sale
+    platform_claim.refresh_from_db()
+    assert (platform_claim.status, platform_claim.checkout_number) == (
+        CouponClaim.Status.AVAILABLE,
+        "",
+    )
+    # a repeated delivery gives nothing back twice
+    from orders.outbox import give_back
+
+    assert give_back({"checkout_id": checkout.pk, "reason": "again"})
+    assert CouponClaim.objects.get(pk=tokyo_claim.pk).status == CouponClaim.Status.AVAILABLE
+    assert CouponClaim.objects.get(pk=platform_claim.pk).events.count() == 2  # use, give back
