@@ -420,3 +420,6 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.distributor} · {self.checkout_number}"
+
+
+from marketing.points.models import PointsAccount, PointsEntry, PointsRate  # noqa: E402, F401

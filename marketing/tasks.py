@@ -16,3 +16,11 @@ def flash_admissions_expire() -> int:
 def flash_gates_reconcile() -> int:
     """Periodic: every live or imminent sale's gate is rebuilt from PostgreSQL."""
     return flash.flash_gates_reconcile()
+
+
+@shared_task(name="marketing.tasks.points_expire")
+def points_expire() -> int:
+    """Periodic: earned points past their period get their expiry rows."""
+    from marketing.points.services import points_expire as expire
+
+    return expire()

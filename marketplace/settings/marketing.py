@@ -17,3 +17,12 @@ COUPON_NEW_SHOPPER_DAYS = env_int("COUPON_NEW_SHOPPER_DAYS", 30)
 # within this many days; commission is this percentage of what the buyer paid for the goods.
 DISTRIBUTION_ATTRIBUTION_DAYS = env_int("DISTRIBUTION_ATTRIBUTION_DAYS", 7)
 DISTRIBUTION_COMMISSION_PERCENT = env_str("DISTRIBUTION_COMMISSION_PERCENT", "5")
+
+# Points (docs/MARKETING.md, "Points"): earned on completed orders, redeemed at checkout as a
+# non-cash deduction. Defaults: 1 point per yuan paid for the goods (a merchant or category
+# may set its own rate, PointsRate), 100 points = ¥1, at most 20 % of an order's goods,
+# expiring 365 days after they were earned.
+POINTS_EARN_PER_YUAN = env_str("POINTS_EARN_PER_YUAN", "1")
+POINTS_VALUE_PER_POINT = env_str("POINTS_VALUE_PER_POINT", "0.01")
+POINTS_MAX_SHARE = env_str("POINTS_MAX_SHARE", "0.20")
+POINTS_EXPIRE_DAYS = env_int("POINTS_EXPIRE_DAYS", 365)
