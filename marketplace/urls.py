@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("flash/", include("marketing.urls")),
     path("checkout/", include("orders.checkout_urls")),
     path("account/orders/", include("orders.account_urls")),
+    path("account/points/", include("marketing.points.urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("coupons/", include("marketing.coupon_urls")),
     path("", include("marketing.distribution_urls")),

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("customs.api.urls")),
     path("", include("logistics.shipping.api")),
     path("", include("orders.api.urls")),
+    path("", include("marketing.points.api")),
 ]
