@@ -22,7 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_coupon_and_points_in_one_checkout_leave_the_duties_as_they_were(signed_in, live_server):
+def test_coupon_and_points_in_one_checkout_leave_the_duties_as_they_were(
+    signed_in, live_server, localstripe
+):
     world = make_world()
     spend_and_save_299_30()
     # the same order with the coupon and without points, for the duties to compare with
