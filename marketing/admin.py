@@ -266,3 +266,6 @@ class ReferralAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from marketing.points import admin as points_admin  # noqa: E402, F401 - registers its models

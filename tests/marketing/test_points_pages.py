@@ -91,3 +91,23 @@ def test_too_many_points_are_refused_on_the_field(world):
     assert response.status_code == 200
     assert "redeem at most that many" in response.content.decode()
     assert not Checkout.objects.filter(user=user).exists()
+
+
+def test_an_operator_sets_a_merchants_rate_and_reads_the_ledger_in_the_back_office(
+    client_for, world
+):
+    from marketing.models import PointsRate
+    from tests.factories import OperatorFactory
+
+    ops = client_for(OperatorFactory())
+    response = ops.post(
+        "/en/ops/marketing/pointsrate/add/",
+        {"merchant": world.kiwi.pk, "category": "", "points_per_yuan": "3"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PointsRate.objects.get().points_per_yuan == Decimal("3")
+    user = UserFactory()
+    give(user, 10)
+    page = ops.get("/en/ops/marketing/pointsentry/").content.decode()
+    assert "SW1" in page
+    assert ops.get("/en/ops/marketing/pointsentry/add/").status_code == 403
