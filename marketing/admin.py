@@ -268,5 +268,7 @@ class ReferralAdmin(admin.ModelAdmin):
         return False
 
 
+from marketing.points import admin as points_admin  # noqa: E402, F401 - registers its models
+
 from .distribution import admin as distribution_admin  # noqa: E402, F401
 from .o2o import admin as o2o_admin  # noqa: E402, F401

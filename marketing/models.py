@@ -424,6 +424,8 @@ class Referral(models.Model):
 
 # Distribution's money lives in its own module (rates, upline, commissions, ledger,
 # withdrawals); imported here so Django finds the models.
+from marketing.points.models import PointsAccount, PointsEntry, PointsRate  # noqa: E402, F401
+
 from .distribution.models import (  # noqa: E402, F401
     Commission,
     CommissionRate,

@@ -23,3 +23,11 @@ def flash_gates_reconcile() -> int:
 def distribution_commissions_confirm() -> int:
     """Periodic: commission whose return window ended is confirmed (available)."""
     return ledger.commissions_confirm()
+
+
+@shared_task(name="marketing.tasks.points_expire")
+def points_expire() -> int:
+    """Periodic: earned points past their period get their expiry rows."""
+    from marketing.points.services import points_expire as expire
+
+    return expire()

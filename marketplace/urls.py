@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("checkout/", include("orders.checkout_urls")),
     path("account/orders/", include("orders.account_urls")),
     path("account/addresses/", include("orders.account_address_urls")),
+    path("account/points/", include("marketing.points.urls")),
     path("seller/orders/", include("orders.seller_urls")),
     path("seller/parcels/", include("logistics.fulfilment.print_urls")),
     path("seller/shipments/", include("logistics.fulfilment.seller_urls")),

@@ -59,6 +59,8 @@ class AddressForm(SavedChoice, forms.Form):
     )
     postcode = forms.CharField(label=_("Postal code"), max_length=12, required=False)
     remember = forms.BooleanField(label=_("Save this address to my account"), required=False)
+    # not part of the address: the points to redeem on this checkout (docs/MARKETING.md)
+    points = forms.IntegerField(label=_("Points to redeem"), min_value=0, required=False)
 
     def __init__(self, *args, saved_addresses=(), **kwargs):
         super().__init__(*args, prefix="address", label_suffix="", **kwargs)

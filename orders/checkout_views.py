@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customs.selectors import buyer_identities_of
 from customs.services.identities import buyer_identity_save
+from marketing.points.selectors import points_summary
 from marketplace.currency import display_currency
 from marketplace.forms import form_add_service_errors
 from marketplace.i18n import page_language
@@ -160,6 +161,7 @@ def checkout(request):
             "checkout_currency": currency,
             "shown_currency": shown,
             "groups": [(group, refusal_hints(group)) for group in plan.groups],
+            "points": points_summary(request.user.pk, history=False),
         },
     )
 
@@ -181,6 +183,7 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
             currency=currency,
             language=page_language(),
             idempotency_key=key,
+            points=address_form.cleaned_data.get("points") or 0,
         )
     except ValidationError as exc:
         _show_refusal(exc, address_form, identity_form)

@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from marketing.points import services as points_services
 from marketplace.currency import money_text
 from marketplace.i18n import page_language
 from marketplace.money import Money
@@ -43,8 +44,9 @@ from payments.models import Payment
 from payments.services import payment_cancel, payment_refund
 
 from .lock_objects import lock_checkout, lock_orders
-from .models import Checkout, OrderEmail, OrderLine
+from .models import Checkout, Order, OrderEmail, OrderLine
 from .notifications import ORDER_EMAIL
+from .services.completion import POINTS_EARN, POINTS_REVERSE, earn_basis
 from .services.expiry import CANCEL_INTENT, GIVE_BACK, paid_order_give_back
 from .services.paying import REFUND_ORDER
 
@@ -120,3 +122,23 @@ def give_back(payload: dict) -> bool:
         checkout = lock_checkout(payload["checkout_id"])
         paid_order_give_back(checkout, reason=payload.get("reason", ""))
     return True
+
+
+@outbox_handler(POINTS_EARN)
+def points_earn(payload: dict) -> int:
+    """A completed order's points (``orders.services.completion``)."""
+    order = Order.objects.get(number=payload["order"])
+    lines, kept = earn_basis(order)
+    return points_services.points_earn(
+        user_id=order.user_id, order_number=order.number, lines=lines, kept=kept
+    )
+
+
+@outbox_handler(POINTS_REVERSE)
+def points_reverse(payload: dict) -> int:
+    """A completed order was refunded: its points come down to its unrefunded share."""
+    order = Order.objects.get(number=payload["order"])
+    lines, kept = earn_basis(order)
+    return points_services.points_reverse(
+        order_number=order.number, refund_key=payload["refund"], lines=lines, kept=kept
+    )

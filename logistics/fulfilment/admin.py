@@ -84,8 +84,6 @@ class ParcelAdmin(admin.ModelAdmin):
         return False
 
 
-# Operations (thresholds, the exceptions queue, packing for platform warehouses).
-from . import (
-    consignment_admin,  # noqa: E402, F401 - master consignments' screens
-    stuck_admin,  # noqa: E402, F401
-)
+# Master consignments' screens; operations (thresholds, the exceptions queue, packing for
+# platform warehouses).
+from . import consignment_admin, stuck_admin  # noqa: E402, F401

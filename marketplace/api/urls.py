@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("marketing.distribution_api")),
     path("", include("logistics.fulfilment.api.urls")),
     path("", include("logistics.returns.api")),
+    path("", include("marketing.points.api")),
 ]

@@ -75,6 +75,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketing.tasks.distribution_commissions_confirm",
         "schedule": 3600.0,
     },
+    # Points earned more than POINTS_EXPIRE_DAYS ago and not spent expire (docs/MARKETING.md).
+    "points-expire": {
+        "task": "marketing.tasks.points_expire",
+        "schedule": 3600.0,
+    },
     # raw Stripe records kept for customs are emptied once their three years are over
     "purge-payment-raw-records": {
         "task": "payments.tasks.payments_purge_raw",

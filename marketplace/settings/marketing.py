@@ -27,3 +27,12 @@ DISTRIBUTION_MERCHANT_MAX_PERCENT = env_str("DISTRIBUTION_MERCHANT_MAX_PERCENT",
 # Commission stays frozen this many days after delivery (no merchant return window exists
 # yet: China's seven-day no-reason return), then the periodic confirmation releases it.
 DISTRIBUTION_RETURN_WINDOW_DAYS = env_int("DISTRIBUTION_RETURN_WINDOW_DAYS", 7)
+
+# Points (docs/MARKETING.md, "Points"): earned on completed orders, redeemed at checkout as a
+# non-cash deduction. Defaults: 1 point per yuan paid for the goods (a merchant or category
+# may set its own rate, PointsRate), 100 points = ¥1, at most 20 % of an order's goods,
+# expiring 365 days after they were earned.
+POINTS_EARN_PER_YUAN = env_str("POINTS_EARN_PER_YUAN", "1")
+POINTS_VALUE_PER_POINT = env_str("POINTS_VALUE_PER_POINT", "0.01")
+POINTS_MAX_SHARE = env_str("POINTS_MAX_SHARE", "0.20")
+POINTS_EXPIRE_DAYS = env_int("POINTS_EXPIRE_DAYS", 365)

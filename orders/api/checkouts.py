@@ -72,6 +72,13 @@ class IdentitySerializer(serializers.Serializer):
 
 class PlaceSerializer(serializers.Serializer):
     address = AddressSerializer()
+    points = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        default=0,
+        help_text="Points to redeem (a non-cash deduction: the duties do not fall; "
+        "at most POINTS_MAX_SHARE of the goods listed in yuan).",
+    )
     identity = IdentitySerializer(
         required=False,
         allow_null=True,
@@ -245,6 +252,7 @@ class CheckoutsView(APIView):
                 currency=body.get("currency") or display_currency(request),
                 language=page_language(get_language()),
                 idempotency_key=key,
+                points=body.get("points") or 0,
             )
         except ValidationError as exc:
             raise api_validation_error(exc, ADDRESS_NAMES) from exc

@@ -38,6 +38,7 @@ from marketing.coupons.services import checkout_promotions, coupons_redeem
 from marketing.distribution.services import PaidLine, distribution_attribute
 from marketing.flash.services import flash_admissions_consume
 from marketing.o2o.services import store_attribute
+from marketing.points.services import POINTS_CURRENCY, points_redeem, points_redemption
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
 from marketplace.currency import currencies_displayable
@@ -263,12 +264,15 @@ def checkout_place(
     language: str,
     idempotency_key: str,
     coupons: tuple[int, ...] | list[int] = (),
+    points: int = 0,
 ) -> Checkout:
     """Place the checkout of ``user``'s ``cart`` (see the module docstring and
     docs/ORDERS.md). Returns the checkout, or the one already placed with this
     ``idempotency_key``; refusals are ``ValidationError`` with a code per rule and change
     nothing. ``coupons``: ids of the shopper's claimed coupons to use (docs/MARKETING.md);
-    flash-sale admissions and spend-and-save promotions apply by themselves."""
+    flash-sale admissions and spend-and-save promotions apply by themselves. ``points``: how
+    many points to redeem (a non-cash deduction on the lines listed in yuan, capped at
+    ``POINTS_MAX_SHARE``; the duties are quoted as if they were paid)."""
     key = _check_key(idempotency_key)
     existing = Checkout.objects.filter(user=user, idempotency_key=key).first()
     if existing is not None:
@@ -309,7 +313,8 @@ def checkout_place(
         raise ValidationError({"lines": problems})
     province = address["province"] if destination == CHINA else ""
     number = new_checkout_number()
-    promotions = _Promotions(user=user, claim_ids=list(coupons), number=number)
+    redemption = points_redemption(user=user, requested=points)
+    promotions = _Promotions(user=user, claim_ids=list(coupons), number=number, points=redemption)
     with override(language):
         plan = cart_plan(
             view,
@@ -356,6 +361,8 @@ def checkout_place(
         number=number,
     )
     coupons_redeem(user=user, claim_ids=promotions.claims_used, checkout_number=number)
+    # Last of the promotions (slot 13's tail): the points ledger's debit.
+    points_redeem(user=user, points=promotions.points_used, checkout_number=number)
     # The distributor whose link the buyer opened last earns on what the buyer pays for each
     # line (after promotions, without duties and shipping).
     lines = OrderLine.objects.filter(order__checkout=checkout).select_related(
@@ -386,8 +393,10 @@ class _Promotions:
     currency's lines with ``marketing.pricing.price_order`` and sets every group line's
     discount (real price cuts and non-cash deductions), which the duties are quoted on."""
 
-    def __init__(self, *, user, claim_ids: list[int], number: str):
+    def __init__(self, *, user, claim_ids: list[int], number: str, points=None):
         self.user = user
+        self.points = points
+        self.points_used = 0
         self.claim_ids = claim_ids
         self.number = number
         self.claims_used: list[int] = []
@@ -433,8 +442,10 @@ class _Promotions:
                 lines=lines,
                 currency=currency,
                 promotions=chosen.promotions,
+                points=self.points if currency == POINTS_CURRENCY else None,
                 minor_digits=minor_unit(currency),
             )
+            self.points_used += result.points_used
             for line in result.lines:
                 members[line.key].discount = LineDiscount(line.price_cut, line.non_cash)
             self.claims_used += [

@@ -25,6 +25,7 @@ from catalog.services.stock import StockLine, stock_release
 from marketing.coupons.services import coupons_release
 from marketing.distribution.services import referral_reverse
 from marketing.flash.services import flash_admissions_release
+from marketing.points.services import points_give_back
 from marketplace.outbox import outbox_enqueue
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
@@ -52,10 +53,12 @@ def release_allocations(allocations, *, note: str) -> None:
 def promotions_give_back(checkout: Checkout, *, reason: str) -> None:
     """What an unpaid checkout used goes back (slot 6, right after the checkout's lock):
     flash-sale units to the gate, claimed coupons to their shopper, the referral's
-    commission (docs/MARKETING.md). Expiry and a cancellation before payment both call it."""
+    commission, the points redeemed (a credit row: no lock, docs/MARKETING.md). Expiry and a
+    cancellation before payment both call it."""
     flash_admissions_release(checkout_number=checkout.number, reason=reason)
     coupons_release(checkout_number=checkout.number, reason=reason)
     referral_reverse(checkout_number=checkout.number)
+    points_give_back(checkout_number=checkout.number)
 
 
 def paid_order_give_back(checkout: Checkout, *, reason: str) -> None:

@@ -123,6 +123,9 @@ def refund_enqueue(*, order: Order, amount: Decimal, key: str, reason: str) -> N
         },
         key=f"commission-refund:{key}",
     )
+    from .completion import points_reverse_enqueue
+
+    points_reverse_enqueue(order=order, key=key)
 
 
 @transaction.atomic

@@ -96,3 +96,6 @@ def spend_and_save_299_30():
         starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(days=1),
     )
+
+
+from tests.orders.conftest import deliver, pay  # noqa: E402, F401 - the orders tests' fixtures

@@ -1,0 +1,1 @@
+"""Points: an append-only ledger per shopper (docs/MARKETING.md, "Points")."""
