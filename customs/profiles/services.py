@@ -1,7 +1,7 @@
 """Customs profiles in use: which profile applies, and the signer, transport and envelope
 parameters it gives the declaration layer.
 
-``profile_for(merchant)`` is the read; ``signer_for(key)``, ``transport_for(profile)``,
+``profile_for(merchant)`` (``profiles_for`` for several) is the read; ``signer_for(key)``, ``transport_for(profile)``,
 ``route_for(profile)`` and ``transfer_for(profile)`` turn a profile into the library's objects;
 ``signing_key_generate`` and ``signing_key_set_secret`` are the writes (a generated key is
 stored encrypted at rest with the kernel's crypto, never shown back).
@@ -10,6 +10,7 @@ stored encrypted at rest with the kernel's crypto, never shown back).
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from customs.ceb import types as t
 from customs.gateway.sealing import Route
@@ -28,26 +29,42 @@ class NoCustomsProfile(LookupError):
 
 
 def profile_for(merchant) -> CustomsProfile:
-    """The merchant's own customs profile, else the platform-wide one."""
-    related = (
-        "platform",
-        "ecommerce",
-        "payment",
-        "logistics",
-        "guarantor",
-        "agent",
-        "bonded_zone",
-        "signing_key",
-    )
-    profiles = CustomsProfile.objects.select_related(*related)
-    if merchant is not None:
-        own = profiles.filter(merchant=merchant).first()
-        if own is not None:
-            return own
-    default = profiles.filter(merchant__isnull=True).first()
-    if default is None:
+    """The merchant's own customs profile, else the platform-wide one (``merchant`` is a
+    merchant, its id, or None)."""
+    merchant_id = getattr(merchant, "pk", merchant)
+    found = profiles_for([merchant_id])[merchant_id]
+    if found is None:
         raise NoCustomsProfile("no customs profile is set up")
-    return default
+    return found
+
+
+PROFILE_RELATED = (
+    "platform",
+    "ecommerce",
+    "payment",
+    "logistics",
+    "guarantor",
+    "agent",
+    "bonded_zone",
+    "signing_key",
+)
+
+
+def profiles_for(merchant_ids) -> dict[int | None, CustomsProfile | None]:
+    """``profile_for`` for several merchants (ids, None for none) in one query: each
+    merchant's own profile, else the platform-wide one, else None."""
+    merchant_ids = set(merchant_ids)
+    ids = merchant_ids - {None}
+    rows = (
+        CustomsProfile.objects.select_related(*PROFILE_RELATED)
+        .filter(Q(merchant__isnull=True) | Q(merchant_id__in=ids))
+        .order_by(F("merchant").asc(nulls_last=True), "pk")
+    )
+    own: dict[int | None, CustomsProfile] = {}
+    for row in rows:
+        own.setdefault(row.merchant_id, row)
+    platform = own.get(None)
+    return {m: own.get(m, platform) for m in set(merchant_ids)}
 
 
 def party(company: CustomsCompany | None) -> t.Party | None:

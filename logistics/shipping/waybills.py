@@ -28,16 +28,23 @@ def default_prefix(carrier: Carrier) -> str:
 
 def waybill_allocate(*, carrier: Carrier) -> str:
     """The next waybill number of ``carrier`` (``SFEX0000000042``)."""
-    table = WaybillCounter._meta.db_table
-    with transaction.atomic():
-        WaybillCounter.objects.get_or_create(
-            carrier=carrier, defaults={"prefix": default_prefix(carrier)}
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 - our table name
-                "WHERE carrier_id = %s RETURNING prefix, digits, last_value",
-                [carrier.pk],
+    row = _increment(carrier)  # one statement once the carrier's counter exists
+    if row is None:
+        with transaction.atomic():
+            WaybillCounter.objects.get_or_create(
+                carrier=carrier, defaults={"prefix": default_prefix(carrier)}
             )
-            prefix, digits, value = cursor.fetchone()
+            row = _increment(carrier)
+    prefix, digits, value = row
     return f"{prefix}{value:0{digits}d}"
+
+
+def _increment(carrier: Carrier) -> tuple[str, int, int] | None:
+    table = WaybillCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 "  # noqa: S608 - our table name
+            "WHERE carrier_id = %s RETURNING prefix, digits, last_value",
+            [carrier.pk],
+        )
+        return cursor.fetchone()

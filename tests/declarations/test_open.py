@@ -52,6 +52,63 @@ def test_a_paid_order_gets_four_documents_that_agree_and_three_go_on_the_outbox(
     assert sorted(pending.values_list("kind", flat=True)) == ["order", "payment", "waybill"]
 
 
+def test_opening_costs_a_pinned_number_of_queries(django_assert_max_num_queries):
+    """Opening sits in the payment's transaction and bounded the declarations bench
+    (docs/PERFORMANCE.md): its cost is round trips, not building, so they are pinned — one
+    read of the profile, the order, its lines with their SKUs, the carrier's counter in one
+    statement, and the writes (17 with the outbox's savepoints)."""
+    profile(gateway_url="http://127.0.0.1:1")
+    order, facts = paid_order()
+    second, second_facts = paid_order()
+    services.declarations_open(order, payment=facts)  # the carrier's counter now exists
+    with django_assert_max_num_queries(17):
+        file = services.declarations_open(second, payment=second_facts, orders_in_payment=1)
+    assert file.status == OrderDeclaration.Status.OPEN
+
+
+def test_opening_many_costs_the_same_statements_plus_one_counter_update_per_order(
+    django_assert_max_num_queries,
+):
+    profile(gateway_url="http://127.0.0.1:1")
+    first, first_facts = paid_order()
+    services.declarations_open(first, payment=first_facts)
+    paid = [paid_order() for _ in range(6)]
+    # reads: existing, profiles, orders, lines+SKUs, waybill numbers; writes: savepoint pair,
+    # numbers, files, documents, the outbox message (6 with its savepoints); one counter
+    # update per order
+    with django_assert_max_num_queries(16 + len(paid)):
+        files = services.declarations_open_many(paid, orders_in_payment=1)
+    assert [f.order_id for f in files] == [order.pk for order, _ in paid]
+    assert {f.status for f in files} == {OrderDeclaration.Status.OPEN}
+    numbers = [f.logistics_no for f in files]
+    assert len(set(numbers)) == len(paid)
+    # one outbox message drains the profile: every order's three documents are pending
+    (message,) = OutboxMessage.objects.filter(kind=services.SEND).exclude(
+        payload={"file_id": services.declarations_open(first).pk}
+    )
+    assert message.payload == {"file_id": files[0].pk}
+    pending = Declaration.objects.filter(file__in=files, state=Declaration.State.PENDING)
+    assert pending.count() == 3 * len(paid)
+    # and again: the same declarations, nothing new
+    again = services.declarations_open_many(paid)
+    assert [f.pk for f in again] == [f.pk for f in files]
+    assert WaybillNumber.objects.count() == len(paid) + 1
+
+
+def test_one_order_of_many_that_cannot_be_declared_stops_alone():
+    profile(gateway_url="http://127.0.0.1:1")
+    good, good_facts = paid_order()
+    bad, bad_facts = paid_order()
+    bad.checkout.payer_name = ""  # no payer identity: not declarable
+    bad.checkout.save(update_fields=["payer_name"])
+    files = services.declarations_open_many([(good, good_facts), (bad, bad_facts)])
+    assert files[0].status == OrderDeclaration.Status.OPEN
+    files[1].refresh_from_db()
+    assert files[1].status == OrderDeclaration.Status.STOPPED
+    assert files[1].reason.startswith("payer:")
+    assert not files[1].documents.filter(state=Declaration.State.PENDING).exists()
+
+
 def test_opening_twice_keeps_the_numbers_and_guids():
     profile(gateway_url="http://127.0.0.1:1")
     order, facts = paid_order()
