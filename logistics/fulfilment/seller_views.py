@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from marketplace.digits import is_ascii_digits
 from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from marketplace.transitions import IllegalTransition
@@ -86,7 +87,7 @@ class ShipmentCreateView(FulfilmentMixin, TemplateView):
 
     def _parcels(self) -> int:
         raw = self.request.POST.get("parcels") or self.request.GET.get("parcels") or "1"
-        return int(raw) if raw.isdigit() else 1
+        return int(raw) if is_ascii_digits(raw) else 1
 
     def get_context_data(self, **kwargs):
         order = kwargs.pop("order", None) or self.get_order()

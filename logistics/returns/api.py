@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
+from marketplace.api import fields as api_fields
 from marketplace.api.seller import SellerAPIMixin
 from merchants.roles import Capability
 from orders.models import Order
@@ -49,8 +50,8 @@ def _returns():
 
 
 class LineSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1)
+    line = api_fields.IntegerField()
+    quantity = api_fields.IntegerField(min_value=1)
 
 
 class ReturnCreateSerializer(serializers.Serializer):
@@ -63,7 +64,7 @@ class DeclineSerializer(serializers.Serializer):
 
 
 class OutcomeSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = api_fields.IntegerField()
     outcome = serializers.ChoiceField(choices=[c for c in ReturnLine.Outcome.values if c])
 
 
@@ -81,7 +82,7 @@ class OrderReturnsView(generics.GenericAPIView):
         except Order.DoesNotExist:
             raise Http404 from None
 
-    @extend_schema(tags=["orders"], responses={200: dict})
+    @extend_schema(operation_id="v1_orders_returns_list", tags=["orders"], responses={200: dict})
     def get(self, request, number):
         """The shopper's returns of the order, newest first."""
         order = self.get_order()
@@ -117,7 +118,9 @@ class SellerReturnMixin(SellerAPIMixin):
 
 
 class SellerReturnListView(SellerReturnMixin, generics.GenericAPIView):
-    @extend_schema(tags=["seller returns"], responses={200: dict})
+    @extend_schema(
+        operation_id="v1_seller_returns_list", tags=["seller returns"], responses={200: dict}
+    )
     def get(self, request):
         """The merchant's return requests, newest first."""
         page = self.paginate_queryset(_returns().for_merchant(self.merchant))

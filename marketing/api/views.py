@@ -196,7 +196,12 @@ class CouponClaimByCodeView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = CodeSerializer
 
-    @extend_schema(tags=["coupons"], request=CodeSerializer, responses={201: CLAIM})
+    @extend_schema(
+        operation_id="v1_coupons_claim_by_code",
+        tags=["coupons"],
+        request=CodeSerializer,
+        responses={201: CLAIM},
+    )
     def post(self, request):
         """Claim a coupon by the code the shopper was given (list-only coupons included)."""
         data = CodeSerializer(data=request.data)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from marketplace.locking import for_update
 
-from .models import RewardAccount
+from .models import CommissionRate, RewardAccount
 
 
 def lock_reward_accounts(account_ids: Iterable[int]) -> dict[int, RewardAccount]:
@@ -17,3 +17,13 @@ def lock_reward_accounts(account_ids: Iterable[int]) -> dict[int, RewardAccount]
     ids = sorted({int(pk) for pk in account_ids})
     rows = for_update(RewardAccount.objects).filter(pk__in=ids).order_by("pk")
     return {row.pk: row for row in rows}
+
+
+def lock_commission_rate(*, merchant, category, product) -> CommissionRate | None:
+    """Lock the commission-rate row of one scope, if it exists: taken alone, in a transaction
+    that holds no other row (``rates.commission_rate_set``)."""
+    return (
+        for_update(CommissionRate.objects)
+        .filter(merchant=merchant, category=category, product=product)
+        .first()
+    )

@@ -166,10 +166,10 @@ class Commission(models.Model):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ValidationError("The ledger is append-only.")
+        raise ValidationError("The ledger is append-only.", code="ledger_append_only")
 
     def delete(self):
-        raise ValidationError("The ledger is append-only.")
+        raise ValidationError("The ledger is append-only.", code="ledger_append_only")
 
 
 class LedgerEntry(models.Model):
@@ -218,11 +218,11 @@ class LedgerEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("The ledger is append-only.")
+            raise ValidationError("The ledger is append-only.", code="ledger_append_only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("The ledger is append-only.")
+        raise ValidationError("The ledger is append-only.", code="ledger_append_only")
 
 
 class OrderRefundSeen(models.Model):

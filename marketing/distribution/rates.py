@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.selectors.storefront.refs import category_tree
 from marketplace.rules import field_error
 
+from .lock_objects import lock_commission_rate
 from .models import CommissionRate
 
 
@@ -115,11 +116,7 @@ def commission_rate_set(
                 "rate_parts_exceed",
             )
     with transaction.atomic():
-        row = (
-            CommissionRate.objects.select_for_update()
-            .filter(merchant=merchant, category=category, product=product)
-            .first()
-        )
+        row = lock_commission_rate(merchant=merchant, category=category, product=product)
         if row is not None and row.set_by == CommissionRate.SetBy.OPERATOR and not by_operator:
             raise field_error(
                 "rate",

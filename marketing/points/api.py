@@ -8,23 +8,25 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api import fields as api_fields
+
 from .selectors import points_summary
 
 
 class EntrySerializer(serializers.Serializer):
     kind = serializers.CharField()
-    points = serializers.IntegerField()
+    points = api_fields.IntegerField()
     reference = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
 class PointsSerializer(serializers.Serializer):
-    balance = serializers.IntegerField()
+    balance = api_fields.IntegerField()
     value = serializers.CharField()
     currency = serializers.CharField()
-    max_share_percent = serializers.IntegerField()
-    expire_days = serializers.IntegerField()
+    max_share_percent = api_fields.IntegerField()
+    expire_days = api_fields.IntegerField()
     history = EntrySerializer(many=True)
 
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
+from marketplace.api import fields as api_fields
 from orders.models import ADDRESS_FIELDS, SavedAddress
 from orders.selectors.addresses import address_of, addresses_of
 from orders.services import address_delete, address_save
@@ -20,7 +21,7 @@ class SavedAddressSerializer(serializers.Serializer):
     """A saved address as the API shows and takes it (fields checked by ``address_clean``:
     per country; a Chinese province by ISO code or name)."""
 
-    id = serializers.IntegerField(read_only=True)
+    id = api_fields.IntegerField(read_only=True)
     label = serializers.CharField(max_length=40, required=False, allow_blank=True)
     name = serializers.CharField(max_length=60)
     phone = serializers.CharField(max_length=30)

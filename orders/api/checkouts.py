@@ -72,7 +72,7 @@ class IdentitySerializer(serializers.Serializer):
 
 class PlaceSerializer(serializers.Serializer):
     address = AddressSerializer()
-    points = serializers.IntegerField(
+    points = api_fields.IntegerField(
         required=False,
         min_value=0,
         default=0,

@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from marketplace.api import fields as api_fields
 from marketplace.api.seller import SellerAPIMixin
 from merchants.roles import Capability
 from orders.models import Order
@@ -90,16 +91,16 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
 
 class ParcelLineInput(serializers.Serializer):
-    line = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1)
+    line = api_fields.IntegerField()
+    quantity = api_fields.IntegerField(min_value=1)
 
 
 class ParcelInput(serializers.Serializer):
     lines = ParcelLineInput(many=True)
-    weight_kg = serializers.DecimalField(max_digits=8, decimal_places=3, required=False)
-    length_cm = serializers.DecimalField(max_digits=6, decimal_places=1, required=False)
-    width_cm = serializers.DecimalField(max_digits=6, decimal_places=1, required=False)
-    height_cm = serializers.DecimalField(max_digits=6, decimal_places=1, required=False)
+    weight_kg = api_fields.DecimalField(max_digits=8, decimal_places=3, required=False)
+    length_cm = api_fields.DecimalField(max_digits=6, decimal_places=1, required=False)
+    width_cm = api_fields.DecimalField(max_digits=6, decimal_places=1, required=False)
+    height_cm = api_fields.DecimalField(max_digits=6, decimal_places=1, required=False)
     waybill = serializers.ChoiceField(choices=[WAYBILL_ORDER, WAYBILL_NEW], default=WAYBILL_ORDER)
 
 

@@ -165,7 +165,7 @@ def consignment_move(*, consignment: MasterConsignment, name: str, by) -> Master
 
 def consignment_entered(*, cop_no: str, rkd_no: str = "") -> bool:
     """Customs entered the manifest ``cop_no`` (CEB712 120): the consignment has arrived."""
-    if not (cop_no.startswith("MC") and cop_no[2:].isdigit()):
+    if not (cop_no.startswith("MC") and is_ascii_digits(cop_no[2:])):
         return False
     with transaction.atomic():
         consignment = MasterConsignment.objects.filter(pk=int(cop_no[2:])).first()

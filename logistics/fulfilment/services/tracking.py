@@ -216,8 +216,10 @@ def parcels_follow_events(*, order_id: int) -> Order:
     ):
         ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
         # Distribution's commission stays frozen through the return window from now on.
+        # (the delivery of the parcels that count: a replaced parcel never arrives)
         commissions_delivered(
-            order_id=order.pk, delivered_at=max(p.delivered_at for p in locked.values())
+            order_id=order.pk,
+            delivered_at=max(p.delivered_at for p in locked.values() if p.delivered_at),
         )
     return order
 
