@@ -137,6 +137,34 @@ def wait_until_up(url: str, deadline: float) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def gunicorn_start(port: int, env: dict) -> subprocess.Popen:
+    """gunicorn as production runs it (``WORKERS`` gthread workers × ``THREADS`` threads), in
+    a session of its own (stop it with ``os.killpg``); the benches' one server."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "marketplace.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
 def server_cpu_seconds(master: int) -> float:
     """CPU time (user + system) the gunicorn workers (children of ``master``) have used."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -360,29 +388,7 @@ def main() -> int:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "marketplace.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = gunicorn_start(port, env)
     cold: dict[str, dict] = {}
     rounds: list[dict[str, dict]] = []
     try:

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_catalog_http import (  # noqa: E402 - after the path is set
     free_port,
+    gunicorn_start,
     say,
     server_cpu_seconds,
     wait_until_up,
@@ -58,7 +59,6 @@ ATTEMPTS = int(os.environ.get("BENCH_FLASH_ATTEMPTS", "10000"))
 UNITS = 500
 CAP = 2
 CONNECTIONS = 64
-WORKERS, THREADS = 2, 4
 TARGET_RPS = 2000
 TARGET_RATIO = 3.0
 SHOPPER_EMAIL = "bench-flash-{n}@example.com"
@@ -286,29 +286,7 @@ def main() -> int:
     rng.shuffle(attempts)
 
     port = free_port()
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "marketplace.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(THREADS),
-            "--keep-alive",
-            "5",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = gunicorn_start(port, env)
     results: dict[str, dict] = {}
     try:
         wait_until_up(f"http://127.0.0.1:{port}/en/bench/minimal/", time.time() + 60)
