@@ -48,7 +48,7 @@ class ParcelSpec:
 def order_waybill_number(order: Order) -> str:
     """The waybill number allocated to the order at payment (customs' ``logisticsNo``), if
     the declaration layer gave it one (``Order.waybill_number``), else empty."""
-    return order.waybill_number
+    return getattr(order, "waybill_number", "") or ""
 
 
 def _check_parcels(order: Order, parcels: list[ParcelSpec]) -> None:
