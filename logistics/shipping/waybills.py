@@ -22,8 +22,14 @@ from .models import Carrier, WaybillCounter
 
 
 def default_prefix(carrier: Carrier) -> str:
-    """The carrier code's letters and digits, upper-cased, at most 4 (``sf-express`` -> ``SFEX``)."""
-    return (re.sub(r"[^A-Za-z0-9]", "", carrier.code).upper() or "WB")[:4]
+    """The carrier code's letters and digits, upper-cased, at most 4 (``sf-express`` -> ``SFEX``);
+    when another carrier's numbering has that prefix already (``sf-express-intl`` is ``SFEX``
+    too), the carrier's id follows it, so two carriers never hand out the same number."""
+    prefix = (re.sub(r"[^A-Za-z0-9]", "", carrier.code).upper() or "WB")[:4]
+    if WaybillCounter.objects.filter(prefix=prefix).exclude(carrier=carrier).exists():
+        own = str(carrier.pk)
+        prefix = f"{prefix[: max(1, 8 - len(own) - 1)]}{own}X"[:8]
+    return prefix
 
 
 def waybill_allocate(*, carrier: Carrier) -> str:

@@ -153,3 +153,11 @@ def test_waybill_numbers_never_repeat_under_concurrency():
     assert len(numbers) == 90
     assert len(set(numbers)) == 90
     assert sorted(numbers)[-1] == "RACE0000000090"
+
+
+def test_two_carriers_whose_codes_start_alike_never_hand_out_the_same_number():
+    """``c1234`` and ``c1235`` both read ``C123``: the second numbering takes its own prefix."""
+    first, second = carrier("c1234"), carrier("c1235")
+    numbers = {waybill_allocate(carrier=first), waybill_allocate(carrier=second)}
+    assert len(numbers) == 2
+    assert waybill_allocate(carrier=first).startswith("C123")
