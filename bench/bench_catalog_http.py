@@ -92,15 +92,17 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def bench_database_url() -> str:
+def bench_database_url(name: str = BENCH_DB) -> str:
+    """The URL of the benchmark database ``name`` on DATABASE_URL's PostgreSQL server."""
     base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/silkway"
     parts = urlparse(base)
     if not parts.scheme.startswith("postgres"):
-        raise SystemExit("the HTTP benchmark needs PostgreSQL: set DATABASE_URL")
-    return urlunparse(parts._replace(path="/" + BENCH_DB))
+        raise SystemExit("the benchmarks need PostgreSQL: set DATABASE_URL")
+    return urlunparse(parts._replace(path="/" + name))
 
 
 def ensure_database(url: str) -> None:
+    """Create the database ``url`` names (once)."""
     import psycopg2
 
     parts = urlparse(url)
@@ -113,10 +115,11 @@ def ensure_database(url: str) -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        name = parts.path.lstrip("/")
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            say(f"creating database {BENCH_DB}")
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            say(f"creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
 

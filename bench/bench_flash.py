@@ -40,12 +40,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_catalog_http import (  # noqa: E402 - after the path is set
+    bench_database_url,
+    ensure_database,
     free_port,
     gunicorn_start,
     say,
@@ -65,27 +66,9 @@ SHOPPER_EMAIL = "bench-flash-{n}@example.com"
 
 
 def database_url() -> str:
-    import psycopg2
-
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/silkway"
-    parts = urlparse(base)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("the flash benchmark needs PostgreSQL: set DATABASE_URL")
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            say(f"creating database {BENCH_DB}")
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    admin.close()
-    return urlunparse(parts._replace(path="/" + BENCH_DB))
+    url = bench_database_url(BENCH_DB)
+    ensure_database(url)
+    return url
 
 
 def seed() -> tuple[list, list[tuple[str, str]]]:
