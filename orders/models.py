@@ -214,6 +214,10 @@ class Order(models.Model):
     )
     clearance_mode = models.CharField(_("clearance"), max_length=20)  # marketplace.clearance
     customs_code = models.CharField(_("customs trade mode"), max_length=4, blank=True)
+    # The waybill number (customs' logisticsNo) the declaration layer allocated at payment, so
+    # the parcels packed later carry the number customs was told (fulfilment cannot read the
+    # declarations' WaybillNumber rows: both sit on the operations row). Empty: not declared.
+    waybill_number = models.CharField(_("waybill number"), max_length=60, blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,

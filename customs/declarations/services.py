@@ -118,7 +118,13 @@ def _waybill_numbers(orders: list[Order]) -> dict[int, str]:
         if order.pk not in numbers
     ]
     WaybillNumber.objects.bulk_create(new)
-    return numbers | {row.order_id: row.number for row in new}
+    numbers |= {row.order_id: row.number for row in new}
+    # the same number on the order, where the parcels packed later read it (one statement)
+    stale = [order for order in orders if order.waybill_number != numbers[order.pk]]
+    for order in stale:
+        order.waybill_number = numbers[order.pk]
+    Order.objects.bulk_update(stale, ["waybill_number"])
+    return numbers
 
 
 def cop_no_for(order: Order) -> str:

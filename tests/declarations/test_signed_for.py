@@ -76,8 +76,10 @@ def test_a_delivered_order_is_declared_signed_for_and_customs_takes_it(simulator
     assert row.return_status == "120"
     doc = messages.parse(bytes(row.document)).documents[0]
     assert isinstance(doc, t.DeliveryDoc)
-    # the waybill customs knows (the CEB511's), whatever number the parcel was labelled with
+    # the waybill customs knows (the CEB511's)
     assert doc.logistics_no == file.logistics_no and doc.logistics_status == "S"
+    # and the parcel was labelled with it: packing used the number declared at payment
+    assert order.parcels.get().waybill_number == file.logistics_no
     assert doc.logistics_time == order.events.get(transition="deliver").created_at.replace(
         microsecond=0
     )

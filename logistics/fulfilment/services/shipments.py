@@ -48,7 +48,7 @@ class ParcelSpec:
 def order_waybill_number(order: Order) -> str:
     """The waybill number allocated to the order at payment (customs' ``logisticsNo``), if
     the declaration layer gave it one (``Order.waybill_number``), else empty."""
-    return getattr(order, "waybill_number", "") or ""
+    return order.waybill_number
 
 
 def _check_parcels(order: Order, parcels: list[ParcelSpec]) -> None:
