@@ -295,6 +295,7 @@ def product_live(meta: dict, request) -> dict[str, str]:
     live = {"stock": _availability_html(stock.state, stock.places, language)}
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
+        live[f"buy-{sku_id}"] = _buy_button(state, language)
     # the add-to-cart forms' token, masked afresh for this response (never in the cache)
     live["csrf"] = pagecache.csrf_input(request)
     return live
@@ -327,6 +328,18 @@ def _availability_html(state: str, places: tuple[tuple[str, str], ...], language
 @lru_cache(maxsize=16)
 def _availability_cell(state: str, language: str) -> str:
     return format_html('<td class="availability {}">{}</td>', state, AVAILABILITY_LABELS[state])
+
+
+@lru_cache(maxsize=16)
+def _buy_button(state: str, language: str) -> str:
+    # A sold-out option cannot be added (orders.services says so too); the button says it
+    # before the shopper tries, even on a page that comes from the cache.
+    if state == sf.Availability.OUT_OF_STOCK:
+        return format_html(
+            '<button type="submit" class="button" disabled aria-disabled="true">{}</button>',
+            gettext("Sold out"),
+        )
+    return format_html('<button type="submit" class="button">{}</button>', gettext("Add to cart"))
 
 
 @require_GET
@@ -364,6 +377,7 @@ def product(request, pk: int, slug: str | None = None):
                 for key, value in sku.attributes.items()
             ],
             "stock_slot": pagecache.live_slot(f"sku-{sku.id}"),
+            "buy_slot": pagecache.live_slot(f"buy-{sku.id}"),
             "trade_modes": [mode_label(m) for m in sku.trade_modes],
             "origin": country_name(sku.origin_country, language),
         }

@@ -219,6 +219,26 @@ def test_stock_changes_show_at_once(client, shop):
     assert 'data-availability="in_stock"' in page(client, product_url(shop.clover))
 
 
+def test_a_sold_out_option_cannot_be_added_even_on_a_cached_page(client, shop):
+    """The buy button is live like the stock beside it: once the last units are taken it
+    says "Sold out" and is disabled, on the cached copy too, in the shopper's language."""
+    stock = shop.clover.skus.get().stock.get()
+    html = page(client, product_url(shop.clover))
+    assert '<button type="submit" class="button">Add to cart</button>' in html
+    assert "Sold out" not in html
+    page(client, product_url(shop.clover))  # now cached
+    stock_reserve(lines=[StockLine(stock_id=stock.pk, quantity=stock.available)])
+    html = page(client, product_url(shop.clover))
+    assert "Add to cart" not in html
+    assert 'disabled aria-disabled="true">Sold out</button>' in html
+    zh = page(client, product_url(shop.clover, "zh-hans"), follow=True)
+    assert 'disabled aria-disabled="true">已售罄</button>' in zh
+    stock.refresh_from_db()
+    stock.on_hand += 5
+    stock.save()
+    assert "Add to cart</button>" in page(client, product_url(shop.clover))
+
+
 def test_edits_show_without_waiting_for_the_cache(client, shop):
     page(client, product_url(shop.clover))
     page(client, "/en/c/food/")
