@@ -326,6 +326,40 @@ class OrderLine(models.Model):
         return self.name_en or self.name_zh_hans
 
 
+class LinePromotionShare(models.Model):
+    """One order line's share of one promotion, as the pricing pipeline allocated it
+    (``marketing.pricing.Share``): in the listing currency (the merchant's), with who bears
+    it, so settlement can charge the merchant its half and the platform its own, and a
+    cancelled order can give back exactly the points its lines took. ``ref`` names the
+    promotion as the pipeline does (``flash``, ``points``, a coupon's or spend-and-save's
+    ref); the shares of a line add up to its discount (before conversion to the checkout's
+    currency)."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="promotion_shares")
+    ref = models.CharField(_("promotion"), max_length=64)
+    step = models.CharField(_("step"), max_length=20)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    platform_bears = models.DecimalField(_("borne by the platform"), **MONEY_DIGITS)
+    merchant_bears = models.DecimalField(_("borne by the merchant"), **MONEY_DIGITS)
+    cuts_price = models.BooleanField(_("lowers the taxable price"))
+
+    class Meta:
+        verbose_name = _("promotion share")
+        verbose_name_plural = _("promotion shares")
+        ordering = ["line_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount=F("platform_bears") + F("merchant_bears")),
+                name="orders_share_bearers_add_up",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_share_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.amount} {self.currency}"
+
+
 class Allocation(models.Model):
     """Units of an order line held in one warehouse's stock row.
 

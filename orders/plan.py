@@ -106,6 +106,8 @@ class LineDiscount:
 
     price_cut: Decimal = Decimal(0)
     non_cash: Decimal = Decimal(0)
+    # the pipeline's shares of it (``marketing.pricing.Share``), stored with the order line
+    shares: tuple = ()
 
     @property
     def total(self) -> Decimal:

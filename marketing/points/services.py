@@ -11,7 +11,8 @@ writes nothing.
   the duties do not fall).
 - ``points_redeem`` — inside ``checkout_place``'s transaction, after everything it locks.
 - ``points_give_back`` — a checkout that expired or was cancelled unpaid
-  (``orders.services.expiry.promotions_give_back``).
+  (``orders.services.expiry.promotions_give_back``), or one of its paid orders was
+  cancelled (that order's share, ``paid_order_give_back``).
 - ``points_earn`` — an order completed (``orders`` outbox kind ``orders.points_earn``): per
   line, what was paid for the goods × the merchant's or category's rate, less the share of
   the order already refunded.
@@ -111,15 +112,33 @@ def points_redeem(*, user, points: int, checkout_number: str) -> None:
     _insert(user_id=user.pk, kind=K.REDEEM, points=-points, reference=checkout_number)
 
 
-def points_give_back(*, checkout_number: str) -> int:
-    """Credit back what ``checkout_number`` redeemed (it expired or was cancelled unpaid).
-    Idempotent; takes no lock (a credit)."""
+def points_give_back(
+    *, checkout_number: str, order_number: str | None = None, amount: Decimal | None = None
+) -> int:
+    """Credit back what ``checkout_number`` redeemed. Without ``order_number``: all of it not
+    given back yet (the checkout expired, was cancelled unpaid, or its last order was
+    cancelled). With it: the points worth ``amount`` yuan, the cancelled order's lines'
+    share of the redemption (``orders.LinePromotionShare``, step ``points``), never more
+    than is still out. Idempotent (one row per checkout, or per checkout and order); takes
+    no lock (a credit; callers hold the checkout's lock, which orders give-backs)."""
     back = 0
     for entry in PointsEntry.objects.filter(kind=K.REDEEM, reference=checkout_number):
-        if _insert(
-            user_id=entry.user_id, kind=K.GIVE_BACK, points=-entry.points, reference=checkout_number
+        given = (
+            PointsEntry.objects.filter(user_id=entry.user_id, kind=K.GIVE_BACK)
+            .filter(Q(reference=checkout_number) | Q(reference__startswith=f"{checkout_number}:"))
+            .aggregate(s=Sum("points"))["s"]
+            or 0
+        )
+        due = -entry.points - given
+        reference = checkout_number
+        if order_number is not None:
+            worth = int(((amount or Decimal(0)) / points_value()).to_integral_value(ROUND_DOWN))
+            due = min(due, worth)
+            reference = f"{checkout_number}:{order_number}"[:64]
+        if due > 0 and _insert(
+            user_id=entry.user_id, kind=K.GIVE_BACK, points=due, reference=reference
         ):
-            back += -entry.points
+            back += due
     return back
 
 

@@ -52,6 +52,7 @@ from orders.models import (
     Cart,
     CartLine,
     Checkout,
+    LinePromotionShare,
     Order,
     OrderLine,
     new_checkout_number,
@@ -447,7 +448,9 @@ class _Promotions:
             )
             self.points_used += result.points_used
             for line in result.lines:
-                members[line.key].discount = LineDiscount(line.price_cut, line.non_cash)
+                members[line.key].discount = LineDiscount(
+                    line.price_cut, line.non_cash, tuple(line.shares)
+                )
             self.claims_used += [
                 chosen.claims[a.ref] for a in result.applied if a.ref in chosen.claims
             ]
@@ -572,6 +575,24 @@ def _write(
             line.order = order
             flat.append(line)
     OrderLine.objects.bulk_create(flat)
+    shares = [
+        LinePromotionShare(
+            line=line,
+            ref=share.ref,
+            step=str(share.step),
+            currency=member.view.currency,
+            amount=share.amount,
+            platform_bears=share.platform,
+            merchant_bears=share.merchant,
+            cuts_price=share.cuts_price,
+        )
+        for group, order_lines in zip(plan.groups, lines, strict=True)
+        for member, line in zip(group.lines, order_lines, strict=True)
+        for share in member.discount.shares
+        if share.amount > 0
+    ]
+    if shares:
+        LinePromotionShare.objects.bulk_create(shares)
 
     stock = stock_ids_for(
         {

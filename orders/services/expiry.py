@@ -18,6 +18,7 @@ paid meanwhile stays paid and its payment takes the late-payment path.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -25,11 +26,12 @@ from catalog.services.stock import StockLine, stock_release
 from marketing.coupons.services import coupons_release
 from marketing.distribution.services import referral_reverse
 from marketing.flash.services import flash_admissions_release
-from marketing.points.services import points_give_back
+from marketing.points.services import POINTS_CURRENCY, points_give_back
+from marketing.pricing import Step
 from marketplace.outbox import outbox_enqueue
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
-from orders.models import Allocation, Checkout, Order, OrderEvent, OrderLine
+from orders.models import Allocation, Checkout, LinePromotionShare, Order, OrderEvent, OrderLine
 
 # The reason written on the cancelled orders' events (in English, like every event reason
 # the system writes; pages translate it through the catalogue).
@@ -67,10 +69,13 @@ def paid_order_give_back(checkout: Checkout, *, reason: str) -> None:
     Once every order is cancelled, everything (flash units, coupons, the referral). Before
     that, per rule (docs/MARKETING.md, "Giving back"): flash-sale units of SKUs no order
     still keeps (a kept order keeps its admission), and a merchant's coupons once no order
-    of that merchant is kept; a platform coupon and the referral stay while any order is
+    of that merchant is kept, and the points the cancelled orders' lines took (their
+    ``LinePromotionShare`` rows); a platform coupon and the referral stay while any order is
     kept. Caller holds the checkout's lock (slot 6): this takes the admissions and the
     claims after it. Idempotent."""
-    orders = list(Order.objects.filter(checkout=checkout).only("pk", "status", "merchant_id"))
+    orders = list(
+        Order.objects.filter(checkout=checkout).only("pk", "number", "status", "merchant_id")
+    )
     kept = [o for o in orders if o.status != Order.Status.CANCELLED]
     if not kept:
         promotions_give_back(checkout, reason=reason)
@@ -91,6 +96,16 @@ def paid_order_give_back(checkout: Checkout, *, reason: str) -> None:
         flash_admissions_release(checkout_number=checkout.number, reason=reason, sku_ids=gone_skus)
     if gone_merchants:
         coupons_release(checkout_number=checkout.number, reason=reason, merchant_ids=gone_merchants)
+    # the points the cancelled orders' lines took (each order once: its own reference)
+    taken = dict(
+        LinePromotionShare.objects.filter(
+            line__order__in=gone, step=Step.POINTS, currency=POINTS_CURRENCY
+        )
+        .values_list("line__order__number")
+        .annotate(amount=Sum("amount"))
+    )
+    for number, amount in sorted(taken.items()):
+        points_give_back(checkout_number=checkout.number, order_number=number, amount=amount)
 
 
 def _expire_one(checkout_id: int, now) -> bool:

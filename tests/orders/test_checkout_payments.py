@@ -294,3 +294,46 @@ def test_cancelling_a_paid_order_gives_back_what_no_other_order_keeps(
     assert give_back({"checkout_id": checkout.pk, "reason": "again"})
     assert CouponClaim.objects.get(pk=tokyo_claim.pk).status == CouponClaim.Status.AVAILABLE
     assert CouponClaim.objects.get(pk=platform_claim.pk).events.count() == 2  # use, give back
+
+
+def test_cancelling_one_paid_order_gives_back_the_points_its_lines_took(
+    world, localstripe, pay, deliver
+):
+    """Points redeemed on a checkout are spread over its lines (and recorded per line, borne
+    by the platform); cancelling one paid order credits back that order's share at once,
+    the last cancellation the rest, and a repeated delivery nothing more."""
+    from marketing.models import PointsEntry
+    from marketing.points.services import EarnLine, points_balance, points_earn
+    from orders.models import LinePromotionShare
+    from orders.outbox import give_back
+
+    user, cart = shopper_with((world.honey, 1), (world.serum, 2))
+    points_earn(
+        user_id=user.pk,
+        order_number="seed",
+        lines=[EarnLine(merchant_id=0, category_id=None, paid=Decimal(5_000))],
+        kept=Decimal(1),
+    )
+    checkout = place(user, cart, points=5_000)
+    redeemed = 5_000 - points_balance(user.pk)
+    assert redeemed > 0
+    pay(checkout)
+    honey = checkout.orders.get(merchant=world.kiwi)
+    serum = checkout.orders.get(merchant=world.tokyo)
+
+    def points_of(order) -> int:
+        shares = LinePromotionShare.objects.filter(line__order=order, step="points")
+        assert all(s.platform_bears == s.amount and s.merchant_bears == 0 for s in shares)
+        return int(sum(s.amount for s in shares) * 100)  # 100 points per yuan
+
+    assert points_of(honey) > 0 and points_of(serum) > 0
+    assert points_of(honey) + points_of(serum) == redeemed
+
+    deliver(order_cancel, order=serum, by=user, reason="changed my mind")
+    assert points_balance(user.pk) == 5_000 - redeemed + points_of(serum)
+
+    deliver(order_cancel, order=honey, by=user, reason="changed my mind")
+    assert points_balance(user.pk) == 5_000
+    assert give_back({"checkout_id": checkout.pk, "reason": "again"})
+    assert points_balance(user.pk) == 5_000
+    assert PointsEntry.objects.filter(user=user, kind="give_back").count() == 2
