@@ -23,7 +23,12 @@ from marketplace.transitions import IllegalTransition
 from merchants.roles import Capability
 from orders.models import Order, RefundRequest
 from orders.order_forms import NoteForm, OrderFilterForm, ReasonForm, RefundForm
-from orders.selectors import order_detail, order_for_merchant, orders_for_merchant
+from orders.selectors import (
+    order_detail,
+    order_for_merchant,
+    orders_for_merchant,
+    promotion_costs,
+)
 from orders.services import (
     order_accept,
     order_note_set,
@@ -70,6 +75,7 @@ class OrderDetailView(SellerOrderMixin, TemplateView):
         return super().get_context_data(
             detail=detail,
             order=detail.order,
+            promotion_costs=promotion_costs(detail.order),
             note_form=NoteForm(initial={"note": detail.order.merchant_note}),
             reason_form=ReasonForm(),
             refund_form=RefundForm(),

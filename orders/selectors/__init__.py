@@ -41,6 +41,7 @@ from .orders import (
     orders_for_merchant,
     orders_for_operator,
     orders_for_shopper,
+    promotion_costs,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "event_label",
     "offer_for",
     "offers_for",
+    "promotion_costs",
     "order_detail",
     "order_for_merchant",
     "order_for_shopper",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,7 +31,14 @@ from orders.flow import (
     SHOPPER_CANCELLABLE,
     pack_refusal,
 )
-from orders.models import Allocation, Order, OrderEvent, OrderLine, RefundRequest
+from orders.models import (
+    Allocation,
+    LinePromotionShare,
+    Order,
+    OrderEvent,
+    OrderLine,
+    RefundRequest,
+)
 
 S = Order.Status
 
@@ -393,4 +400,54 @@ def order_detail(order: Order, *, language=None) -> OrderDetail:
         refund_requests=requests,
         duties=duties_view(order, names=names, language=language),
         shipping=dict(order.shipping or {}),
+    )
+
+
+# What the pricing pipeline's steps are called where a merchant reads them.
+PROMOTION_STEP_LABELS = {
+    "sale": gettext_lazy("Flash-sale price"),
+    "spend_and_save": gettext_lazy("Spend and save"),
+    "coupon": gettext_lazy("Coupons"),
+    "points": gettext_lazy("Points"),
+    "shipping": gettext_lazy("Free shipping"),
+}
+
+
+@dataclass(frozen=True)
+class PromotionCost:
+    """The order's discounts of one pricing step and who bears them (listing currency)."""
+
+    step: str
+    label: str
+    currency: str
+    amount: Decimal
+    merchant_bears: Decimal
+    platform_bears: Decimal
+
+
+def promotion_costs(order: Order) -> list[PromotionCost]:
+    """The order's promotions by pricing step, with the merchant's and the platform's part of
+    each (``LinePromotionShare``, what settlement charges); one query."""
+    rows = (
+        LinePromotionShare.objects.filter(line__order=order)
+        .values("step", "currency")
+        .annotate(
+            amount=Sum("amount"), merchant=Sum("merchant_bears"), platform=Sum("platform_bears")
+        )
+        .order_by("step", "currency")
+    )
+    order_of = {step: n for n, step in enumerate(PROMOTION_STEP_LABELS)}
+    return sorted(
+        (
+            PromotionCost(
+                step=row["step"],
+                label=str(PROMOTION_STEP_LABELS.get(row["step"], row["step"])),
+                currency=row["currency"],
+                amount=row["amount"],
+                merchant_bears=row["merchant"],
+                platform_bears=row["platform"],
+            )
+            for row in rows
+        ),
+        key=lambda cost: order_of.get(cost.step, len(order_of)),
     )

@@ -174,4 +174,48 @@ def test_the_seller_list_costs_the_same_for_one_order_and_for_twenty(tenants):
 
 def test_the_seller_order_page_costs_a_fixed_number_of_queries(tenants):
     order = OrderFactory(merchant=tenants.a.merchant, lines=6)
-    assert_queries(tenants.a.client, url("detail", order), pin=7)
+    assert_queries(tenants.a.client, url("detail", order), pin=8)
+
+
+def test_the_order_page_says_who_bears_each_promotion(tenants):
+    """What the pricing pipeline stored per line (``LinePromotionShare``), summed per step:
+    the merchant reads its own part and the platform's, in either language."""
+    from decimal import Decimal as D
+
+    from orders.models import LinePromotionShare
+
+    order = OrderFactory(merchant=tenants.a.merchant, lines=2)
+    first, second = order.lines.all()
+    for line, coupon, points in ((first, "20.00", "1.50"), (second, "10.00", "0.50")):
+        LinePromotionShare.objects.create(
+            line=line,
+            ref="claim:1",
+            step="coupon",
+            currency="CNY",
+            amount=D(coupon),
+            platform_bears=D(coupon) * D("0.4"),
+            merchant_bears=D(coupon) * D("0.6"),
+            cuts_price=True,
+        )
+        LinePromotionShare.objects.create(
+            line=line,
+            ref="points",
+            step="points",
+            currency="CNY",
+            amount=D(points),
+            platform_bears=D(points),
+            merchant_bears=D(0),
+            cuts_price=False,
+        )
+    html = tenants.a.client.get(url("detail", order)).content.decode()
+    section = html[html.index('class="promotion-costs"') :]
+    coupon_row = section[section.index('data-step="coupon"') :].split("</tr>")[0]
+    points_row = section[section.index('data-step="points"') :].split("</tr>")[0]
+    assert "Coupons" in coupon_row and "30.00" in coupon_row
+    assert "18.00" in coupon_row and "12.00" in coupon_row  # the merchant's 60 %, ours 40 %
+    assert "Points" in points_row and "2.00" in points_row
+    assert section.index('data-step="coupon"') < section.index('data-step="points"')
+    zh = tenants.a.client.get(url("detail", order).replace("/en/", "/zh-hans/", 1))
+    assert "由您承担" in zh.content.decode() and "积分" in zh.content.decode()
+    plain = OrderFactory(merchant=tenants.a.merchant)
+    assert "promotion-costs" not in tenants.a.client.get(url("detail", plain)).content.decode()
