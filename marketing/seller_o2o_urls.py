@@ -8,5 +8,7 @@ app_name = "seller_stores"
 
 urlpatterns = [
     path("", o2o_views.SellerStoresView.as_view(), name="list"),
+    path("<int:pk>/", o2o_views.SellerStoreDetailView.as_view(), name="detail"),
     path("<int:pk>/qr.svg", o2o_views.SellerStoreQRView.as_view(), name="qr"),
+    path("<int:pk>/poster.pdf", o2o_views.SellerStorePosterView.as_view(), name="poster"),
 ]

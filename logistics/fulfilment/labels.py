@@ -10,42 +10,27 @@ One page per parcel, any number of parcels in one PDF (a batch prints as one doc
 
 Both languages are on the same page (the warehouse abroad reads English, the courier in China
 Chinese), so the captions are fixed pairs (``CAPTIONS``) rather than the request's language.
-Chinese needs a font with CJK glyphs **embedded** in the PDF (a printer or viewer without
-one would show boxes): ``cjk_font_path()`` takes ``settings.LABELS_CJK_FONT`` or the first of
-``FONT_CANDIDATES`` that exists (Debian's ``fonts-wqy-zenhei``, a TrueType collection, which
-``scripts/ensure_label_tools.sh`` installs); none: ``LabelFontMissing`` naming the package.
-reportlab embeds TrueType outlines only (not the CFF of Noto CJK), and subsets the font, so a
-label stays small.
+Chinese needs a font with CJK glyphs **embedded** in the PDF: ``marketplace.pdf`` finds and
+registers it (``cjk_font_path``; none: ``CJKFontMissing``, also known here as
+``LabelFontMissing``, naming the Debian package).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from logistics.shipping.regions import place_name
+from marketplace.pdf import CJKFontMissing, cjk_font
 
 from .models import Parcel
 
-FONT = "SilkwayCJK"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # Debian fonts-wqy-zenhei
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian fonts-wqy-microhei
-    "/usr/share/fonts/truetype/arphic/uming.ttc",  # Debian fonts-arphic-uming
-)
-FONT_PACKAGE = "fonts-wqy-zenhei"
 LABEL_SIZE = (100 * mm, 150 * mm)
 
 # (Chinese, English): both are printed, Chinese first.
@@ -67,8 +52,8 @@ CAPTIONS = {
 }
 
 
-class LabelFontMissing(ImproperlyConfigured):
-    """No font with Chinese glyphs to embed: labels cannot be printed."""
+# The one CJK font rule (marketplace.pdf); the old name stays for callers of labels.
+LabelFontMissing = CJKFontMissing
 
 
 def caption(key: str) -> str:
@@ -76,28 +61,8 @@ def caption(key: str) -> str:
     return f"{zh} {en}"
 
 
-def cjk_font_path() -> Path:
-    """The TrueType font (or collection) with CJK glyphs that labels embed."""
-    configured = getattr(settings, "LABELS_CJK_FONT", "")
-    candidates = (configured,) if configured else FONT_CANDIDATES
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise LabelFontMissing(
-        "Shipping labels need a TrueType font with Chinese glyphs to embed; none found at "
-        f"{', '.join(c for c in candidates if c)}. Install it (Debian: apt-get install "
-        f"{FONT_PACKAGE}) or set LABELS_CJK_FONT to a .ttf/.ttc file."
-    )
-
-
-@lru_cache(maxsize=1)
-def _register(path: str) -> str:
-    pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-    return FONT
-
-
 def _font() -> str:
-    return _register(str(cjk_font_path()))
+    return cjk_font()
 
 
 def for_printing(parcels):

@@ -24,6 +24,7 @@ class OfflineStore(MerchantOwned):
 
     name = models.CharField(_("store name"), max_length=120)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
     code = models.CharField(_("code"), max_length=16, unique=True, default=new_store_code)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -60,6 +61,7 @@ class StoreOrder(models.Model):
 
     store = models.ForeignKey(OfflineStore, on_delete=models.PROTECT, related_name="orders")
     order_id = models.BigIntegerField(_("order"), unique=True)
+    order_number = models.CharField(_("order number"), max_length=20, blank=True)
     checkout_number = models.CharField(_("checkout"), max_length=20, db_index=True)
     store_code = models.CharField(_("store code"), max_length=16)
     paid = models.DecimalField(_("paid for goods"), max_digits=14, decimal_places=2)

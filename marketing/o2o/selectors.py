@@ -22,3 +22,8 @@ def merchant_stores(merchant):
         )
         .order_by("name", "id")
     )
+
+
+def store_orders(store, *, limit: int = 50):
+    """The orders a store brought, newest first (what its page lists; one query)."""
+    return list(StoreOrder.objects.filter(store=store).order_by("-created_at", "-id")[:limit])

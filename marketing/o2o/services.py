@@ -18,11 +18,35 @@ from .models import OfflineStore, StoreOrder, StoreScan
 SESSION_KEY = "marketing_store_scan"
 
 
-def offline_store_create(*, merchant, name: str, address: str = "") -> OfflineStore:
+def _store_fields(name: str, address: str, opening_hours: str) -> dict:
     name = (name or "").strip()
     if not name:
         raise field_error("name", _("Give the store a name."), "store_name_required")
-    return OfflineStore.objects.create(merchant=merchant, name=name[:120], address=address[:300])
+    return {
+        "name": name[:120],
+        "address": (address or "").strip()[:300],
+        "opening_hours": (opening_hours or "").strip()[:120],
+    }
+
+
+def offline_store_create(
+    *, merchant, name: str, address: str = "", opening_hours: str = ""
+) -> OfflineStore:
+    return OfflineStore.objects.create(
+        merchant=merchant, **_store_fields(name, address, opening_hours)
+    )
+
+
+def offline_store_update(
+    *, store: OfflineStore, name: str, address: str = "", opening_hours: str = "", is_active=True
+) -> OfflineStore:
+    """Edit a store (the caller found it through ``for_merchant``). A closed store
+    (``is_active`` off) keeps its code, scans and orders; its code stops attributing."""
+    fields = _store_fields(name, address, opening_hours) | {"is_active": bool(is_active)}
+    OfflineStore.objects.filter(pk=store.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(store, key, value)
+    return store
 
 
 def store_scan_record(*, code: str, user=None, now=None) -> StoreScan | None:
@@ -39,11 +63,13 @@ def store_scan_bind(*, scan_id: int, user) -> None:
 
 
 def store_attribute(
-    *, user, checkout_number: str, lines, currency: str, now=None
+    *, user, checkout_number: str, lines, currency: str, order_numbers=None, now=None
 ) -> list[StoreOrder]:
     """Each order of the checkout whose merchant has a store the buyer scanned last within
     ``DISTRIBUTION_ATTRIBUTION_DAYS`` gets that store (``lines``: distribution's
-    ``PaidLine``s). Idempotent (one row per order)."""
+    ``PaidLine``s; ``order_numbers``: order id -> number, what the store's page lists).
+    Idempotent (one row per order)."""
+    order_numbers = order_numbers or {}
     now = now or timezone.now()
     since = now - timedelta(days=settings.DISTRIBUTION_ATTRIBUTION_DAYS)
     merchants = {line.merchant_id for line in lines}
@@ -75,6 +101,7 @@ def store_attribute(
             defaults={
                 "store": store,
                 "store_code": store.code,
+                "order_number": order_numbers.get(order_id, ""),
                 "checkout_number": checkout_number,
                 "paid": paid[order_id],
                 "currency": currency,

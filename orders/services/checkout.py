@@ -369,6 +369,7 @@ def checkout_place(
     lines = OrderLine.objects.filter(order__checkout=checkout).select_related(
         "order", "sku__product"
     )
+    rows = list(lines.order_by("pk"))
     paid_lines = [
         PaidLine(
             order_id=line.order_id,
@@ -378,11 +379,17 @@ def checkout_place(
             category_id=line.sku.product.category_id,
             paid=line.line_total - line.discount,
         )
-        for line in lines.order_by("pk")
+        for line in rows
     ]
     distribution_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
     # The offline store whose code the buyer scanned last, for that merchant's orders (O2O).
-    store_attribute(user=user, checkout_number=number, currency=currency, lines=paid_lines)
+    store_attribute(
+        user=user,
+        checkout_number=number,
+        currency=currency,
+        lines=paid_lines,
+        order_numbers={line.order_id: line.order.number for line in rows},
+    )
     return checkout
 
 

@@ -5,8 +5,6 @@ back office."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -16,6 +14,8 @@ from pypdf import PdfReader
 from logistics.fulfilment import labels
 from logistics.fulfilment.models import Parcel
 from logistics.fulfilment.services import ParcelSpec, shipment_create
+from marketplace.pdf import cjk_font
+from tests.pdfs import barcodes, text_of
 from tests.tenancy import assert_cross_tenant_404
 
 from .helpers import paid_order, staff_of
@@ -40,29 +40,6 @@ def packed(merchant=None, *, split=False):
         ]
     shipment_create(order=order, by=staff_of(order.merchant), parcels=specs)
     return order, list(Parcel.objects.filter(order=order).order_by("pk"))
-
-
-def text_of(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def barcodes(pdf: bytes, tmp_path) -> list[str]:
-    """Render every page (poppler) and decode its Code 128 barcodes (zbar), as a scanner would."""
-    assert shutil.which("pdftoppm") and shutil.which("zbarimg"), "scripts/ensure_label_tools.sh"
-    source = tmp_path / "doc.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-gray", "-png", source, tmp_path / "page"], check=True
-    )
-    found = []
-    for image in sorted(tmp_path.glob("page*.png")):
-        out = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Scode128.enable", image],
-            capture_output=True,
-            text=True,
-        )
-        found += out.stdout.split()
-    return found
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:
@@ -120,7 +97,7 @@ def test_a_batch_is_one_pdf_with_one_page_per_parcel_in_order(tmp_path):
 def test_no_cjk_font_fails_clearly(settings):
     settings.LABELS_CJK_FONT = "/nonexistent/font.ttc"
     with pytest.raises(labels.LabelFontMissing, match="fonts-wqy-zenhei"):
-        labels.cjk_font_path()
+        cjk_font()  # the one font rule labels and store posters share
 
 
 def test_seller_prints_own_parcel_and_another_merchants_is_404(

@@ -69,3 +69,108 @@ def test_the_stores_page_query_count(tenants):
         store_scan_record(code=store.code)
 
     assert_queries(a.client, reverse(LIST), grow=grow, pin=12)
+
+
+def test_a_product_code_opens_that_product_and_still_counts_for_the_store(world, client):
+    store = offline_store_create(merchant=world.kiwi, name="Kiwi Nature Jing'an")
+    product = world.balm.product
+    scan = reverse("o2o:scan", args=[store.code])
+    response = client.get(f"{scan}?p={product.pk}")
+    assert response["Location"] == reverse("storefront:product", args=[product.pk, product.slug])
+    # another merchant's product, a full-width number or nonsense: the store page instead
+    for value in (world.serum.product.pk, "１", "x"):
+        response = client.get(f"{scan}?p={value}")
+        assert response["Location"] == reverse("storefront:merchant", args=[world.kiwi.slug])
+    assert store.scans.count() == 4
+
+
+def test_the_store_page_lists_its_orders_and_edits_the_store(world, client_for):
+    from tests.factories import MembershipFactory
+
+    owner = MembershipFactory(merchant=world.kiwi).user
+    seller = client_for(owner)
+    store = offline_store_create(merchant=world.kiwi, name="Jing'an")
+    buyer, cart = shopper_with((world.balm, 1))
+    store_scan_record(code=store.code, user=buyer)
+    order = place(buyer, cart).orders.get()
+    url = reverse("seller_stores:detail", args=[store.pk])
+    page = seller.get(url).content.decode()
+    assert f'data-order="{order.number}"' in page
+    assert reverse("seller_orders:detail", args=[order.number]) in page
+    assert 'data-figure="orders">1<' in page
+    response = seller.post(
+        url, {"name": "Jing'an Temple", "address": "1 Nanjing Rd", "opening_hours": "10–22"}
+    )
+    assert response.status_code == 302
+    store.refresh_from_db()
+    assert (store.name, store.opening_hours, store.is_active) == ("Jing'an Temple", "10–22", False)
+    # closed (the box was left unticked): its code no longer opens anything or attributes
+    assert seller.get(reverse("o2o:scan", args=[store.code])).status_code == 404
+    zh = seller.get(url.replace("/en/", "/zh-hans/", 1)).content.decode()
+    assert "本店订单" in zh and "营业时间" in zh
+
+
+def test_the_poster_is_bilingual_and_its_qr_code_scans_as_the_store_link(tenants, tmp_path):
+    from django.conf import settings
+
+    from tests.pdfs import barcodes, text_of
+
+    store = offline_store_create(
+        merchant=tenants.a.merchant, name="Corner shop", address="8 Queen St", opening_hours="9-5"
+    )
+    response = tenants.a.client.get(reverse("seller_stores:poster", args=[store.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    (page,) = text_of(response.content)
+    assert "Corner shop" in page and "扫码进店" in page and "Scan to shop" in page
+    assert "8 Queen St" in page and "9-5" in page
+    link = settings.SITE_URL + reverse("o2o:scan", args=[store.code])
+    assert barcodes(response.content, tmp_path, "qrcode") == [link]
+
+
+def test_a_product_poster_names_the_product_and_scans_as_its_link(world, client_for, tmp_path):
+    from django.conf import settings
+
+    from tests.factories import MembershipFactory
+    from tests.pdfs import barcodes, text_of
+
+    seller = client_for(MembershipFactory(merchant=world.kiwi).user)
+    store = offline_store_create(merchant=world.kiwi, name="Jing'an")
+    product = world.balm.product
+    url = reverse("seller_stores:poster", args=[store.pk]) + f"?product={product.pk}"
+    pdf = seller.get(url).content
+    (page,) = text_of(pdf)
+    assert product.name_en in page and "扫码购买此商品" in page
+    link = settings.SITE_URL + reverse("o2o:scan", args=[store.code]) + f"?p={product.pk}"
+    assert barcodes(pdf, tmp_path, "qrcode") == [link]
+
+
+def test_every_store_page_is_the_merchants_own(tenants):
+    store = offline_store_create(merchant=tenants.a.merchant, name="A's corner shop")
+    for name in ("detail", "qr", "poster"):
+        url = reverse(f"seller_stores:{name}", args=[store.pk])
+        assert_cross_tenant_404(url, owner=tenants.a.client, intruder=tenants.b.client)
+    response = tenants.b.client.post(
+        reverse("seller_stores:detail", args=[store.pk]), {"name": "taken over"}
+    )
+    assert response.status_code == 404
+    store.refresh_from_db()
+    assert store.name == "A's corner shop"
+
+
+def test_the_store_page_query_count(tenants):
+    store = offline_store_create(merchant=tenants.a.merchant, name="Shop")
+
+    def grow():
+        for n in range(3):
+            StoreOrder.objects.create(
+                store=store,
+                order_id=10_000 + StoreOrder.objects.count() + n,
+                order_number="",
+                checkout_number="C1",
+                store_code=store.code,
+                paid=Decimal("1.00"),
+                currency="CNY",
+            )
+
+    url = reverse("seller_stores:detail", args=[store.pk])
+    assert_queries(tenants.a.client, url, grow=grow, pin=6)
