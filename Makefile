@@ -11,6 +11,11 @@ CARRIER_PORT ?= 8766
 # Simulated seconds per real second: a two-week journey into China in about 4 minutes.
 CARRIER_SPEED ?= 5000
 DEMO_CARRIERS = china-post ems dhl yanwen sf
+# Where the demo (seed, web, workers) finds the two simulators and itself: the ports above
+# (target-specific, so `make test` and `make bench` keep their own environment).
+run seed: export CUSTOMS_GATEWAY_URL ?= http://127.0.0.1:$(CUSTOMS_PORT)
+run seed: export CARRIER_SIMULATOR_URL ?= http://127.0.0.1:$(CARRIER_PORT)
+run seed: export SITE_URL ?= http://$(HOST):$(PORT)
 
 # Tests always run on the real PostgreSQL and Redis (override either URL to point elsewhere).
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/silkway)
@@ -62,6 +67,9 @@ run: setup
 	@echo "  Stripe (localstripe)       http://127.0.0.1:$(LOCALSTRIPE_PORT)/  test card 4242 4242 4242 4242  (log: var/localstripe.log)"
 	@echo "  Carrier simulator          http://127.0.0.1:$(CARRIER_PORT)/_state  (log: var/carrier-simulator.log)"
 	@echo "  Declarations worker        receipts and retries  (log: var/declarations-worker.log)"
+	@echo "  Tracking worker            stuck parcels, polled carriers  (log: var/tracking-worker.log)"
+	@echo "  Demo parcel  log in as shopper@silkway.local: Your orders (its timeline fills in ~4 min)"
+	@echo "  Stuck parcel log in as ops@silkway.local: http://$(HOST):$(PORT)/en/ops/fulfilment/parcelexception/"
 	@echo ""
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
@@ -73,7 +81,8 @@ run: setup
 		>var/carrier-simulator.log 2>&1 & carrier=$$!; \
 		OUTBOX_SWEEP_GRACE_SECONDS=5 $(PY) manage.py declarations_worker \
 		>var/declarations-worker.log 2>&1 & dw=$$!; \
-		trap "kill $$sim $$stripe $$carrier $$dw 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py tracking_worker >var/tracking-worker.log 2>&1 & tw=$$!; \
+		trap "kill $$sim $$stripe $$carrier $$dw $$tw 2>/dev/null" EXIT INT TERM; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) scripts/localstripe_webhook.py \
 			http://127.0.0.1:$(LOCALSTRIPE_PORT) http://$(HOST):$(PORT)/payments/stripe/webhook/; \
 		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) manage.py runserver $(HOST):$(PORT)

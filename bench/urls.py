@@ -1,6 +1,8 @@
 """The project's URLs plus the benchmarks' baselines: ``/<lang>/bench/minimal/`` (the whole
 middleware stack and no work, the floor every storefront page is measured against) and
-``/<lang>/bench/write/`` (a POST that writes one row: the floor of a write like checkout), and
+``/<lang>/bench/write/`` (a POST that writes one row: the floor of a write like checkout),
+``/<lang>/bench/minimal-post/`` (a POST whose body is read and nothing done: the carrier
+webhook's floor), and
 ``/<lang>/bench/flash-row-lock/<item>/take/`` (the flash-sale admission through a
 ``select_for_update`` design, ``bench/flash_rowlock.py``, run beside the Redis gate).
 Loaded only by ``bench/settings.py``."""
@@ -20,6 +22,13 @@ def bench_minimal(request):
 
 
 @csrf_exempt
+def bench_minimal_post(request):
+    """The webhook benchmark's baseline: the whole middleware stack, the body read, no work."""
+    request.body  # noqa: B018 - read, as every POST handler does
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@csrf_exempt
 def bench_write(request):
     """The checkout benchmark's baseline: the whole middleware stack and one row written."""
     from orders.models import Cart
@@ -32,6 +41,7 @@ urlpatterns = [
     *i18n_patterns(
         path("bench/minimal/", bench_minimal, name="bench_minimal"),
         path("bench/write/", bench_write, name="bench_write"),
+        path("bench/minimal-post/", bench_minimal_post, name="bench_minimal_post"),
         path("bench/flash-row-lock/<int:pk>/take/", flash_take_row_lock, name="bench_flash_lock"),
     ),
     *project_urlpatterns,

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .consignment_admin import add_to_consignment
 from .models import CarrierFeed, Parcel, TrackingEvent
 from .print_views import print_labels, print_slips
 from .services.feeds import carrier_feed_save
@@ -72,10 +73,14 @@ class ParcelAdmin(admin.ModelAdmin):
     list_select_related = ("order", "carrier")
     readonly_fields = [f.name for f in Parcel._meta.fields]
     inlines = [TrackingEventInline]
-    actions = [print_labels, print_slips]
+    actions = [print_labels, print_slips, add_to_consignment]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_consign_permission(self, request):
+        """Putting parcels on a consignment changes the consignment, not the parcels."""
+        return request.user.has_perm("fulfilment.change_masterconsignment")
 
     def has_change_permission(self, request, obj=None):
         return False

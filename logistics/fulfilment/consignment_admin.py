@@ -1,18 +1,163 @@
 """Back office: master consignments (Fulfilment → Master consignments) with their parcels,
-the arrival manifest (CEB711) shown as built, and the operators' moves through the services."""
+the arrival manifest (CEB711) shown as built, and the operators' moves through the services:
+parcels are put on a consignment from the parcel list (action "Put on a master
+consignment…", ``consignment_add_parcels``, all or none), a consignment is closed, marked
+arrived (``consignment_move``) and split for domestic delivery (action "Split for domestic
+delivery…", ``consignment_split``) from the consignment list."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from customs.ceb import messages as ceb_messages
 from customs.profiles.services import NoCustomsProfile, profile_for, transfer_for
+from logistics.shipping.models import Carrier
+from marketplace.transitions import IllegalTransition
 
 from .consignments import ConsignmentEvent, ConsignmentParcel, MasterConsignment
-from .services.consolidation import consignment_create, consignment_manifest, consignment_move
+from .services.consolidation import (
+    consignment_add_parcels,
+    consignment_create,
+    consignment_manifest,
+    consignment_move,
+    consignment_split,
+)
+
+REFUSALS = (IllegalTransition, ValidationError, PermissionDenied)
+
+
+def _refusal_text(error: Exception) -> str:
+    if isinstance(error, IllegalTransition):
+        return gettext("not possible from its current status")
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or gettext("not allowed")
+
+
+class ConsignmentChoiceForm(forms.Form):
+    consignment = forms.ModelChoiceField(
+        label=_("master consignment"),
+        queryset=MasterConsignment.objects.filter(status=MasterConsignment.Status.OPEN),
+        help_text=_(
+            "Open consignments only. Every parcel must be direct mail (9610) bound for the "
+            "consignment's arrival port and on no other consignment."
+        ),
+    )
+
+
+class DomesticCarrierForm(forms.Form):
+    domestic_carrier = forms.ModelChoiceField(
+        label=_("domestic carrier"),
+        queryset=Carrier.objects.filter(is_active=True),
+        help_text=_("Each parcel gets a waybill of this carrier for its domestic leg."),
+    )
+
+
+def _ask(modeladmin, request, queryset, *, title, form_class, apply):
+    """An admin action's intermediate page: ``form_class`` for the chosen rows, then
+    ``apply(cleaned_data)`` (which returns what to tell the operator); a service's refusal
+    is shown as an error and nothing is changed by it."""
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = apply(form.cleaned_data)
+            except REFUSALS as error:
+                modeladmin.message_user(request, _refusal_text(error), messages.ERROR)
+            else:
+                if done:
+                    modeladmin.message_user(request, done, messages.SUCCESS)
+            return None
+    else:
+        form = form_class()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "objects": list(queryset),
+        "form": form,
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    return TemplateResponse(request, "admin/catalog/action_reason.html", context)
+
+
+@admin.action(description=_("Put on a master consignment…"), permissions=["consign"])
+def add_to_consignment(modeladmin, request, queryset):
+    """Fulfilment → Parcels: the chosen parcels onto one open consignment (all or none)."""
+
+    def apply(data):
+        consignment = data["consignment"]
+        count = consignment_add_parcels(
+            consignment=consignment,
+            parcel_ids=list(queryset.values_list("pk", flat=True)),
+            by=request.user,
+        )
+        return ngettext(
+            "%(n)s parcel put on %(consignment)s.", "%(n)s parcels put on %(consignment)s.", count
+        ) % {
+            "n": count,
+            "consignment": consignment,
+        }
+
+    return _ask(
+        modeladmin,
+        request,
+        queryset,
+        title=gettext("Put parcels on a master consignment"),
+        form_class=ConsignmentChoiceForm,
+        apply=apply,
+    )
+
+
+@admin.action(description=_("Split for domestic delivery…"), permissions=["change"])
+def split_consignments(modeladmin, request, queryset):
+    """Fulfilment → Master consignments: each chosen (arrived) consignment broken up at the
+    bonded warehouse, every parcel given its domestic leg."""
+
+    def apply(data):
+        done = []
+        for consignment in queryset.order_by("pk"):
+            try:
+                legs = consignment_split(
+                    consignment=consignment,
+                    domestic_carrier=data["domestic_carrier"],
+                    by=request.user,
+                )
+            except REFUSALS as error:
+                modeladmin.message_user(
+                    request,
+                    gettext("%(object)s: %(problem)s")
+                    % {"object": consignment, "problem": _refusal_text(error)},
+                    messages.ERROR,
+                )
+            else:
+                done.append(
+                    ngettext(
+                        "%(consignment)s split: %(n)s domestic waybill.",
+                        "%(consignment)s split: %(n)s domestic waybills.",
+                        legs,
+                    )
+                    % {"consignment": consignment, "n": legs}
+                )
+        return " ".join(done)
+
+    return _ask(
+        modeladmin,
+        request,
+        queryset,
+        title=gettext("Split master consignments for domestic delivery"),
+        form_class=DomesticCarrierForm,
+        apply=apply,
+    )
 
 
 class ConsignmentParcelInline(admin.TabularInline):
@@ -94,7 +239,11 @@ class MasterConsignmentAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("status", "created_by", "created_at", "split_at", "manifest")
     inlines = [ConsignmentParcelInline, ConsignmentEventInline]
-    actions = [_move("close", _("Close (manifest ready)")), _move("arrive", _("Mark arrived"))]
+    actions = [
+        _move("close", _("Close (manifest ready)")),
+        _move("arrive", _("Mark arrived")),
+        split_consignments,
+    ]
 
     def get_queryset(self, request):
         from django.db.models import Count

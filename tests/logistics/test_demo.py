@@ -124,3 +124,176 @@ def test_the_demo_stock_pages_in_chinese_have_no_english(client_for):
     row = Stock.objects.filter(merchant__slug="silkway-global").first()
     detail = client.get(f"/zh-hans/seller/stock/{row.pk}/").content.decode()
     assert _visible_ui_words(detail) == set()
+
+
+# --------------------------------------------------------------------------------------------
+# The tracking demo as ``make run`` runs it: seeded on the embedded default, then the
+# simulators, the workers and the web server started as their own processes, and nobody
+# touching anything while the parcel travels.
+# --------------------------------------------------------------------------------------------
+
+DEMO_CARRIERS = ("china-post", "ems", "dhl", "yanwen", "sf")
+# Direct mail into China (12–16 days) in about 12 seconds.
+DEMO_SPEED = "100000"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(env: dict, log, *args: str):
+    import subprocess
+    import sys
+
+    from tests.processes import ROOT
+
+    return subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code < 500
+    except requests.RequestException:
+        return False
+
+
+def _signed_in(base: str, email: str):
+    import re
+
+    import requests
+
+    from marketplace.demo import DEMO_PASSWORD
+
+    session = requests.Session()
+    page = session.get(f"{base}/en/accounts/login/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    session.post(
+        f"{base}/en/accounts/login/",
+        data={"csrfmiddlewaretoken": token, "username": email, "password": DEMO_PASSWORD},
+        headers={"Referer": f"{base}/en/accounts/login/"},
+        timeout=10,
+    )
+    return session
+
+
+def _timeline(html: str) -> list[str]:
+    """The statuses of the order page's timeline, oldest first."""
+    import re
+
+    section = re.search(r"<section class=\"tracking\".*?</section>", html, re.S)
+    return (
+        list(reversed(re.findall(r'data-status="([a-z_]*)"', section.group(0)))) if section else []
+    )
+
+
+DECLARATION = """
+from customs.declarations.models import OrderDeclaration
+from orders.models import Order
+order = Order.objects.get(number="{number}")
+print("order", order.status, "declaration", OrderDeclaration.objects.get(order=order).status)
+"""
+
+
+@pytest.mark.timeout(600)
+def test_the_demo_parcel_travels_to_delivered_by_itself_and_the_stuck_one_is_queued(tmp_path):
+    import re
+
+    from tests.fulfilment.simulator import wait_for
+    from tests.processes import embedded_default_env, manage, stop_process
+
+    web, customs, carrier = _free_port(), _free_port(), _free_port()
+    base = f"http://127.0.0.1:{web}"
+    env = embedded_default_env(
+        tmp_path,
+        CUSTOMS_GATEWAY_URL=f"http://127.0.0.1:{customs}",
+        CARRIER_SIMULATOR_URL=f"http://127.0.0.1:{carrier}",
+        OUTBOX_SWEEP_GRACE_SECONDS="1",
+    )
+    manage(env, "migrate", "--noinput", "-v", "0")
+    seeded = manage(env, "seed_demo")
+    number, waybill = re.search(r"order (SW[0-9A-Z]+), parcel (\S+) on its way", seeded).groups()
+    stuck = re.search(r"stuck parcel (\S+) in the exceptions queue", seeded).group(1)
+
+    # make run's processes, started after the seed as make run starts them
+    log = open(tmp_path / "processes.log", "w")  # noqa: SIM115 - closed below
+    processes = [
+        _start(env, log, "runserver", f"127.0.0.1:{web}", "--noreload"),
+        _start(
+            env,
+            log,
+            "customs_gateway",
+            "--port",
+            str(customs),
+            "--state-dir",
+            str(tmp_path / "customs"),
+        ),
+        _start(
+            env,
+            log,
+            "carrier_simulator",
+            "--port",
+            str(carrier),
+            "--state-dir",
+            str(tmp_path / "carrier"),
+            "--platform-url",
+            base,
+            "--speed",
+            DEMO_SPEED,
+            *[arg for code in DEMO_CARRIERS for arg in ("--carrier", f"{code}=demo-{code}")],
+        ),
+        _start(env, log, "declarations_worker", "--every", "1"),
+        _start(env, log, "tracking_worker", "--every", "5"),
+    ]
+    try:
+        wait_for(lambda: _answers(f"{base}/healthz"), timeout=60)
+        shopper = _signed_in(base, "shopper@silkway.local")
+        order_page = f"{base}/en/account/orders/{number}/"
+
+        # the booking failed while the simulator was down; the outbox sweep books it, and
+        # the simulator's signed webhooks move it to the end
+        def delivered():
+            timeline = _timeline(shopper.get(order_page, timeout=10).text)
+            return timeline if timeline and timeline[-1] == "delivered" else None
+
+        timeline = wait_for(delivered, timeout=180, interval=2)
+        assert timeline[0] == "info_received"
+        assert timeline.index("customs") < timeline.index("customs_released") < len(timeline) - 1
+        assert "out_for_delivery" in timeline
+
+        english = shopper.get(order_page, timeout=10).text
+        assert f'data-parcel="{waybill}"' in english
+        assert "Released by customs" in english and "Delivered" in english
+        chinese = shopper.get(f"{base}/zh-hans/account/orders/{number}/", timeout=10).text
+        assert "海关已放行" in chinese and "清关中" in chinese and "已投递" in chinese
+        assert "Held by customs for inspection" in chinese  # the carrier's own text beside
+
+        # customs: the order was declared through the gateway simulator and cleared
+        def cleared():
+            out = manage(env, "shell", "-c", DECLARATION.format(number=number))
+            return out if "declaration cleared" in out else None
+
+        assert "order delivered" in wait_for(cleared, timeout=60, interval=2)
+
+        # the stuck parcel waits in the operators' queue
+        ops = _signed_in(base, "ops@silkway.local")
+        queue = ops.get(f"{base}/en/ops/fulfilment/parcelexception/", timeout=10).text
+        assert stuck in queue
+        assert "No news from the carrier for too long" in queue
+        zh_queue = ops.get(f"{base}/zh-hans/ops/fulfilment/parcelexception/", timeout=10).text
+        assert stuck in zh_queue and "承运商长时间无更新" in zh_queue
+    finally:
+        for process in processes:
+            stop_process(process)
+        log.close()
