@@ -49,5 +49,7 @@ def carrier_webhook(request: HttpRequest, carrier: str) -> JsonResponse:
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         return _error(400, "invalid", "The body has no list of events.")
-    result = tracking_events_record(carrier=feed.carrier, events=events, source="webhook")
+    result = tracking_events_record(
+        carrier=feed.carrier, events=events, source="webhook", feed=feed
+    )
     return JsonResponse(result.as_dict())

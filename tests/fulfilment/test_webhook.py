@@ -194,3 +194,26 @@ def test_a_body_that_is_not_events_is_refused(client, packed):
             HTTP_X_SILKWAY_SIGNATURE=signature_of(SECRET, body),
         )
         assert answer.status_code == 400
+
+
+def test_a_travelling_parcels_next_scan_moves_only_its_time_in_few_statements(
+    client, packed, django_assert_max_num_queries
+):
+    """Most pushes repeat a shipped parcel's status at a later time: they store the event and
+    move the parcel's time on (one statement), without recomputing the order; an older scan
+    of the same status never moves the time back, and a new status still does all the rest."""
+    order, parcel = packed
+    w = parcel.waybill_number
+    push(client, "simex", [event(w, "in_transit", 1, "Auckland")])  # ships the order
+    # the feed, the parcels, the de-duplication read, the insert, the parcel's time
+    with django_assert_max_num_queries(5):
+        push(client, "simex", [event(w, "in_transit", 5, "Sydney hub")])
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.status_at.isoformat()) == ("in_transit", at(5))
+    push(client, "simex", [event(w, "in_transit", 3, "Auckland hub")])  # late, same status
+    parcel.refresh_from_db()
+    assert parcel.status_at.isoformat() == at(5) and parcel.shipped_at.isoformat() == at(1)
+    push(client, "simex", [event(w, "customs", 9, "Shanghai PVG")])
+    parcel.refresh_from_db()
+    assert (parcel.status, parcel.status_at.isoformat()) == ("customs", at(9))
+    assert TrackingEvent.objects.filter(parcel=parcel).count() == 4

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -90,12 +92,16 @@ def _text(value, limit: int) -> str:
     return (value if isinstance(value, str) else "").strip()[:limit]
 
 
-def tracking_events_record(*, carrier: Carrier, events: list, source: str) -> RecordResult:
+def tracking_events_record(
+    *, carrier: Carrier, events: list, source: str, feed: CarrierFeed | None = None
+) -> RecordResult:
     """Store ``events`` of ``carrier`` (each ``{"waybill", "status", "time", "location",
     "text"}``; ``status`` in the feed's vocabulary, ``time`` ISO 8601 with its zone) and
-    move what they move. Idempotent: the same events again change nothing."""
+    move what they move. Idempotent: the same events again change nothing. ``feed``: the
+    carrier's feed when the caller has it (the webhook), else it is read."""
     result = RecordResult()
-    feed = CarrierFeed.objects.filter(carrier=carrier).first()
+    if feed is None or feed.carrier_id != carrier.pk:
+        feed = CarrierFeed.objects.filter(carrier=carrier).first()
     vocabulary = feed.vocabulary if feed else "silkway"
     parsed = []
     for item in events if isinstance(events, list) else []:
@@ -111,9 +117,11 @@ def tracking_events_record(*, carrier: Carrier, events: list, source: str) -> Re
         parsed.append((waybill, raw, when, item))
     parcels = {
         p.waybill_number: p
-        for p in Parcel.objects.filter(
-            carrier=carrier, waybill_number__in={w for w, *_ in parsed}
-        ).only("pk", "order_id", "waybill_number")
+        for p in Parcel.objects.filter(carrier=carrier, waybill_number__in={w for w, *_ in parsed})
+        .select_related("order")
+        .only(
+            "pk", "order_id", "waybill_number", "status", "status_at", "shipped_at", "order__status"
+        )
     }
     rows: dict[tuple, TrackingEvent] = {}
     for waybill, raw, when, item in parsed:
@@ -152,11 +160,56 @@ def tracking_events_record(*, carrier: Carrier, events: list, source: str) -> Re
     # A concurrent delivery of the same event loses on the unique constraint, silently.
     TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
     result.accepted = len(new)
-    new_parcels = {k[0] for k in new}
-    touched_orders = {p.order_id for p in parcels.values() if p.pk in new_parcels}
-    for order_id in sorted(touched_orders):
+    new_by_parcel: dict[int, list[TrackingEvent]] = {}
+    for row in new.values():
+        new_by_parcel.setdefault(row.parcel_id, []).append(row)
+    by_order: dict[int, list[Parcel]] = {}
+    for parcel in parcels.values():
+        if parcel.pk in new_by_parcel:
+            by_order.setdefault(parcel.order_id, []).append(parcel)
+    fast = {
+        order_id
+        for order_id, touched in by_order.items()
+        if all(_only_time_moves(p, new_by_parcel[p.pk]) for p in touched)
+    }
+    # the orders to recompute first, then the time-only updates (parcel rows, slot 13: last)
+    slow = set(by_order) - fast
+    for parcel in sorted((p for o in fast for p in by_order[o]), key=lambda p: p.pk):
+        if not _move_time_on(parcel, new_by_parcel[parcel.pk]):
+            slow.add(parcel.order_id)  # its status changed meanwhile: recompute it
+    for order_id in sorted(slow):
         parcels_follow_events(order_id=order_id)
     return result
+
+
+def _only_time_moves(parcel: Parcel, events: list[TrackingEvent]) -> bool:
+    """Whether the new ``events`` can change nothing of ``parcel`` and its order but the
+    parcel's status time (most pushes: a travelling parcel's next scan). So when the order is
+    shipped (no "ship" to apply), the parcel scanned and not delivered, and every new event
+    repeats its status at or after its first scan: no new status, no email, no delivery,
+    the same first scan."""
+    if parcel.order.status != Order.Status.SHIPPED:
+        return False
+    if parcel.status in NOT_SCANNED or parcel.status in FINAL or parcel.status_at is None:
+        return False
+    return parcel.shipped_at is not None and all(
+        e.status == parcel.status and e.occurred_at >= parcel.shipped_at for e in events
+    )
+
+
+def _move_time_on(parcel: Parcel, events: list[TrackingEvent]) -> bool:
+    """The fast path: one statement keeps the later of the parcel's time and the events',
+    while the parcel still has the status it was read with (False: it changed meanwhile).
+    A concurrent ``parcels_follow_events`` reads the events after locking the parcels, so
+    either it saw these events or this update waits for its lock and then moves the time
+    on: never backwards."""
+    latest = max(e.occurred_at for e in events)
+    return bool(
+        Parcel.objects.filter(pk=parcel.pk, status=parcel.status).update(
+            status_at=Greatest(F("status_at"), Value(latest)),
+            last_event_received_at=timezone.now(),
+        )
+    )
 
 
 def _latest(events: list[TrackingEvent]) -> TrackingEvent | None:
@@ -166,20 +219,28 @@ def _latest(events: list[TrackingEvent]) -> TrackingEvent | None:
     return max(moving, key=lambda e: (e.occurred_at, PROGRESS.get(e.status, 0), e.pk))
 
 
-@transaction.atomic
-def parcels_follow_events(*, order_id: int) -> Order:
-    """Recompute the order's parcels from their events and move the order (see module)."""
-    order = lock_orders([order_id])[order_id]
-    parcel_ids = list(Parcel.objects.filter(order_id=order_id).values_list("pk", flat=True))
+def _events_of(parcel_ids: list[int]) -> dict[int, list[TrackingEvent]]:
     events: dict[int, list[TrackingEvent]] = {pk: [] for pk in parcel_ids}
     for event in TrackingEvent.objects.filter(parcel_id__in=parcel_ids).only(
         "pk", "parcel_id", "status", "occurred_at", "received_at"
     ):
         events[event.parcel_id].append(event)
+    return events
+
+
+@transaction.atomic
+def parcels_follow_events(*, order_id: int) -> Order:
+    """Recompute the order's parcels from their events and move the order (see module)."""
+    order = lock_orders([order_id])[order_id]
+    parcel_ids = list(Parcel.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    events = _events_of(parcel_ids)
     scans = [e.occurred_at for evs in events.values() for e in evs if e.status not in NOT_SCANNED]
     if scans and order.status == Order.Status.PACKED:
         _ship(order)
     locked = lock_parcels(parcel_ids)
+    # read again under the parcels' locks: an event stored meanwhile by another delivery's
+    # fast path (``_move_time_on``, which waits for these locks) is then seen here
+    events = _events_of(parcel_ids)
     now = timezone.now()
     for pk, parcel in locked.items():
         latest = _latest(events[pk])
