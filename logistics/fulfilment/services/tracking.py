@@ -157,9 +157,9 @@ def tracking_events_record(
     )
     new = {k: row for k, row in rows.items() if k not in seen}
     result.duplicates += len(rows) - len(new)
-    # A concurrent delivery of the same event loses on the unique constraint, silently.
-    TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
     result.accepted = len(new)
+    if not new:
+        return result
     new_by_parcel: dict[int, list[TrackingEvent]] = {}
     for row in new.values():
         new_by_parcel.setdefault(row.parcel_id, []).append(row)
@@ -172,11 +172,16 @@ def tracking_events_record(
         for order_id, touched in by_order.items()
         if all(_only_time_moves(p, new_by_parcel[p.pk]) for p in touched)
     }
-    # the orders to recompute first, then the time-only updates (parcel rows, slot 13: last)
     slow = set(by_order) - fast
-    for parcel in sorted((p for o in fast for p in by_order[o]), key=lambda p: p.pk):
-        if not _move_time_on(parcel, new_by_parcel[parcel.pk]):
-            slow.add(parcel.order_id)  # its status changed meanwhile: recompute it
+    # One short transaction (one commit) stores the events and moves the time-only parcels
+    # (their rows, slot 13, are the only locks it takes); the orders to recompute follow,
+    # each in its own transaction, once it has committed.
+    with transaction.atomic(savepoint=False):  # nothing in it can fail alone
+        # A concurrent delivery of the same event loses on the unique constraint, silently.
+        TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
+        for parcel in sorted((p for o in fast for p in by_order[o]), key=lambda p: p.pk):
+            if not _move_time_on(parcel, new_by_parcel[parcel.pk]):
+                slow.add(parcel.order_id)  # its status changed meanwhile: recompute it
     for order_id in sorted(slow):
         parcels_follow_events(order_id=order_id)
     return result
