@@ -64,8 +64,6 @@ def sku_post_data(**overrides) -> dict:
         "trade_modes": ["direct"],
         "postal_tax_category": "13",
         "excise_category": "",
-        "product_record_number": "",
-        "product_record_status": "none",
         "tiers-TOTAL_FORMS": "3",
         "tiers-INITIAL_FORMS": "0",
         "tiers-MIN_NUM_FORMS": "0",
