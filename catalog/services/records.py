@@ -200,6 +200,10 @@ def product_record_void(*, sku: SKU, by, reason: str) -> None:
     lock, with bonded import off (the DB constraint refuses a bonded SKU without a record)."""
     if sku.product_record_status == Status.NONE:
         return
+    if sku.allow_bonded:
+        raise ValueError("turn bonded import off before voiding the product record")
+    # the edit that voids turns bonded off: the row must say so before the status moves
+    SKU.objects.filter(pk=sku.pk).update(allow_bonded=False)
     _event(sku, "void", by=by, reason=reason)
     _set(sku, product_record_number="", product_record_reason="")
 
