@@ -13,10 +13,10 @@ from django.db import transaction
 
 from catalog.models import SKU, ProductRecordEvent, ProductRecordSubmission
 from catalog.services import records
+from customs.ceb.messages import new_guid
 from customs.declarations import services
 from customs.declarations.models import Receipt, SentMessage
 from customs.declarations.records import profiles_waiting_for_records
-from customs.ceb.messages import new_guid
 from customs.gateway.records import RecordAnswer
 from customs.gateway.sealing import Route, seal_record_answers
 from marketplace.models import OutboxMessage
@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _sku(**values) -> tuple[SKU, object]:
     owner = MembershipFactory()
-    product = ProductFactory(merchant=owner.merchant, name_zh_hans=values.pop("gname", "麦卢卡蜂蜜"))
+    product = ProductFactory(
+        merchant=owner.merchant, name_zh_hans=values.pop("gname", "麦卢卡蜂蜜")
+    )
     return SKUFactory(product=product, **values), owner.user
 
 
