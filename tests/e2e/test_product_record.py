@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_merchant_submits_a_product_record_and_sees_it_recorded(
-    signed_in, simulator  # noqa: F811 - the fixture imported above
+    signed_in,
+    simulator,  # noqa: F811 - the fixture imported above
 ):
     services.transports_reset()
     p = profile(gateway_url=simulator.url)
@@ -31,7 +32,9 @@ def test_a_merchant_submits_a_product_record_and_sees_it_recorded(
         cell = page.locator('[data-record="KN-HONEY-250"]')
         expect(cell).to_contain_text("No record")
         cell.get_by_role("button", name="Submit product record").click()
-        expect(page.get_by_text("Product record of KN-HONEY-250 submitted to customs.")).to_be_visible()
+        expect(
+            page.get_by_text("Product record of KN-HONEY-250 submitted to customs.")
+        ).to_be_visible()
         expect(cell).to_contain_text("Submitted")
         expect(cell).to_contain_text("Waiting for customs' answer.")
 
