@@ -104,6 +104,8 @@ PRODUCT_LEVEL = PRODUCT_COLUMNS[: PRODUCT_COLUMNS.index("sku_code")]
 STOCK_COLUMNS = ("sku_code", "warehouse_code", "quantity")
 COLUMNS = {ImportJob.Kind.PRODUCTS: PRODUCT_COLUMNS, ImportJob.Kind.STOCK: STOCK_COLUMNS}
 
+# The product record columns are customs' (read-only here): the code a differing cell gets.
+RECORD_READ_ONLY_CODE = "record_read_only"
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Reports keep the first problems; a file with thousands of errors is wrong in one way.
 MAX_REPORTED_ERRORS = 500
@@ -577,7 +579,7 @@ class ProductImporter:
                             "the record from the product page or the seller API."
                         )
                         % {"value": value},
-                        code="record_read_only",
+                        code=RECORD_READ_ONLY_CODE,
                     )
                 )
         return ok
