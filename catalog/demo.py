@@ -22,8 +22,8 @@ from django.utils.text import slugify
 from catalog.demo_images import picture_add, picture_backfill, products_pictured
 from catalog.demo_stock import seed_stock_demo
 from catalog.models import Brand, Category, Product, flags_for
-from catalog.services import moderation
-from catalog.services.products import SkuInput, product_create, product_update
+from catalog.services import moderation, records
+from catalog.services.products import SkuInput, product_create, product_update, sku_upsert
 from marketplace.clearance import ClearanceMode
 from marketplace.demo import Demo, DemoStep
 from merchants.models import Membership, Merchant
@@ -668,8 +668,10 @@ def _record_number(sku: DemoSku) -> str:
     return f"3105{2026}{serial:08d}"
 
 
-def _sku_input(sku: DemoSku) -> SkuInput:
-    status = "recorded" if sku.record is True else (sku.record or "none")
+def _sku_input(sku: DemoSku, *, recorded: bool = False) -> SkuInput:
+    """The variant as its merchant types it: bonded import (which needs a recorded product
+    record) only once ``recorded``."""
+    modes = [MODES[letter] for letter in sku.modes if recorded or letter != "b"]
     return SkuInput(
         code=sku.code,
         price=Decimal(sku.price),
@@ -685,11 +687,38 @@ def _sku_input(sku: DemoSku) -> SkuInput:
         customs_unit=sku.unit,
         postal_tax_category=sku.postal,
         excise_category=sku.excise,
-        product_record_number=_record_number(sku) if sku.record else "",
-        product_record_status=status,
         tiers=[(quantity, Decimal(price)) for quantity, price in sku.tiers],
-        **flags_for(MODES[letter] for letter in sku.modes),
+        **flags_for(modes or [ClearanceMode.DIRECT]),
     )
+
+
+def _records(product: Product, item) -> None:
+    """Product records as the gateway answered them: each recorded demo variant is
+    submitted and answered "800 备案通过" with its number through the same service the
+    gateway's SWR102 goes through (in one transaction, so the outbox has nothing left to
+    send); "submitted" ones are submitted and really sent once a gateway is running."""
+    skus = {s.code: s for s in product.skus.all()}
+    for demo_sku in item.skus:
+        sku = skus.get(demo_sku.code)
+        if sku is None or not demo_sku.record:
+            continue
+        with transaction.atomic():
+            submission = records.product_record_submit(sku=sku, by=None)
+            if demo_sku.record is not True:
+                continue
+            records.product_record_answer(
+                guid=submission.guid,
+                answer="recorded",
+                status="800",
+                info="备案通过",
+                record_number=_record_number(demo_sku),
+                message=DEMO_ANSWER,
+            )
+        if "b" in demo_sku.modes:
+            sku_upsert(product=product, data=_sku_input(demo_sku, recorded=True), by=None)
+
+
+DEMO_ANSWER = b"<!-- demo seeding: answered as the gateway answers (SWR102, 800) -->"
 
 
 def _brands() -> dict[str, Brand]:
@@ -751,6 +780,7 @@ def seed_catalog_demo(*, operator) -> int:
             min_order_quantity=item.moq,
             skus=[_sku_input(sku) for sku in item.skus],
         )
+        _records(product, item)
         picture_add(product=product, by=owners[item.merchant])
         created += 1
         if item.state == "draft":

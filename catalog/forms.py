@@ -192,12 +192,6 @@ class SkuForm(forms.Form):
     excise_category = forms.ChoiceField(
         label=_("Consumption-tax category"), choices=EXCISE_CATEGORIES, required=False
     )
-    product_record_number = forms.CharField(
-        label=_("Product record number"), max_length=64, required=False
-    )
-    product_record_status = forms.ChoiceField(
-        label=_("Product record status"), choices=ProductRecordStatus.choices, initial="none"
-    )
 
     # Service field names that this form shows under another name.
     # "tiers" errors are shown above the tier rows by the view, not on this form.
@@ -298,3 +292,22 @@ class ReportResolutionForm(ResolutionForm):
     delist = forms.BooleanField(
         label=_("Also delist the product (it leaves the storefront)"), required=False
     )
+
+
+class RecordOverrideForm(forms.Form):
+    """An operator sets a SKU's product record by hand (the reason is kept on the event)."""
+
+    status = forms.ChoiceField(
+        label=_("Set the product record to"),
+        choices=[
+            (ProductRecordStatus.RECORDED.value, ProductRecordStatus.RECORDED.label),
+            (ProductRecordStatus.REJECTED.value, ProductRecordStatus.REJECTED.label),
+        ],
+    )
+    number = forms.CharField(
+        label=_("Record number"),
+        max_length=64,
+        required=False,
+        help_text=_("Required for Recorded: the number customs gave."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))

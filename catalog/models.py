@@ -328,6 +328,11 @@ class SKU(MerchantOwned):
         choices=ProductRecordStatus.choices,
         default=ProductRecordStatus.NONE,
     )
+    # Set only by the gateway's answer or an operator (catalog.services.records): customs'
+    # reason for the last refusal, or the operator's for an override.
+    product_record_reason = models.CharField(
+        _("product record reason"), max_length=1000, blank=True
+    )
 
     class Meta:
         verbose_name = _("SKU")
@@ -354,6 +359,69 @@ class SKU(MerchantOwned):
         """The modes the merchant allows this SKU (where its stock lies narrows them:
         ``catalog.clearance``)."""
         return modes_of(self)
+
+
+class ProductRecordSubmission(MerchantOwned):
+    """One submission of a SKU's customs product record (商品备案) to the gateway.
+
+    What was sent (the customs fields as they were), and the gateway's answer as it arrived
+    (``answer``: the raw SWR102 message; ``answer_status`` its returnStatus). The SKU's
+    ``product_record_status`` follows the latest submission only.
+    """
+
+    class Answer(models.TextChoices):
+        WAITING = "", _("Waiting for customs")
+        ACCEPTED = "accepted", _("Accepted for review")
+        RECORDED = "recorded", _("Recorded")
+        REJECTED = "rejected", _("Rejected")
+
+    sku = models.ForeignKey(
+        SKU, on_delete=models.CASCADE, related_name="record_submissions", verbose_name=_("SKU")
+    )
+    guid = models.CharField(_("message id"), max_length=36, unique=True)
+    hs_code = models.CharField(_("HS code"), max_length=10)
+    gname = models.CharField(_("goods name"), max_length=250, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=2)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, blank=True, default=""
+    )
+    answer_status = models.CharField(_("customs status"), max_length=10, blank=True)
+    answer_info = models.CharField(_("customs text"), max_length=1000, blank=True)
+    answer_message = models.BinaryField(_("raw answer"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    record_number = models.CharField(_("record number"), max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product record submission")
+        verbose_name_plural = _("product record submissions")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id}:{self.guid}"
+
+
+class ProductRecordEvent(TransitionEvent):
+    """History of a SKU's product record: submitted, recorded, rejected, voided, overridden."""
+
+    subject = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="record_events")
+    submission = models.ForeignKey(
+        ProductRecordSubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    record_number = models.CharField(_("record number"), max_length=64, blank=True)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("product record event")
+        verbose_name_plural = _("product record events")
 
 
 class WholesaleTier(MerchantOwned):

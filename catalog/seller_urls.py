@@ -27,6 +27,11 @@ urlpatterns = [
         name="proposed_image_delete",
     ),
     path(
+        "<int:pk>/skus/<int:sku_pk>/product-record/",
+        seller.ProductRecordSubmitView.as_view(),
+        name="sku_record_submit",
+    ),
+    path(
         "<int:pk>/revision/withdraw/",
         seller.RevisionWithdrawView.as_view(),
         name="revision_withdraw",

@@ -1,3 +1,3 @@
 """Back-office screens of the catalog, one module per area."""
 
-from . import brands, categories, products, reports, stock  # noqa: F401
+from . import brands, categories, products, records, reports, stock  # noqa: F401

@@ -138,7 +138,7 @@ class ProductDisplayMixin:
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{} / {}</td>"
-            "<td>{}</td><td>{} {}</td><td>{}</td></tr>",
+            '<td>{}</td><td>{} {} <a href="{}">{}</a></td><td>{}</td></tr>',
             (
                 (
                     sku.code,
@@ -152,6 +152,8 @@ class ProductDisplayMixin:
                     ", ".join(mode_label(m) for m in sku.trade_modes),
                     sku.get_product_record_status_display(),
                     sku.product_record_number,
+                    reverse("admin:catalog_productrecordsubmission_override", args=[sku.pk]),
+                    _("Override"),
                     _("yes") if sku.is_active else _("no"),
                 )
                 for sku in product.skus.all()

@@ -38,7 +38,7 @@ from catalog.models import (
 )
 from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
-from catalog.services import moderation, products
+from catalog.services import moderation, products, records
 from catalog.services.products import EXCISE_CATEGORIES, SkuInput
 from marketplace.api import fields as api_fields
 from marketplace.api.errors import api_validation_error, error_response
@@ -109,11 +109,18 @@ class SellerSkuSerializer(serializers.Serializer):
     excise_category = serializers.ChoiceField(
         choices=EXCISE_CATEGORIES, default="", allow_blank=True
     )
+    # Set by customs' answer (or an operator) only: POST .../skus/{id}/product-record/ submits.
     product_record_number = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default=""
+        read_only=True, help_text="Customs' record number once recorded (read-only)."
     )
     product_record_status = serializers.ChoiceField(
-        choices=ProductRecordStatus.choices, default=ProductRecordStatus.NONE
+        choices=ProductRecordStatus.choices,
+        read_only=True,
+        help_text="none, submitted, recorded or rejected; set by customs' answer (read-only).",
+    )
+    product_record_reason = serializers.CharField(
+        read_only=True,
+        help_text="Customs' reason for the last rejection, or an operator's (read-only).",
     )
     tiers = SellerTierSerializer(many=True, required=False)
     awaiting_review = serializers.SerializerMethodField()
@@ -523,6 +530,40 @@ class SellerProductViewSet(
         context = {**self.get_serializer_context(), "revision_changes": revision.changes}
         return Response(
             SellerImageSerializer(image, context=context).data, status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        methods=["POST"],
+        summary="Submit a variant's customs product record to the gateway (202; 409 unless "
+        "its record is none or rejected)",
+        request=None,
+        responses={
+            202: SellerSkuSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Not from this record status"),
+        },
+        parameters=[OpenApiParameter("sku_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"skus/(?P<sku_pk>{ID_PATTERN})/product-record",
+    )
+    def product_record(self, request, pk=None, sku_pk=None):
+        product = self.get_object()
+        sku = get_object_or_404(product.skus.all(), pk=sku_pk)
+        try:
+            records.product_record_submit(sku=sku, by=request.user)
+        except IllegalTransition:
+            return error_response(
+                "illegal_transition",
+                _("This variant's product record is %(status)s: there is nothing to submit.")
+                % {"status": sku.get_product_record_status_display()},
+                status.HTTP_409_CONFLICT,
+            )
+        sku.refresh_from_db()
+        return Response(
+            SellerSkuSerializer(sku, context=self.get_serializer_context()).data,
+            status.HTTP_202_ACCEPTED,
         )
 
     @extend_schema(

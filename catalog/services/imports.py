@@ -104,6 +104,8 @@ PRODUCT_LEVEL = PRODUCT_COLUMNS[: PRODUCT_COLUMNS.index("sku_code")]
 STOCK_COLUMNS = ("sku_code", "warehouse_code", "quantity")
 COLUMNS = {ImportJob.Kind.PRODUCTS: PRODUCT_COLUMNS, ImportJob.Kind.STOCK: STOCK_COLUMNS}
 
+# The product record columns are customs' (read-only here): the code a differing cell gets.
+RECORD_READ_ONLY_CODE = "record_read_only"
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Reports keep the first problems; a file with thousands of errors is wrong in one way.
 MAX_REPORTED_ERRORS = 500
@@ -324,6 +326,8 @@ class _ProductRow:
     slug: str
     product: dict
     sku: SkuInput
+    # the record cells as written: read-only, checked against the SKU (``record_cells_check``)
+    record: tuple[str, str] = ("", "")
 
 
 def _pairs(raw: str) -> list[tuple[str, str]] | None:
@@ -459,16 +463,16 @@ class ProductImporter:
             customs_unit=row.text("customs_unit") or "011",
             postal_tax_category=row.choice("postal_tax_category", PostalTaxCategory, default="20"),
             excise_category=row.text("excise_category"),
-            product_record_number=row.text("product_record_number"),
-            product_record_status=row.choice(
-                "product_record_status", ProductRecordStatus, default="none"
-            ),
             tiers=sorted(tiers),
             **flags,
         )
         if not row.ok:
             return None
-        return _ProductRow(line, slug, product, sku)
+        record = (
+            row.text("product_record_status").lower(),
+            row.text("product_record_number"),
+        )
+        return _ProductRow(line, slug, product, sku, record)
 
     def check_groups(self, rows: list[_ProductRow]) -> dict[str, list[_ProductRow]]:
         """Rows grouped by product; a repeated SKU code or disagreeing product cells fail."""
@@ -549,6 +553,37 @@ class ProductImporter:
                 return True
         return [(t.min_quantity, t.unit_price) for t in sku.tiers.all()] != data.tiers
 
+    def _record_cells_ok(self, row: _ProductRow, existing: SKU | None) -> bool:
+        """The product record columns are read-only (customs' answer sets them): a cell may
+        be empty or repeat what the export wrote; anything else refuses the row."""
+        status, number = row.record
+        current = (
+            (existing.product_record_status, existing.product_record_number)
+            if existing is not None
+            else (ProductRecordStatus.NONE, "")
+        )
+        ok = True
+        for column, cell, value in (
+            ("product_record_status", status, current[0]),
+            ("product_record_number", number, current[1]),
+        ):
+            if cell and cell != value:
+                ok = False
+                self.errors.append(
+                    _error(
+                        row.line,
+                        column,
+                        _(
+                            "The product record is set by customs' answer, not by the file: "
+                            "leave this cell empty or as exported (“%(value)s”), and submit "
+                            "the record from the product page or the seller API."
+                        )
+                        % {"value": value},
+                        code=RECORD_READ_ONLY_CODE,
+                    )
+                )
+        return ok
+
     def write_group(self, slug: str, rows: list[_ProductRow]) -> None:
         first = rows[0]
         values = self._product_values(first)
@@ -571,6 +606,8 @@ class ProductImporter:
             return
         for row in rows:
             existing = self.skus.get(row.sku.code)
+            if not self._record_cells_ok(row, existing):
+                continue
             if existing is not None:
                 # The file has no "active" column: a variant keeps its on/off state.
                 row.sku.is_active = existing.is_active

@@ -39,6 +39,7 @@ from catalog.models import (
     ProductRevision,
     ProductRevisionEvent,
 )
+from catalog.services.records import product_record_void
 from marketplace.rules import field_error
 from marketplace.transitions import IllegalTransition, Transition, Workflow
 from merchants.roles import Capability
@@ -270,6 +271,14 @@ def _revision_apply(locks: LockedProduct) -> None:
         product.save(update_fields=[*update_fields, "updated_at"])
     skus = SKU.objects.filter(product=product)
     for sku_id, hs_code in (changes.get("hs_codes") or {}).items():
+        sku = locks.skus.get(int(sku_id))
+        if sku is not None and sku.hs_code != hs_code:
+            # The record described the old code: void it (bonded import needs a record,
+            # so it goes off with it; the merchant submits the record again).
+            if sku.allow_bonded:
+                skus.filter(pk=sku.pk).update(allow_bonded=False)
+                sku.allow_bonded = False
+            product_record_void(sku=sku, by=None, reason=f"HS code {sku.hs_code} -> {hs_code}")
         skus.filter(pk=int(sku_id)).update(hs_code=hs_code)
     new_skus = [int(pk) for pk in changes.get("new_skus") or []]
     if new_skus:

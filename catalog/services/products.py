@@ -6,9 +6,10 @@ field-named messages:
 
 - HS codes have 6, 8 or 10 digits (dots and spaces are dropped) in a real chapter (01–97,
   chapter 77 is reserved);
-- a SKU offered in bonded mode (1210) needs a *recorded* customs product record, and a
-  recorded record needs its number (the DB constraint ``sku_bonded_needs_record`` is the
-  last line of defence);
+- a SKU offered in bonded mode (1210) needs a *recorded* customs product record (the DB
+  constraint ``sku_bonded_needs_record`` is the last line of defence); the record's status
+  and number are set by customs' answer or an operator only (``catalog.services.records``),
+  and a new HS code voids the record (bonded import must be off in the same edit);
 - prices fit the listing currency's minor unit (no fractions of a yen);
 - wholesale tiers start at 2 units and get cheaper as the quantity grows.
 
@@ -49,6 +50,7 @@ from catalog.services.moderation import (
     REVIEWED_PRODUCT_FIELDS,
     REVISION_FLOW,
 )
+from catalog.services.records import product_record_void
 from marketplace.countries import validate_country
 from marketplace.digits import DIGIT
 from marketplace.money import MoneyError, minor_unit
@@ -128,8 +130,6 @@ class SkuInput:
     allow_general_trade: bool = False
     postal_tax_category: str = "20"
     excise_category: str = ""
-    product_record_number: str = ""
-    product_record_status: str = "none"
     tiers: list[tuple[int, Decimal]] = field(default_factory=list)
     is_active: bool = True
 
@@ -278,19 +278,10 @@ def _sku_rule_errors(sku: SKU, product: Product, tiers) -> dict[str, list[Valida
         add(
             "allow_bonded",
             _(
-                "Bonded import (1210) needs a recorded customs product record: set the "
-                "product record status to Recorded with its number, or untick bonded import."
+                "Bonded import (1210) needs a customs product record: submit the variant's "
+                "product record and wait for customs to record it, or untick bonded import."
             ),
             "bonded_needs_record",
-        )
-    if (
-        sku.product_record_status == ProductRecordStatus.RECORDED
-        and not sku.product_record_number.strip()
-    ):
-        add(
-            "product_record_number",
-            _("A recorded product record needs its record number."),
-            "record_number_required",
         )
     if sku.excise_category not in {value for value, _label in EXCISE_CATEGORIES}:
         add(
@@ -473,7 +464,6 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
     sku.origin_country = (sku.origin_country or "").strip().upper()
     sku.hs_code = normalize_hs_code(sku.hs_code)
     sku.barcode = (sku.barcode or "").strip()
-    sku.product_record_number = (sku.product_record_number or "").strip()
     for name in ATTRIBUTE_FIELDS:
         setattr(sku, name, normalize_attributes(getattr(sku, name)))
 
@@ -508,6 +498,25 @@ def sku_upsert(*, product: Product, data: SkuInput, by=None, replace_tiers: bool
         proposed_hs, sku.hs_code = sku.hs_code, live_hs_code
     if live and off_sale:
         sku.is_active = False
+    hs_changing = not creating and (
+        sku.hs_code != live_hs_code or (proposed_hs is not None and proposed_hs != live_hs_code)
+    )
+    if hs_changing and sku.product_record_status != ProductRecordStatus.NONE:
+        if sku.allow_bonded:
+            raise field_error(
+                "hs_code",
+                _(
+                    "This variant's customs product record names HS code %(code)s: a new "
+                    "code needs a new record. Untick bonded import (1210) in the same edit, "
+                    "then submit the product record again."
+                )
+                % {"code": live_hs_code},
+                "record_hs_code_bonded",
+            )
+        if proposed_hs is None:
+            # Applied now: the record described the old code (a proposed code voids it when
+            # an operator approves it, catalog.services.moderation).
+            product_record_void(sku=sku, by=by, reason=f"HS code {live_hs_code} -> {sku.hs_code}")
     sku.save()
 
     if tiers or replace_tiers:

@@ -29,7 +29,7 @@ from catalog.models import Product, ProductImage, ProductRevisionImage
 from catalog.sanitize import sanitize_html
 from catalog.selectors import moderation as moderation_selectors
 from catalog.selectors import seller as selectors
-from catalog.services import moderation, products
+from catalog.services import moderation, products, records
 from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from marketplace.transitions import IllegalTransition
@@ -441,3 +441,34 @@ class RevisionWithdrawView(_ConfirmView):
     def act(self, product, target):
         moderation.revision_withdraw(revision=target, by=self.request.user)
         return _("Edits withdrawn.")
+
+
+class ProductRecordSubmitView(_ConfirmView):
+    """Submit a variant's customs product record (备案) to the gateway; customs' answer
+    (recorded with its number, or rejected with a reason) shows on the product page."""
+
+    title = gettext_lazy("Submit product record")
+    question = gettext_lazy(
+        "Send this variant's customs data (HS code, the product's Chinese name, origin, unit "
+        "and net weight) to customs for its product record? Customs answers on this page; "
+        "once the record is recorded, you can offer the variant for bonded import (1210)."
+    )
+    button = gettext_lazy("Submit product record")
+
+    def target(self, product):
+        return get_object_or_404(product.skus.all(), pk=self.kwargs["sku_pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sku"] = kwargs.get("target")
+        return context
+
+    def act(self, product, target):
+        if not records.can_submit(target):
+            raise ValidationError(
+                _("This variant's product record is %(status)s: there is nothing to submit.")
+                % {"status": target.get_product_record_status_display()},
+                code="record_not_submittable",
+            )
+        records.product_record_submit(sku=target, by=self.request.user)
+        return _("Product record of %(code)s submitted to customs.") % {"code": target.code}

@@ -9,4 +9,4 @@ class DeclarationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import delivery, manifests, outbox, receivers  # noqa: F401 - handlers, receivers
+        from . import delivery, manifests, outbox, receivers, records  # noqa: F401 - handlers, receivers

@@ -659,6 +659,12 @@ def receipt_apply(*, receipt_id: int) -> Receipt:
     document it names forward — never backward: a late, repeated or overtaken receipt is
     kept and changes nothing."""
     receipt = Receipt.objects.get(pk=receipt_id)
+    if receiving.is_record_answer(bytes(receipt.envelope)):
+        # Silkway's product-record answer (SWR102) on the same receipt path: records.py
+        # imports this module, so it is reached lazily.
+        from .records import record_receipt_apply
+
+        return record_receipt_apply(receipt)
     try:
         received = receiving.read(bytes(receipt.envelope))
     except (CebFormatError, SchemaError, ValueError) as exc:

@@ -10,17 +10,22 @@ from customs.profiles.models import CustomsProfile
 
 from . import services
 from .models import OrderDeclaration
+from .records import profiles_waiting_for_records
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="declarations.receipts_poll")
 def receipts_poll(limit: int = 100) -> int:
-    """Fetch and apply the receipts waiting for every profile that has open declarations."""
+    """Fetch and apply the receipts waiting for every profile that has open declarations
+    or product records waiting for customs."""
     profile_ids = (
-        OrderDeclaration.objects.filter(status=OrderDeclaration.Status.OPEN)
-        .values_list("profile_id", flat=True)
-        .distinct()
+        set(
+            OrderDeclaration.objects.filter(status=OrderDeclaration.Status.OPEN)
+            .values_list("profile_id", flat=True)
+            .distinct()
+        )
+        | profiles_waiting_for_records()
     )
     total = 0
     for profile in CustomsProfile.objects.filter(pk__in=list(profile_ids)).select_related(

@@ -14,6 +14,8 @@ from lxml import etree
 from customs.ceb import dxp, messages, schema
 from customs.ceb.codec import CebFormatError
 
+from . import records
+
 
 @dataclass(frozen=True, slots=True)
 class Received:
@@ -43,3 +45,31 @@ def read(envelope: bytes) -> Received:
     if parsed.type.request:
         raise CebFormatError(parsed.type.root, "is a request, not a receipt")
     return Received(env.info, env.data, parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedRecords:
+    """A Silkway SWR102 answer message as it arrived (docs/CUSTOMS.md, "Product records")."""
+
+    info: dxp.TransInfo
+    raw: bytes
+    answers: list
+
+
+def is_record_answer(envelope: bytes) -> bool:
+    """Whether ``envelope`` carries Silkway's product-record answer (SWR102), not a CEB
+    receipt; False for anything unreadable (``read`` then reports why)."""
+    try:
+        return dxp.unwrap(envelope).info.msg_type == records.ANSWER_TYPE
+    except (CebFormatError, schema.SchemaError, ValueError):
+        return False
+
+
+def read_records(envelope: bytes) -> ReceivedRecords:
+    """Unwrap and parse an SWR102 answer, validating envelope and message. Raises
+    CebFormatError or SchemaError."""
+    env = dxp.unwrap(envelope)
+    kind, answers = records.parse(env.data)
+    if kind != records.ANSWER_TYPE:
+        raise CebFormatError(kind, "is a request, not an answer")
+    return ReceivedRecords(env.info, env.data, answers)

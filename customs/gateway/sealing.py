@@ -13,10 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from lxml import etree
+
 from customs.ceb import dxp, messages, schema
 from customs.ceb import types as t
 from customs.signing import xmldsig
 from customs.signing.signers import Signer
+
+from . import records
 
 _SEAL = object()  # only seal() holds it
 
@@ -107,3 +111,50 @@ def seal_receipts(
         _sealed(messages.build(batch), route, now, tuple(doc.guid for doc in batch))
         for batch in messages.batches(list(docs))
     ]
+
+
+def _sealed_record(root, route: Route, now: datetime, document_guids: tuple[str, ...]):
+    """Validate a Silkway record message (customs/gateway/records.py) and envelope it."""
+    records.validate(root)
+    message = records.to_bytes(root)
+    cop_msg_id = str(uuid.uuid4()).upper()
+    mtype = etree.QName(root).localname
+    envelope = dxp.wrap(
+        message, dxp.TransInfo(cop_msg_id, route.sender_id, (route.receiver_id,), now, mtype)
+    )
+    return SealedMessage(
+        cop_msg_id, mtype, root.get("guid"), document_guids, message, envelope, _SEAL
+    )
+
+
+def seal_records(
+    requests: Sequence,
+    *,
+    signer: Signer,
+    route: Route,
+    transfer: t.Transfer,
+    now: datetime | None = None,
+) -> list[SealedMessage]:
+    """Build, sign, validate and envelope Silkway SWR101 product-record requests, 100 per
+    message (Silkway's own message, not a CEB one: docs/CUSTOMS.md, "Product records")."""
+    now = now or datetime.now(UTC)
+    out = []
+    for start in range(0, len(requests), 100):
+        batch = list(requests[start : start + 100])
+        root = records.build_request(batch, guid=messages.new_guid(), transfer=transfer)
+        xmldsig.sign(root, signer)
+        out.append(_sealed_record(root, route, now, tuple(r.guid for r in batch)))
+    return out
+
+
+def seal_record_answers(
+    answers: Sequence, *, route: Route, now: datetime | None = None
+) -> list[SealedMessage]:
+    """Envelope SWR102 answers (the gateway simulator's side), 100 per message."""
+    now = now or datetime.now(UTC)
+    out = []
+    for start in range(0, len(answers), 100):
+        batch = list(answers[start : start + 100])
+        root = records.build_answers(batch, guid=messages.new_guid())
+        out.append(_sealed_record(root, route, now, tuple(a.guid for a in batch)))
+    return out

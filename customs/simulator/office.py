@@ -24,7 +24,8 @@ from customs.ceb import codes, dxp, matching, messages, rules, schema
 from customs.ceb import types as t
 from customs.ceb.codec import CHINA_TIME, CebFormatError
 from customs.engine import LineItem, QuoteRequest, TaxKind, load_ratebook, quote
-from customs.gateway.sealing import Route, seal_receipts
+from customs.gateway import records
+from customs.gateway.sealing import Route, seal_receipts, seal_record_answers
 from customs.signing import xmldsig
 from customs.signing.algorithms import SignatureInvalid
 
@@ -129,6 +130,9 @@ class CustomsOffice:
 
     def _process(self, env: dxp.Envelope, via: str) -> None:
         info = env.info
+        if info.msg_type == records.REQUEST_TYPE:
+            self._process_records(env, via)
+            return
         try:
             root = schema.parse_xml(env.data)
         except etree.XMLSyntaxError as exc:
@@ -188,14 +192,95 @@ class CustomsOffice:
         else:
             xmldsig.verify(root)
 
+    # ---------------------------------------------------------- product records --------
+
+    def _process_records(self, env: dxp.Envelope, via: str) -> None:
+        """Silkway's SWR101 product-record request (not a CEB message): schema, signature,
+        then per record: 2 (申报成功), 120 (海关入库), then 800 recorded with a record number,
+        or 100 rejected with customs' reason. The rules are deterministic: the HS code must
+        be a full 10-digit code, the Chinese goods name (gname) must be given."""
+        info = env.info
+        try:
+            _, requests = records.parse(env.data)
+            root = schema.parse_xml(env.data)
+            self._verify(root)
+        except (CebFormatError, schema.SchemaError) as exc:
+            self._format_failure(
+                info, via, records.REQUEST_TYPE, env.data, f"数据包不能通过schema验证：{exc}"
+            )
+            return
+        except SignatureInvalid as exc:
+            self._format_failure(
+                info, via, records.REQUEST_TYPE, env.data, f"数字签名无效：{exc}", "-1001"
+            )
+            return
+        batch = _Batch()
+        for request in requests:
+            key = request.guid
+            if not self._store_record(key, request, info.sender_id, via):
+                continue  # the same submission sent again: its answers are on their way
+            batch.add("SWR102", 1, self._record_answer(request, records.ACCEPTED, "申报成功"))
+            batch.add("SWR102", 2, self._record_answer(request, records.ENTERED, "海关入库"))
+            problem = self._record_problem(request)
+            if problem:
+                self._set_status("record", key, records.REJECTED, reason=problem)
+                batch.add("SWR102", 3, self._record_answer(request, records.REJECTED, problem))
+                continue
+            serial = self.state.next_number("item_record_no")
+            number = f"{request.customs_code}{datetime.now(CHINA_TIME):%Y}R{serial:09d}"
+            self._set_status("record", key, records.RECORDED, item_record_no=number)
+            batch.add(
+                "SWR102",
+                3,
+                self._record_answer(request, records.RECORDED, "备案通过", item_record_no=number),
+            )
+        self._schedule(batch, info.sender_id, via, sealer=seal_record_answers)
+
+    def _store_record(self, key: str, request, sender: str, via: str) -> bool:
+        with self.state.transaction() as db:
+            if db.execute(
+                "SELECT 1 FROM documents WHERE kind = 'record' AND key = ?", (key,)
+            ).fetchone():
+                return False
+            extra = {"ebc": request.ebc_code, "cop_g_no": request.cop_g_no, "gcode": request.gcode}
+            db.execute(
+                "INSERT INTO documents (kind, key, status, xml, accepted, updated, sender, via, "
+                "extra) VALUES ('record', ?, ?, ?, 1, ?, ?, ?, ?)",
+                (key, records.ACCEPTED, b"", now(), sender, via, json.dumps(extra)),
+            )
+        return True
+
+    @staticmethod
+    def _record_problem(request) -> str:
+        """Customs' reason to refuse a record, or "" (deterministic, for tests and the demo)."""
+        code = request.gcode
+        if len(code) != 10 or not all("0" <= c <= "9" for c in code):
+            return f"商品编码[{code}]不是10位海关商品编码，请按《进出口税则》填报完整编码"
+        if not request.gname.strip():
+            return f"商品[{request.cop_g_no}]的中文品名(gname)为空，不予备案"
+        return ""
+
+    @staticmethod
+    def _record_answer(request, status: str, info: str, *, item_record_no: str = ""):
+        return records.RecordAnswer(
+            guid=messages.new_guid(),
+            ori_guid=request.guid,
+            ebc_code=request.ebc_code,
+            cop_g_no=request.cop_g_no,
+            return_status=status,
+            return_time=datetime.now(UTC),
+            return_info=info,
+            item_record_no=item_record_no,
+        )
+
     # --------------------------------------------------------------- receipts -----------
 
-    def _schedule(self, batch: _Batch, receiver: str, via: str) -> None:
+    def _schedule(self, batch: _Batch, receiver: str, via: str, sealer=seal_receipts) -> None:
         route = Route(sender_id=SIMULATOR_ID, receiver_id=receiver)
         rows = []
         start = now()
         for (_, step), receipts in sorted(batch.steps.items(), key=lambda kv: kv[0][1]):
-            for sealed in seal_receipts(receipts, route=route):
+            for sealed in sealer(receipts, route=route):
                 due = start + step * self.timing.step
                 copies = 2 if self.random.random() < self.faults.duplicate_rate else 1
                 for _ in range(copies):

@@ -64,8 +64,6 @@ def sku_post_data(**overrides) -> dict:
         "trade_modes": ["direct"],
         "postal_tax_category": "13",
         "excise_category": "",
-        "product_record_number": "",
-        "product_record_status": "none",
         "tiers-TOTAL_FORMS": "3",
         "tiers-INITIAL_FORMS": "0",
         "tiers-MIN_NUM_FORMS": "0",
@@ -95,3 +93,22 @@ def sku_api_data(code: str = "API-SKU-1", **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def recorded_by_customs(sku, number: str = "31052026R000000001"):
+    """``sku`` with its product record submitted and recorded as the gateway's SWR102 answer
+    records it (the same services the receipt path calls)."""
+    from catalog.services import records
+
+    submission = records.product_record_submit(sku=sku, by=None)
+    moved, note = records.product_record_answer(
+        guid=submission.guid,
+        answer="recorded",
+        status="800",
+        info="备案通过",
+        record_number=number,
+        message=b"",
+    )
+    assert moved, note
+    sku.refresh_from_db()
+    return sku

@@ -104,13 +104,13 @@ def test_a_product_file_creates_draft_products_with_their_skus(shop):
     sku = SKU.objects.get(code="HONEY-250")
     assert sku.product == honey and sku.merchant == shop.merchant
     assert sku.attributes == {"size": "250g", "flavour": "manuka"}
-    assert sku.trade_modes == ["bonded", "direct"]
+    assert sku.trade_modes == ["direct"]
     assert (sku.price, sku.net_weight_kg, sku.customs_unit) == (
         Decimal("129.00"),
         Decimal("0.250"),
         "035",
     )
-    assert sku.product_record_status == "recorded" and sku.postal_tax_category == "13"
+    assert sku.product_record_status == "none" and sku.postal_tax_category == "13"
     assert list(sku.tiers.values_list("min_quantity", "unit_price")) == [
         (10, Decimal("119.00")),
         (50, Decimal("109.00")),
@@ -168,7 +168,9 @@ GOOD = product_row()
         ({"hs_code": "9912345678"}, "hs_code", "chapter"),
         ({"category": "shoes"}, "category", "Unknown category"),
         ({"brand": "gucci"}, "brand", "Unknown brand"),
-        ({"product_record_status": "none"}, "trade_modes", "recorded customs product record"),
+        ({"trade_modes": "bonded;direct"}, "trade_modes", "submit the variant's product record"),
+        ({"product_record_status": "recorded"}, "product_record_status", "set by customs' answer"),
+        ({"product_record_number": "NB-9"}, "product_record_number", "set by customs' answer"),
         ({"trade_modes": "bonded;teleport"}, "trade_modes", "Unknown trade mode"),
         ({"trade_modes": ""}, "trade_modes", "at least one trade mode"),
         ({"attributes_en": "size"}, "attributes_en", "name=value"),

@@ -14,7 +14,7 @@ from catalog.services.products import (
     product_update,
     sku_upsert,
 )
-from tests.catalog.listing_helpers import sku_input
+from tests.catalog.listing_helpers import recorded_by_customs, sku_input
 from tests.factories import CategoryFactory, MerchantFactory, ProductFactory, SKUFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,36 +69,46 @@ def test_dotted_hs_codes_are_stored_as_digits(draft):
 
 
 def test_bonded_without_a_recorded_product_record_is_refused(draft):
-    for status in ("none", "submitted", "rejected"):
-        errors = errors_of(
-            lambda s=status: sku_upsert(
-                product=draft,
-                data=sku_input(
-                    allow_bonded=True, product_record_status=s, product_record_number="X1"
-                ),
-            )
-        )
-        assert "recorded customs product record" in errors["allow_bonded"][0]
+    errors = errors_of(lambda: sku_upsert(product=draft, data=sku_input(allow_bonded=True)))
+    assert "submit the variant's product record" in errors["allow_bonded"][0]
     assert not SKU.objects.filter(product=draft).exists()
+    sku = sku_upsert(product=draft, data=sku_input())
+    for status in ("submitted", "rejected"):
+        SKU.objects.filter(pk=sku.pk).update(product_record_status=status)
+        errors = errors_of(lambda: sku_upsert(product=draft, data=sku_input(allow_bonded=True)))
+        assert "customs product record" in errors["allow_bonded"][0]
+    assert SKU.objects.get(pk=sku.pk).allow_bonded is False
 
 
-def test_bonded_with_a_recorded_record_is_accepted(draft):
-    sku = sku_upsert(
-        product=draft,
-        data=sku_input(
-            allow_bonded=True,
-            product_record_status="recorded",
-            product_record_number="HZ2026-000123",
-        ),
-    )
+def test_bonded_once_customs_recorded_the_record_is_accepted(draft):
+    recorded_by_customs(sku_upsert(product=draft, data=sku_input()))
+    sku = sku_upsert(product=draft, data=sku_input(allow_bonded=True))
     assert sku.trade_modes == ["bonded", "direct"]
+    assert sku.product_record_number == "31052026R000000001"
 
 
-def test_a_recorded_record_needs_its_number(draft):
+def test_the_merchants_input_has_no_record_status_or_number():
+    with pytest.raises(TypeError):
+        sku_input(product_record_status="recorded", product_record_number="X1")
+
+
+def test_a_new_hs_code_voids_the_record_and_needs_bonded_off(draft):
+    sku = recorded_by_customs(sku_upsert(product=draft, data=sku_input()))
+    sku_upsert(product=draft, data=sku_input(allow_bonded=True))
     errors = errors_of(
-        lambda: sku_upsert(product=draft, data=sku_input(product_record_status="recorded"))
+        lambda: sku_upsert(product=draft, data=sku_input(allow_bonded=True, hs_code="0409000010"))
     )
-    assert "record number" in errors["product_record_number"][0]
+    assert "needs a new record" in errors["hs_code"][0]
+    assert SKU.objects.get(pk=sku.pk).product_record_status == "recorded"
+
+    sku = sku_upsert(product=draft, data=sku_input(hs_code="0409000010"))
+    assert (sku.product_record_status, sku.product_record_number) == ("none", "")
+    event = sku.record_events.last()
+    assert (event.transition, event.reason) == ("void", "HS code 0409000000 -> 0409000010")
+    # other edits keep the record
+    recorded_by_customs(sku, "31052026R000000002")
+    sku = sku_upsert(product=draft, data=sku_input(hs_code="0409000010", price=Decimal("10")))
+    assert sku.product_record_status == "recorded"
 
 
 def test_the_database_refuses_bonded_without_a_record_as_last_line_of_defence():

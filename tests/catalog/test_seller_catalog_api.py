@@ -62,13 +62,19 @@ def test_bonded_without_record_is_a_field_error_and_nothing_is_written(tenants):
         tenants.a.client,
         skus=[
             sku_api_data(code="OK-1"),
-            sku_api_data(code="BAD-1", trade_modes=["bonded"], product_record_status="submitted"),
+            # the record fields are read-only: a typed "recorded" is ignored
+            sku_api_data(
+                code="BAD-1",
+                trade_modes=["bonded"],
+                product_record_status="recorded",
+                product_record_number="FAKE-1",
+            ),
         ],
     )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
-    assert "recorded customs product record" in error["fields"]["skus"]["1"]["trade_modes"][0]
+    assert "submit the variant's product record" in error["fields"]["skus"]["1"]["trade_modes"][0]
     assert not Product.objects.filter(merchant=tenants.a.merchant).exists()
     assert not SKU.objects.filter(merchant=tenants.a.merchant).exists()
 

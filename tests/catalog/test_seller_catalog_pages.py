@@ -118,14 +118,20 @@ def test_bonded_without_a_recorded_record_is_a_clear_form_error(tenants):
     product = draft_of(tenants.a)
     response = tenants.a.client.post(
         reverse("seller_catalog:sku_create", args=[product.pk]),
-        sku_post_data(trade_modes=["bonded", "direct"], product_record_status="submitted"),
+        sku_post_data(
+            trade_modes=["bonded", "direct"],
+            # typed status fields are not on the form any more: ignored
+            product_record_status="recorded",
+            product_record_number="FAKE-1",
+        ),
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Bonded import (1210) needs a recorded customs product record" in html
+    assert "Bonded import (1210) needs a customs product record" in html
+    assert 'name="product_record_status"' not in html
     # The message sits on the trade-modes field.
     block = html.split("id_trade_modes", 1)[1].split('class="field', 1)[0]
-    assert "needs a recorded customs product record" in block
+    assert "submit the variant&#x27;s product record" in block
     assert not SKU.objects.filter(code="KN-HONEY-500").exists()
 
 
@@ -133,7 +139,7 @@ def test_bonded_rule_in_chinese(tenants):
     product = draft_of(tenants.a)
     response = tenants.a.client.post(
         "/zh-hans" + reverse("seller_catalog:sku_create", args=[product.pk])[3:],
-        sku_post_data(trade_modes=["bonded"], product_record_status="none"),
+        sku_post_data(trade_modes=["bonded"]),
     )
     assert "保税" in response.content.decode()
 

@@ -191,8 +191,8 @@ def test_an_unknown_origin_country_is_refused_with_the_forms_message(shop, origi
 
 
 BONDED = (
-    "Bonded import (1210) needs a recorded customs product record: set the product record "
-    "status to Recorded with its number, or untick bonded import."
+    "Bonded import (1210) needs a customs product record: submit the variant's product "
+    "record and wait for customs to record it, or untick bonded import."
 )
 # rule: (message, field or column, form data, API data, CSV cells)
 RULES = {
@@ -206,16 +206,10 @@ RULES = {
     "bonded without a record": (
         BONDED,
         "trade_modes",
-        {"trade_modes": ["bonded"], "product_record_status": "none"},
-        {"trade_modes": ["bonded"]},
-        {"trade_modes": "bonded", "product_record_status": "none"},
-    ),
-    "recorded without its number": (
-        "A recorded product record needs its record number.",
-        "product_record_number",
-        {"product_record_status": "recorded", "product_record_number": ""},
-        {"product_record_status": "recorded"},
-        {"product_record_number": ""},
+        # a typed status is no longer a field anywhere: it changes nothing
+        {"trade_modes": ["bonded"], "product_record_status": "recorded"},
+        {"trade_modes": ["bonded"], "product_record_status": "recorded"},
+        {"trade_modes": "bonded"},
     ),
     "no trade mode": (
         "Allow at least one trade mode.",

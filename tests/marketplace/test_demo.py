@@ -33,6 +33,17 @@ def test_seed_demo_is_idempotent_and_prints_logins(capsys):
     for merchant in Merchant.objects.all():
         roles = set(Membership.objects.filter(merchant=merchant).values_list("role", flat=True))
         assert {"owner", "staff"} <= roles
+    # bonded SKUs carry records as the gateway answered them, never typed in
+    from catalog.models import SKU
+
+    bonded = SKU.objects.filter(allow_bonded=True)
+    assert bonded.exists()
+    for sku in bonded:
+        assert sku.product_record_status == "recorded" and sku.product_record_number
+        latest = sku.record_submissions.first()
+        assert (latest.answer, latest.answer_status) == ("recorded", "800")
+        assert latest.record_number == sku.product_record_number
+        assert list(sku.record_events.values_list("transition", flat=True)) == ["submit", "record"]
 
 
 def test_demo_home_page_shows_merchants_in_both_languages(client):

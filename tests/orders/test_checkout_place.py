@@ -333,3 +333,30 @@ def test_two_merchants_and_a_second_warehouse_of_one_merchant(world):
             (world.tokyo.pk, world.auckland.pk),
         ]
     )
+
+
+def test_bonded_checkout_sells_only_what_customs_recorded(world):
+    """The record checkout reads is the gateway's: a SKU recorded by customs' answer is
+    placed as a 1210 order; once an operator revokes the record, it no longer sells bonded."""
+    from catalog.services import records
+    from tests.catalog.listing_helpers import recorded_by_customs
+    from tests.factories import OperatorFactory
+
+    sku = SKUFactory(product__merchant=world.kiwi, price=Decimal("50.00"))
+    recorded_by_customs(sku, "31052026R000000077")
+    type(sku).objects.filter(pk=sku.pk).update(allow_bonded=True)
+    StockFactory(sku=sku, warehouse=world.bonded, on_hand=5)
+    user, cart = shopper_with((sku, 1))
+    order = place(user, cart, key="recorded").orders.get()
+    assert (order.clearance_mode, order.customs_code) == ("bonded", "1210")
+
+    sku.refresh_from_db()
+    records.product_record_override(
+        sku=sku, status="rejected", reason="备案已被海关撤销", by=OperatorFactory()
+    )
+    sku.refresh_from_db()
+    assert (sku.allow_bonded, sku.product_record_status) == (False, "rejected")
+    user, cart = shopper_with()
+    with pytest.raises(ValidationError):
+        cart_add(cart=cart, sku_id=sku.pk, quantity=1, destination="CN")
+        place(user, cart, key="revoked")
