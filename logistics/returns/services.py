@@ -186,15 +186,23 @@ def returnable_lines(order: Order) -> list[tuple]:
 
 
 def _returnable_left(order: Order) -> dict[int, int]:
-    """Per line id, the units not yet refunded nor in an open or received return."""
-    taken = dict(
+    """Per line id, the units not yet refunded nor in an open or received return. A
+    received return's units are usually the line's ``refunded_quantity`` too (refunded by
+    lines), unless its refund was a partial amount: so the larger of the two counts, once."""
+    rows = (
         ReturnLine.objects.filter(request__order=order, request__status__in=OPEN)
-        .values("order_line_id")
+        .values("order_line_id", "request__status")
         .annotate(n=Sum("quantity"))
-        .values_list("order_line_id", "n")
     )
+    received: dict[int, int] = {}
+    pending: dict[int, int] = {}
+    for row in rows:
+        into = received if row["request__status"] == ReturnRequest.Status.RECEIVED else pending
+        into[row["order_line_id"]] = into.get(row["order_line_id"], 0) + row["n"]
     return {
-        line.pk: line.quantity - line.refunded_quantity - taken.get(line.pk, 0)
+        line.pk: line.quantity
+        - max(line.refunded_quantity, received.get(line.pk, 0))
+        - pending.get(line.pk, 0)
         for line in order.lines.all()
     }
 
