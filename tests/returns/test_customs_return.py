@@ -13,8 +13,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from customs.declarations import services as declarations
 from customs.declarations import documents as stored
+from customs.declarations import services as declarations
 from customs.declarations.models import Declaration, OrderDeclaration
 from customs.selectors import quota_used
 from customs.services import quota_record_usage
