@@ -17,6 +17,8 @@ class ReturnRequestForm(forms.Form):
     )
 
     def __init__(self, *args, returnable=(), **kwargs):
+        # the order page has the refund request form too: its own ids (``id_reason``)
+        kwargs.setdefault("auto_id", "id_return_%s")
         super().__init__(*args, **kwargs)
         self.returnable = [(line, left) for line, left in returnable if left > 0]
         for line, left in self.returnable:
