@@ -237,6 +237,15 @@ def quota_used_by_digest(*, digest: str, year: int) -> Decimal:
     return (sums["used"] - sums["restored"]).quantize(Decimal("0.01"))
 
 
+def quota_restored(*, reference: str) -> Decimal:
+    """CNY of order ``reference``'s usage given back so far (every restore, any key)."""
+    return (
+        QuotaEntry.objects.filter(kind=QuotaEntry.Kind.RESTORE, reference=reference)
+        .aggregate(total=Sum("amount", default=Decimal(0)))["total"]
+        .quantize(Decimal("0.01"))
+    )
+
+
 def quota_used(*, id_number: str, year: int) -> Decimal:
     """CNY of cross-border retail imports counted for this buyer in ``year`` (usage - restores).
 

@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 
 SEND = "declarations.send"
 CUSTOMS_REJECTED = "declarations.customs_rejected"
+RETURNED = "declarations.returned"  # a CEB625 accepted (CEB626 399): {"declaration_id"}
 DECLARED_MODES = {"direct", "bonded"}
 BATCH = 100  # documents per CEB message (the XSD's limit)
 DRAIN_LIMIT = 2000  # documents one delivery sends at most before it lets other work run
@@ -730,6 +731,12 @@ def _apply_status(doc) -> tuple[bool, str, list[Declaration]]:
         row.save(
             update_fields=["return_status", "return_info", "return_time", "state", "updated_at"]
         )
+        if kind == Kind.RETURN and row.state == State.DONE:
+            # customs accepted the goods back (CEB626 399): the after-sales layer, above
+            # this one, restores the buyer's quota (logistics/returns/outbox.py)
+            outbox_enqueue(
+                kind=RETURNED, payload={"declaration_id": row.pk}, key=f"returned:{row.pk}"
+            )
         invt_no = getattr(doc, "invt_no", None)
         if kind == Kind.INVENTORY and invt_no and not file.invt_no:
             file.invt_no = invt_no
@@ -887,16 +894,57 @@ def declaration_resend(*, declaration: Declaration, by=None) -> Declaration:
     return row
 
 
-def _after_release(file: OrderDeclaration, kind: str, reason: str) -> Declaration:
+def _return_lines(invt, already: list[Declaration], lines) -> tuple:
+    """The CEB625 lines: every line of the list (``lines`` None), or ``lines`` (gnum -> units)
+    — never more units of a line than the list has, less what earlier returns of the list
+    (not rejected) declared."""
+    listed = {ln.gnum: ln for ln in invt.lines}
+    if lines is None:
+        if already:
+            raise NotPossible(_("This was declared already."))
+        picked = {ln.gnum: ln.qty for ln in invt.lines}
+    else:
+        returned: dict[int, Decimal] = {}
+        for row in already:
+            for ln in stored.load(row.document).lines:
+                returned[ln.gnum] = returned.get(ln.gnum, Decimal(0)) + ln.qty
+        picked = {}
+        for gnum, qty in sorted(dict(lines).items()):
+            qty = Decimal(qty)
+            if gnum not in listed or qty <= 0 or qty > listed[gnum].qty - returned.get(gnum, 0):
+                raise NotPossible(
+                    _("Line %(gnum)s of the list: at most its units not returned yet.")
+                    % {"gnum": gnum}
+                )
+            picked[gnum] = qty
+        if not picked:
+            raise NotPossible(_("Name the lines that come back."))
+    return tuple(
+        t.ReturnLine(
+            gnum=gnum,
+            gcode=listed[gnum].gcode,
+            gname=listed[gnum].gname,
+            qty=qty,
+            unit=listed[gnum].unit,
+        )
+        for gnum, qty in picked.items()
+    )
+
+
+def _after_release(
+    file: OrderDeclaration, kind: str, reason: str, lines: dict | None = None
+) -> Declaration:
     """A cancellation or a return of ``file``'s released list: the list's parties, numbers
-    and buyer, its own ``copNo`` (C/R + order number + how many came before), the reason."""
+    and buyer, its own ``copNo`` (C/R + order number + how many came before), the reason.
+    A return names its lines (``lines``: gnum -> units; None: all of them)."""
     if not reason.strip():
         raise NotPossible(_("Please give a reason."))
     with transaction.atomic():
         file = lock_file(file.pk)
         if file.status != OrderDeclaration.Status.CLEARED or not file.invt_no:
             raise NotPossible(_("Only a list customs released can be cancelled or returned."))
-        if any(r.kind == kind and r.state != State.REJECTED for r in file.locked_documents):
+        already = [r for r in file.locked_documents if r.kind == kind and r.state != State.REJECTED]
+        if already and (kind == Kind.CANCEL or lines is None):
             raise NotPossible(_("This was declared already."))
         invt = stored.load(
             next(r for r in file.locked_documents if r.kind == Kind.INVENTORY).document
@@ -922,11 +970,7 @@ def _after_release(file: OrderDeclaration, kind: str, reason: str) -> Declaratio
         if kind == Kind.CANCEL:
             doc = t.CancelDoc(**common)
         else:
-            lines = tuple(
-                t.ReturnLine(gnum=ln.gnum, gcode=ln.gcode, gname=ln.gname, qty=ln.qty, unit=ln.unit)
-                for ln in invt.lines
-            )
-            doc = t.ReturnDoc(**common, lines=lines)
+            doc = t.ReturnDoc(**common, lines=_return_lines(invt, already, lines))
         row = Declaration.objects.create(
             file=file,
             kind=kind,
@@ -943,6 +987,11 @@ def declaration_cancel(*, file: OrderDeclaration, reason: str, by=None) -> Decla
     return _after_release(file, Kind.CANCEL, reason)
 
 
-def declaration_return(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
-    """Declare the goods of a released list coming back (CEB625, 退货申请单), every line."""
-    return _after_release(file, Kind.RETURN, reason)
+def declaration_return(
+    *, file: OrderDeclaration, reason: str, by=None, lines: dict | None = None
+) -> Declaration:
+    """Declare the goods of a released list coming back (CEB625, 退货申请单): every line
+    (``lines`` None, once), or the units of ``lines`` (gnum -> units: a partial return; a
+    list may have several, never returning more than it listed). Its CEB626 at 399 writes
+    ``RETURNED`` on the outbox (``_apply_status``) for whoever asked for it to act on."""
+    return _after_release(file, Kind.RETURN, reason, lines)

@@ -1,6 +1,8 @@
-"""The returns API: ``/api/v1/orders/<n>/returns/`` (the shopper's) and
-``/api/v1/seller/returns/…`` (the merchant's: list, approve, decline, receive). Thin views
-over ``logistics.returns.services``; another merchant's return is a 404."""
+"""The returns API: ``/api/v1/orders/<n>/returns/`` (the shopper's),
+``/api/v1/seller/returns/…`` (the merchant's: list, approve, decline, receive),
+``/api/v1/stores/<slug>/return-policy/`` (anyone: a merchant's window and policy) and
+``/api/v1/seller/return-policy/`` (the merchant edits it). Thin views over
+``logistics.returns.services``; another merchant's return is a 404."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from rest_framework.response import Response
 
 from marketplace.api import fields as api_fields
 from marketplace.api.seller import SellerAPIMixin
+from merchants.models import Merchant
 from merchants.roles import Capability
 from orders.models import Order
 from orders.selectors import order_for_shopper
 
 from . import services
-from .models import ReturnLine, ReturnRequest
+from .models import MAX_WINDOW_DAYS, ReturnLine, ReturnRequest
+from .selectors import customs_state
 
 
 def return_json(request: ReturnRequest) -> dict:
@@ -32,6 +36,8 @@ def return_json(request: ReturnRequest) -> dict:
         "refunded": str(request.refunded) if request.refunded is not None else None,
         "currency": request.order.currency,
         "created_at": request.created_at.isoformat(),
+        "customs_return": customs_state(request),
+        "quota_restored": request.quota_restored_at is not None,
         "lines": [
             {
                 "id": line.pk,
@@ -46,7 +52,9 @@ def return_json(request: ReturnRequest) -> dict:
 
 
 def _returns():
-    return ReturnRequest.objects.select_related("order").prefetch_related("lines__order_line")
+    return ReturnRequest.objects.select_related("order", "customs_declaration").prefetch_related(
+        "lines__order_line"
+    )
 
 
 class LineSerializer(serializers.Serializer):
@@ -70,6 +78,23 @@ class OutcomeSerializer(serializers.Serializer):
 
 class ReceiveSerializer(serializers.Serializer):
     lines = OutcomeSerializer(many=True, allow_empty=False, max_length=200)
+    refund = api_fields.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+
+
+class PolicySerializer(serializers.Serializer):
+    window_days = api_fields.IntegerField(min_value=0, max_value=MAX_WINDOW_DAYS)
+    policy = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+def policy_json(policy) -> dict:
+    return {
+        "merchant": policy.merchant.slug,
+        "window_days": policy.window_days,
+        "policy": policy.policy,
+        "customs_return_days": services.CUSTOMS_RETURN_DAYS,
+    }
 
 
 class OrderReturnsView(generics.GenericAPIView):
@@ -168,11 +193,58 @@ class SellerReturnReceiveView(SellerReturnMixin, generics.GenericAPIView):
             request=found,
             by=request.user,
             outcomes={row["line"]: row["outcome"] for row in data.validated_data["lines"]},
+            refund=data.validated_data.get("refund"),
         )
         return self.answer(done)
 
 
+class StoreReturnPolicyView(generics.GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(operation_id="v1_stores_return_policy", tags=["returns"], responses={200: dict})
+    def get(self, request, slug):
+        """A merchant's return window (days after delivery; 0: no returns), policy text and
+        the customs window of cross-border imports (days after release)."""
+        merchant = Merchant.objects.filter(slug=slug, status=Merchant.Status.APPROVED).first()
+        if merchant is None:
+            raise Http404
+        return Response(policy_json(services.return_policy_of(merchant)))
+
+
+class SellerReturnPolicyView(SellerAPIMixin, generics.GenericAPIView):
+    capabilities = {"get": Capability.VIEW, "*": Capability.MANAGE_ORDERS}
+    serializer_class = PolicySerializer
+
+    @extend_schema(
+        operation_id="v1_seller_return_policy", tags=["seller returns"], responses={200: dict}
+    )
+    def get(self, request):
+        """The merchant's return policy."""
+        return Response(policy_json(services.return_policy_of(self.merchant)))
+
+    @extend_schema(tags=["seller returns"], request=PolicySerializer, responses={200: dict})
+    def put(self, request):
+        """Set the return window (0–90 days) and the policy text shoppers read."""
+        data = PolicySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = services.return_policy_set(
+            merchant=self.merchant,
+            by=request.user,
+            days=data.validated_data["window_days"],
+            policy=data.validated_data.get("policy"),
+        )
+        return Response(policy_json(saved))
+
+
 urlpatterns = [
+    path(
+        "stores/<slug:slug>/return-policy/",
+        StoreReturnPolicyView.as_view(),
+        name="api-store-return-policy",
+    ),
+    path(
+        "seller/return-policy/", SellerReturnPolicyView.as_view(), name="api-seller-return-policy"
+    ),
     path("orders/<str:number>/returns/", OrderReturnsView.as_view(), name="api-order-returns"),
     path("seller/returns/", SellerReturnListView.as_view(), name="api-seller-returns"),
     path("seller/returns/<int:pk>/", SellerReturnDetailView.as_view(), name="api-seller-return"),

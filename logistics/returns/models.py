@@ -26,6 +26,9 @@ class ReturnPolicy(MerchantOwned):
         default=DEFAULT_WINDOW_DAYS,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_WINDOW_DAYS)],
     )
+    # The merchant's own words, shown to shoppers beside the window (condition of goods,
+    # who pays the postage…), in the language the merchant writes it.
+    policy = models.TextField(_("return policy"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("return policy")
@@ -64,6 +67,20 @@ class ReturnRequest(MerchantOwned):
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    # The customs return (CEB625) of a released cross-border import, declared on receipt;
+    # its CEB626 receipt gives back ``quota_amount`` CNY of the buyer's yearly quota, once.
+    customs_declaration = models.OneToOneField(
+        "declarations.Declaration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_request",
+        verbose_name=_("customs return (CEB625)"),
+    )
+    quota_amount = models.DecimalField(
+        _("quota to restore (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    quota_restored_at = models.DateTimeField(_("quota restored"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("return request")
@@ -114,3 +131,31 @@ class ReturnEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
+
+
+class ReturnEmail(models.Model):
+    """An email the shopper was sent about a return (approved, declined): written by the
+    outbox handler in the transaction that sends, so a repeated delivery mails nothing."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("Return approved")
+        DECLINED = "declined", _("Return declined")
+
+    request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="emails", verbose_name=_("return")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    to = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=10)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return email")
+        verbose_name_plural = _("return emails")
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind"], name="returns_one_email_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} R{self.request_id}"

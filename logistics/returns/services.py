@@ -12,6 +12,7 @@ a leaf). ``order_refund`` takes the checkout, payment and order again: they are 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
@@ -20,18 +21,34 @@ from django.utils.translation import gettext as _
 
 from catalog.models import StockAdjustment
 from catalog.services.stock import stock_receive, stock_write_off
+from customs.declarations.models import OrderDeclaration
+from customs.declarations.services import NotPossible, declaration_return
+from customs.services import quota_restore
 from logistics.shipping.waybills import waybill_allocate
+from marketplace.money import Money, round_money
+from marketplace.outbox import outbox_enqueue
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 from orders.lock_objects import lock_checkout, lock_orders
 from orders.models import Order, OrderEvent
 from orders.services import order_refund
+from orders.services.cancel import customs_released, quota_share_of_lines
 from orders.services.fulfilment import reason_checked
 from payments.lock_objects import lock_payment
 from payments.models import Payment
 
 from .flow import RETURN_FLOW
 from .lock_objects import lock_return
-from .models import DEFAULT_WINDOW_DAYS, ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest
+from .models import (
+    DEFAULT_WINDOW_DAYS,
+    MAX_WINDOW_DAYS,
+    ReturnEmail,
+    ReturnEvent,
+    ReturnLine,
+    ReturnPolicy,
+    ReturnRequest,
+)
 
 RETURNABLE = frozenset({Order.Status.DELIVERED, Order.Status.COMPLETED})
 OPEN = (
@@ -40,6 +57,10 @@ OPEN = (
     ReturnRequest.Status.RECEIVED,
 )
 Outcome = ReturnLine.Outcome
+# ../shared/reference/customs.md (marked unconfirmed): a return back at the supervised site
+# within 30 days of release cancels the tax and restores the buyer's yearly quota.
+CUSTOMS_RETURN_DAYS = 30
+RETURN_EMAIL = "returns.email"
 
 
 def window_days(merchant) -> int:
@@ -63,6 +84,57 @@ def return_deadline(order: Order) -> datetime | None:
     return None if at is None else at + timedelta(days=window_days(order.merchant))
 
 
+def customs_file(order: Order) -> OrderDeclaration | None:
+    """The order's declaration when customs released its list (a cross-border import whose
+    return is a customs return, CEB625), else None."""
+    return (
+        OrderDeclaration.objects.filter(order=order, status=OrderDeclaration.Status.CLEARED)
+        .exclude(invt_no="")
+        .first()
+    )
+
+
+def customs_released_at(order: Order) -> datetime | None:
+    """When customs released the order's list: its ``clear`` move (``ORDER_FLOW``)."""
+    return (
+        OrderEvent.objects.filter(subject=order, transition="clear")
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def customs_deadline(order: Order) -> datetime | None:
+    """Until when the goods may be back at the supervised site (None: not a released
+    import, no customs window)."""
+    if not customs_released(order):
+        return None
+    at = customs_released_at(order)
+    return None if at is None else at + timedelta(days=CUSTOMS_RETURN_DAYS)
+
+
+def customs_refusal(order: Order, *, now: datetime | None = None) -> Exception | None:
+    """Why the customs return of ``order`` can no longer be declared (past the window), or
+    None (within it, or not a released import)."""
+    deadline = customs_deadline(order)
+    if deadline is None or (now or timezone.now()) <= deadline:
+        return None
+    return field_error(
+        "order",
+        _(
+            "Customs released this import on %(released)s: goods must be back at the "
+            "supervised site within %(days)s days of release (by %(deadline)s) to be "
+            "returned, and that time has passed."
+        )
+        % {
+            "released": timezone.localtime(customs_released_at(order)).strftime("%Y-%m-%d"),
+            "days": CUSTOMS_RETURN_DAYS,
+            "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d"),
+        },
+        "return_customs_window_closed",
+    )
+
+
 def return_refusal(order: Order, *, now: datetime | None = None) -> Exception | None:
     """Why ``order`` cannot be returned now (a ValidationError with its code), or None."""
     if order.status not in RETURNABLE:
@@ -77,31 +149,60 @@ def return_refusal(order: Order, *, now: datetime | None = None) -> Exception | 
             % {"days": window_days(order.merchant)},
             "return_window_closed",
         )
-    return None
+    return customs_refusal(order, now=now)
+
+
+def return_policy_of(merchant) -> ReturnPolicy:
+    """The merchant's policy (an unsaved default one when they never set it)."""
+    found = ReturnPolicy.objects.filter(merchant=merchant).first()
+    return found or ReturnPolicy(merchant=merchant, window_days=DEFAULT_WINDOW_DAYS)
 
 
 @transaction.atomic
-def return_policy_set(*, merchant, days: int) -> ReturnPolicy:
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 90:
+def return_policy_set(*, merchant, by, days: int, policy: str | None = None) -> ReturnPolicy:
+    """The merchant sets their return window (0–90 days after delivery; 0: no returns)
+    and, optionally, the policy text shoppers read (``manage_orders``)."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_ORDERS)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_WINDOW_DAYS:
         raise field_error(
             "window_days", _("Enter a number of days from 0 to 90."), "return_window_days"
         )
-    policy, _created = ReturnPolicy.objects.update_or_create(
-        merchant=merchant, defaults={"window_days": days}
-    )
-    return policy
+    defaults = {"window_days": days}
+    if policy is not None:
+        policy = policy.strip()
+        if len(policy) > 4000:
+            raise field_error(
+                "policy", _("Keep the policy under 4000 characters."), "return_policy_length"
+            )
+        defaults["policy"] = policy
+    found, _created = ReturnPolicy.objects.update_or_create(merchant=merchant, defaults=defaults)
+    return found
+
+
+def returnable_lines(order: Order) -> list[tuple]:
+    """The order's lines with the units the shopper may still return, in line order."""
+    left = _returnable_left(order)
+    return [(line, left[line.pk]) for line in order.lines.all()]
 
 
 def _returnable_left(order: Order) -> dict[int, int]:
-    """Per line id, the units not yet refunded nor in an open or received return."""
-    taken = dict(
+    """Per line id, the units not yet refunded nor in an open or received return. A
+    received return's units are usually the line's ``refunded_quantity`` too (refunded by
+    lines), unless its refund was a partial amount: so the larger of the two counts, once."""
+    rows = (
         ReturnLine.objects.filter(request__order=order, request__status__in=OPEN)
-        .values("order_line_id")
+        .values("order_line_id", "request__status")
         .annotate(n=Sum("quantity"))
-        .values_list("order_line_id", "n")
     )
+    received: dict[int, int] = {}
+    pending: dict[int, int] = {}
+    for row in rows:
+        into = received if row["request__status"] == ReturnRequest.Status.RECEIVED else pending
+        into[row["order_line_id"]] = into.get(row["order_line_id"], 0) + row["n"]
     return {
-        line.pk: line.quantity - line.refunded_quantity - taken.get(line.pk, 0)
+        line.pk: line.quantity
+        - max(line.refunded_quantity, received.get(line.pk, 0))
+        - pending.get(line.pk, 0)
         for line in order.lines.all()
     }
 
@@ -148,7 +249,9 @@ def return_request_create(*, order: Order, by, lines, reason: str) -> ReturnRequ
     return request
 
 
-def _locked(request: ReturnRequest) -> ReturnRequest:
+def _locked(request: ReturnRequest, by) -> ReturnRequest:
+    """The merchant's team acts (``manage_orders``): lock the order, then the return."""
+    require_capability(by=by, merchant=request.merchant_id, capability=Capability.MANAGE_ORDERS)
     lock_orders([request.order_id])
     return lock_return(request.pk)
 
@@ -165,41 +268,134 @@ def _instructions(order: Order, number: str) -> str:
 def return_approve(*, request: ReturnRequest, by) -> ReturnRequest:
     """The merchant accepts the return: a return waybill from the order's carrier's numbering
     (``waybill_allocate``, lock slot 14, last) and where to send the goods."""
-    request = _locked(request)
-    RETURN_FLOW.apply(request, "approve", by=by, event_model=ReturnEvent)
+    request = _locked(request, by)
     order = Order.objects.select_related("shipping_method__carrier", "warehouse").get(
         pk=request.order_id
     )
+    refusal = customs_refusal(order)
+    if refusal is not None:
+        raise refusal
+    RETURN_FLOW.apply(request, "approve", by=by, event_model=ReturnEvent)
     number = waybill_allocate(carrier=order.shipping_method.carrier)
     request.waybill_number = number
     request.instructions = _instructions(order, number)
     request.save(update_fields=["waybill_number", "instructions"])
+    _email(request, ReturnEmail.Kind.APPROVED)
     return request
+
+
+def _email(request: ReturnRequest, kind: str) -> None:
+    """The shopper's email about ``request`` (``returns/outbox.py`` sends it, once)."""
+    outbox_enqueue(
+        kind=RETURN_EMAIL,
+        payload={"request_id": request.pk, "kind": kind},
+        key=f"return-email:{kind}:{request.pk}",
+    )
 
 
 @transaction.atomic
 def return_decline(*, request: ReturnRequest, by, reason: str) -> ReturnRequest:
-    request = _locked(request)
+    request = _locked(request, by)
     reason = reason_checked(reason)
     RETURN_FLOW.apply(request, "decline", by=by, event_model=ReturnEvent, reason=reason)
     request.decline_reason = reason
     request.save(update_fields=["decline_reason"])
+    _email(request, ReturnEmail.Kind.DECLINED)
     return request
 
 
-def return_receive(*, request: ReturnRequest, by, outcomes) -> ReturnRequest:
+def lines_refund_amount(order: Order, lines: dict[int, int]) -> Decimal:
+    """What refunding ``lines`` (order line id -> units) comes to: each line's charged unit
+    price and its share of the line's duty (the rule of ``order_refund(lines=)``)."""
+    by_id = {line.pk: line for line in order.lines.all()}
+    total = Decimal(0)
+    for line_id, quantity in lines.items():
+        line = by_id[line_id]
+        total += line.unit_price_charged * quantity + line.duty * quantity / line.quantity
+    return round_money(total, order.currency)
+
+
+def _refund_amount(value, full: Decimal) -> Decimal | None:
+    """The merchant's partial refund (None: the full amount of the returned lines)."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount > full:
+        raise field_error(
+            "refund",
+            _("Refund more than zero and at most %(full)s (the returned lines).") % {"full": full},
+            "return_refund_amount",
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise field_error("refund", _("Enter the amount to the cent."), "return_refund_amount")
+    return None if amount == full else amount
+
+
+def _quota_for(order: Order, request: ReturnRequest, lines: dict[int, int]) -> Decimal:
+    """The quota the customs return gives back: the returned lines' share of the order's
+    counted quota (``quota_share_of_lines``); the return that brings the last units back
+    gets what the earlier ones left, so the shares add up to what was counted."""
+    counted = Decimal((order.duties or {}).get("yearly_counted") or "0")
+    others = ReturnRequest.objects.filter(order=order, status=ReturnRequest.Status.RECEIVED)
+    others = others.exclude(pk=request.pk)
+    returned = dict(
+        ReturnLine.objects.filter(request__in=others)
+        .values("order_line_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("order_line_id", "n")
+    )
+    everything = all(
+        returned.get(line.pk, 0) + lines.get(line.pk, 0) >= line.quantity
+        for line in order.lines.all()
+    )
+    if everything:
+        before = sum((a for a in others.values_list("quota_amount", flat=True) if a), Decimal(0))
+        return max(counted - before, Decimal(0))
+    return quota_share_of_lines(order, lines)
+
+
+def _declare_customs_return(order: Order, request: ReturnRequest, lines: dict[int, int]):
+    """CEB625 for exactly the returned lines and units of a released import (lock slot 12,
+    after the order, the return, the stock and the quota)."""
+    file = customs_file(order)
+    if file is None:
+        return
+    gnums = {line.pk: gnum for gnum, line in enumerate(order.lines.all(), start=1)}
+    try:
+        row = declaration_return(
+            file=file,
+            reason=request.reason,
+            lines={gnums[k]: q for k, q in lines.items()},
+        )
+    except NotPossible as exc:
+        raise field_error("order", str(exc), "customs_return_refused") from None
+    request.customs_declaration = row
+    request.quota_amount = _quota_for(order, request, lines)
+    request.save(update_fields=["customs_declaration", "quota_amount"])
+
+
+def return_receive(*, request: ReturnRequest, by, outcomes, refund=None) -> ReturnRequest:
     """The goods are back: ``outcomes`` (return line id -> ``restock`` | ``write_off``) for
     every line. Restocked units go back on hand in the order's warehouse (a ``return``
     adjustment); written-off units are received and written off (the ledger shows both).
     Then the returned lines are refunded (``order_refund`` by lines: their charged price and
-    duty share; the last units move the order to ``refunded``); ``refunded`` keeps how much."""
+    duty share; the last units move the order to ``refunded``), or ``refund`` (an amount in
+    the order's currency, less than that: a partial refund); ``refunded`` keeps how much.
+
+    A cross-border import customs released is refused after ``CUSTOMS_RETURN_DAYS`` from
+    release (``return_customs_window_closed``); within them its customs return (CEB625) is
+    declared for exactly these lines and units, and its CEB626 receipt gives the buyer's
+    quota back (``return_quota_restore``). The refund never does: one place restores it."""
     with transaction.atomic():
         order = Order.objects.get(pk=request.order_id)
         lock_checkout(order.checkout_id)
         found = Payment.objects.filter(reference=order.checkout.number).values_list("pk", flat=True)
         for pk in found:
             lock_payment(pk)
-        request = _locked(request)
+        request = _locked(request, by)
         order = Order.objects.select_related("warehouse").get(pk=order.pk)
         lines = list(request.lines.select_related("order_line__sku"))
         outcomes = {int(k): v for k, v in dict(outcomes or {}).items()}
@@ -212,7 +408,12 @@ def return_receive(*, request: ReturnRequest, by, outcomes) -> ReturnRequest:
                 _("Say for every returned line whether it is restocked or written off."),
                 "return_inspection",
             )
+        refusal = customs_refusal(order)
+        if refusal is not None:
+            raise refusal
         RETURN_FLOW.apply(request, "receive", by=by, event_model=ReturnEvent)
+        returned = {line.order_line_id: line.quantity for line in lines}
+        partial = _refund_amount(refund, lines_refund_amount(order, returned))
         note = _("return %(id)s of %(order)s") % {"id": request.pk, "order": order.number}
         for line in lines:
             sku = line.order_line.sku
@@ -229,14 +430,45 @@ def return_receive(*, request: ReturnRequest, by, outcomes) -> ReturnRequest:
             line.outcome = outcomes[line.pk]
         ReturnLine.objects.bulk_update(lines, ["outcome"])
         before = order.refunded_total
-        order_refund(
-            order=order,
-            amount=None,
-            by=by,
-            reason=_("Returned: %(reason)s") % {"reason": request.reason},
-            lines={line.order_line_id: line.quantity for line in lines},
-        )
+        reason = _("Returned: %(reason)s") % {"reason": request.reason}
+        if partial is None:
+            order_refund(order=order, amount=None, by=by, reason=reason, lines=returned)
+        else:
+            order_refund(order=order, amount=Money(partial, order.currency), by=by, reason=reason)
         request.received_at = timezone.now()
         request.refunded = Order.objects.get(pk=order.pk).refunded_total - before
         request.save(update_fields=["received_at", "refunded"])
+        _declare_customs_return(order, request, returned)
     return request
+
+
+def return_quota_restore(*, declaration_id: int) -> bool:
+    """Customs accepted the goods back (the CEB626 of the return's CEB625, status 399): give
+    the buyer's yearly quota back by the returned lines' share, once (the return's
+    ``quota_restored_at``; the ledger's restore key ``return:<id>`` too). A customs return
+    no return request asked for (an operator's, every line) changes nothing here."""
+    with transaction.atomic():
+        found = (
+            ReturnRequest.objects.filter(customs_declaration_id=declaration_id)
+            .values_list("pk", "order_id")
+            .first()
+        )
+        if found is None:
+            return False
+        pk, order_id = found
+        order = lock_orders([order_id])[order_id]
+        request = lock_return(pk)
+        if request.quota_restored_at is not None:
+            return False
+        checkout = order.checkout
+        if request.quota_amount and request.quota_amount > 0 and order.paid_at:
+            quota_restore(
+                id_number=checkout.payer_id_number,
+                year=timezone.localdate(order.paid_at).year,
+                amount=request.quota_amount,
+                reference=order.number,
+                restore_key=f"return:{request.pk}",
+            )
+        request.quota_restored_at = timezone.now()
+        request.save(update_fields=["quota_restored_at"])
+    return True

@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs.selectors import quota_restored
 from customs.services import quota_restore
 from marketplace.money import Money, round_money
 from marketplace.outbox import outbox_enqueue
@@ -55,20 +56,78 @@ def _payment_of(checkout: Checkout) -> Payment | None:
     return lock_payment(pk) if pk is not None else None
 
 
-def _restore_quota(checkout: Checkout, order: Order) -> None:
-    """Give the order's yearly quota usage back (it was counted when paid)."""
+def _quota_counted(checkout: Checkout, order: Order) -> Decimal:
+    """CNY of the payer's yearly quota the order counted when paid (0: none counted)."""
     counted = Decimal((order.duties or {}).get("yearly_counted") or "0")
     if counted <= 0 or order.paid_at is None:
-        return
+        return Decimal(0)
     if not is_china_import(checkout.address.get("country", ""), order.clearance_mode):
+        return Decimal(0)
+    return counted
+
+
+def quota_share_of_lines(order: Order, lines) -> Decimal:
+    """The part of ``order``'s counted quota that ``lines`` (line id -> units) stand for:
+    the counted amount in proportion to the lines' charged goods value, to the fen. The
+    one rule for a partial give-back, used by refunds here and by the customs return
+    (``logistics.returns``)."""
+    counted = Decimal((order.duties or {}).get("yearly_counted") or "0")
+    by_id = {line.pk: line for line in order.lines.all()}
+    goods = sum((ln.unit_price_charged * ln.quantity for ln in by_id.values()), Decimal(0))
+    if counted <= 0 or goods <= 0:
+        return Decimal(0)
+    value = sum(
+        (by_id[int(k)].unit_price_charged * q for k, q in dict(lines).items() if int(k) in by_id),
+        Decimal(0),
+    )
+    return min(round_money(counted * value / goods, "CNY"), counted)
+
+
+def customs_released(order: Order) -> bool:
+    """Customs released the order's list (its ``clear`` move). Its quota then comes back
+    only through customs: the CEB626 receipt of a customs return (``logistics.returns``),
+    never through a refund here, so it is restored once."""
+    return OrderEvent.objects.filter(subject=order, transition="clear").exists()
+
+
+def _restore_quota(checkout: Checkout, order: Order) -> None:
+    """Give back what is left of the order's yearly quota usage (counted when paid, less
+    what partial give-backs restored already)."""
+    counted = _quota_counted(checkout, order)
+    if counted <= 0:
+        return
+    left = counted - quota_restored(reference=order.number)
+    if left <= 0:
         return
     quota_restore(
         id_number=checkout.payer_id_number,
         year=timezone.localdate(order.paid_at).year,
-        amount=counted,
+        amount=left,
         reference=order.number,
         restore_key=f"{order.number}:whole",
     )
+
+
+def _restore_quota_refunded(checkout: Checkout, order: Order, picked, key: str, last: bool):
+    """The quota side of a refund after shipping: nothing for a list customs released (the
+    customs return gives it back); else the share of the refunded lines, or, for the last
+    refund, what is left."""
+    if customs_released(order):
+        return
+    if last:
+        _restore_quota(checkout, order)
+        return
+    if not picked or _quota_counted(checkout, order) <= 0:
+        return
+    share = quota_share_of_lines(order, {line.pk: q for line, q in picked})
+    if share > 0:
+        quota_restore(
+            id_number=checkout.payer_id_number,
+            year=timezone.localdate(order.paid_at).year,
+            amount=share,
+            reference=order.number,
+            restore_key=key,
+        )
 
 
 def _release(orders) -> None:
@@ -213,7 +272,7 @@ def _order_refund(*, order: Order, amount: Money | None, by, reason: str, lines)
         key = _refund_rest(order, key=f"{order.number}:rest", reason=reason)
         enqueue_order_email(order, "refunded", refund=key, amount=value)
         ORDER_FLOW.apply(order, "refund", by=by, event_model=OrderEvent, reason=reason)
-        _restore_quota(checkout, order)
+        _restore_quota_refunded(checkout, order, picked, key, last=True)
         return key
     done = OrderEvent.objects.filter(subject=order, transition=PARTIAL_REFUND).count()
     key = f"{order.number}:part{done + 1}"
@@ -234,9 +293,11 @@ def _order_refund(*, order: Order, amount: Money | None, by, reason: str, lines)
         actor=by if getattr(by, "is_authenticated", False) else None,
         reason=f"{Money(value, order.currency)}: {reason}"[:2000],
     )
-    if value == left and order.status in REFUNDED_AFTER_SHIPPING:
+    last = value == left and order.status in REFUNDED_AFTER_SHIPPING
+    if last:
         ORDER_FLOW.apply(order, "refund", by=by, event_model=OrderEvent, reason=reason)
-        _restore_quota(checkout, order)
+    if order.status in REFUNDED_AFTER_SHIPPING | {Order.Status.REFUNDED}:
+        _restore_quota_refunded(checkout, order, picked, key, last=last)
     return key
 
 

@@ -16,36 +16,13 @@ from catalog.models import Stock, StockAdjustment
 from logistics.returns.models import ReturnPolicy, ReturnRequest
 from marketplace.money import round_money
 from merchants.roles import Role
-from orders.flow import ORDER_FLOW
 from orders.models import Order, OrderEvent
 from payments.models import Refund
-from tests.factories import MembershipFactory, ProductFactory, SKUFactory, StockFactory
+from tests.factories import MembershipFactory
 from tests.orders.checkout_helpers import place, shopper_with
 from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def delivered(world, localstripe, pay):
-    """A delivered order of Kiwi Nature: 3 lip balms and 2 soaps (direct mail, Auckland)."""
-    soap = SKUFactory(
-        product=ProductFactory(merchant=world.kiwi, name_en="Soap", name_zh_hans="香皂"),
-        price=Decimal("25.00"),
-        hs_code="3304990099",
-        gross_weight_kg=Decimal("0.100"),
-        net_weight_kg=Decimal("0.090"),
-    )
-    StockFactory(sku=soap, warehouse=world.auckland, on_hand=5)
-    user, cart = shopper_with((world.balm, 3), (soap, 2))
-    checkout = place(user, cart)
-    pay(checkout)
-    order = checkout.orders.get()
-    for move in ("pack", "ship", "deliver"):
-        ORDER_FLOW.apply(order, move, by=None, event_model=OrderEvent)
-    balm_line = order.lines.get(sku=world.balm)
-    soap_line = order.lines.get(sku=soap)
-    return user, order, balm_line, soap_line, soap
 
 
 def url(order) -> str:
