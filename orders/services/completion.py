@@ -48,9 +48,7 @@ def order_complete(*, order: Order, by) -> Order:
     ORDER_FLOW.apply(locked, "complete", by=by, event_model=OrderEvent)
     order.status = locked.status
     outbox_enqueue(kind=POINTS_EARN, payload={"order": locked.number}, key=locked.number)
-    outbox_enqueue(
-        kind=COMMISSIONS_CONFIRM, payload={"order_id": locked.pk}, key=locked.number
-    )
+    outbox_enqueue(kind=COMMISSIONS_CONFIRM, payload={"order_id": locked.pk}, key=locked.number)
     return locked
 
 
