@@ -64,7 +64,12 @@ def coupon_rows(promotions) -> list[CouponRow]:
     for picker in promotions.pickers.values():
         for choice in picker.choices:
             seen = best.get(choice.claim.pk)
-            if seen is None or (choice.applies and not seen.applies) or seen.reason == "other_currency" and choice.reason != "other_currency":
+            if (
+                seen is None
+                or (choice.applies and not seen.applies)
+                or seen.reason == "other_currency"
+                and choice.reason != "other_currency"
+            ):
                 best[choice.claim.pk] = choice
     rows = []
     for choice in best.values():
