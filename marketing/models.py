@@ -298,6 +298,53 @@ class Coupon(models.Model):
         return self.is_active and self.starts_at <= now < self.ends_at
 
 
+class GiftPromotion(MerchantOwned):
+    """A gift with purchase (满赠): an order of the merchant whose goods reach ``threshold``
+    (what the buyer pays for them after sale prices, spend-and-save and coupons, in
+    ``currency``) gets ``quantity`` of ``gift_sku`` free — a line at price 0, taken from
+    stock like any line (it can run out), declared to customs at price 0. The merchant's own
+    SKU: a gift ships in the order's parcel. ``platform_percent``: the share of the gift's
+    cost the platform bears (operators only), the merchant the rest. Priced by
+    ``marketing.pricing`` (the ``gift`` step)."""
+
+    title = models.CharField(_("title"), max_length=120)
+    gift_sku = models.ForeignKey(
+        "catalog.SKU", on_delete=models.PROTECT, related_name="+", verbose_name=_("gift")
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("gift quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    threshold = models.DecimalField(_("minimum spend"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"))
+    platform_percent = models.PositiveSmallIntegerField(
+        _("platform bears (%)"), default=0, help_text=_("The merchant bears the rest.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MerchantScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gift with purchase")
+        verbose_name_plural = _("gifts with purchase")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="gift_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="gift_quantity_positive"),
+            models.CheckConstraint(condition=Q(threshold__gt=0), name="gift_threshold_positive"),
+            models.CheckConstraint(
+                condition=Q(platform_percent__lte=100), name="gift_platform_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class CouponClaim(models.Model):
     """A coupon issued to a shopper (领取): ``available`` until a checkout uses it (``used``,
     with the checkout's number) or it lapses with its coupon; a used claim whose checkout

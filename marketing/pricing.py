@@ -9,6 +9,10 @@ shopper may use (codes typed, automatic ones, points) and the shipping per group
 1. ``sale`` — the flash price for the admitted units (``Line.flash_units``).
 2. ``spend_and_save`` — automatic 满减 promotions (best tier reached).
 3. ``coupon`` — codes the shopper typed: fixed, percentage (with a cap), tiers, free shipping.
+3b. ``gift`` — gifts with purchase (``GiftOffer``): an order (shipping group) whose goods of
+   the offer's merchant still cost at least its threshold after the steps above gets the
+   gift SKU at price 0 (``PricingResult.gifts``); it takes nothing off the goods, so points
+   and shipping see the same amounts. Stock is the caller's (a gift can run out).
 4. ``points`` — points redeemed, at most ``PointsRedemption.max_share`` of what is left.
 5. ``shipping`` — free-shipping coupons take their groups' shipping off.
 
@@ -47,6 +51,7 @@ class Step(StrEnum):
     SALE = "sale"
     SPEND_AND_SAVE = "spend_and_save"
     COUPON = "coupon"
+    GIFT = "gift"
     POINTS = "points"
     SHIPPING = "shipping"
 
@@ -55,6 +60,7 @@ STEPS: tuple[Step, ...] = (
     Step.SALE,
     Step.SPEND_AND_SAVE,
     Step.COUPON,
+    Step.GIFT,
     Step.POINTS,
     Step.SHIPPING,
 )
@@ -161,6 +167,32 @@ class Line:
 
 
 @dataclass(frozen=True)
+class GiftOffer:
+    """A gift with purchase in force: every order (shipping group) whose goods of
+    ``merchant_id`` still cost at least ``threshold`` gets ``quantity`` of ``sku_id`` at
+    price 0; ``bearer`` says who pays for the gift's cost (settlement)."""
+
+    ref: str
+    merchant_id: int
+    threshold: Decimal
+    sku_id: int
+    quantity: int = 1
+    bearer: Bearer = MERCHANT
+
+
+@dataclass(frozen=True)
+class GiftLine:
+    """A gift the pipeline gives: ``quantity`` of ``sku_id`` in ``group``, at price 0."""
+
+    ref: str
+    group: str
+    merchant_id: int
+    sku_id: int
+    quantity: int
+    bearer: Bearer
+
+
+@dataclass(frozen=True)
 class PointsRedemption:
     """Points the shopper redeems: ``points`` at ``value_per_point`` each, at most
     ``max_share`` of what the goods still cost after coupons. Borne by the platform."""
@@ -230,6 +262,7 @@ class PricingResult:
     applied: list[Applied]
     refused: list[Refusal]
     points_used: int
+    gifts: list[GiftLine] = field(default_factory=list)
 
     @property
     def goods(self) -> Decimal:
@@ -302,6 +335,7 @@ def price_order(
     points: PointsRedemption | None = None,
     shipping: dict[str, Decimal] | None = None,
     minor_digits: int = 2,
+    gifts: Sequence[GiftOffer] = (),
 ) -> PricingResult:
     """Price ``lines`` through the steps in ``STEPS`` order (module docstring)."""
     m = _Money(minor_digits)
@@ -373,6 +407,23 @@ def price_order(
                 give(i, promo.ref, promo.step, part, promo.bearer, promo.cuts_price)
         applied.append(Applied(promo.ref, promo.step, m.major(off)))
 
+    # 3b. gifts: per order (shipping group), the offer's merchant's goods as they now cost
+    given: list[GiftLine] = []
+    for offer in gifts:
+        spent: dict[str, int] = {}
+        for i, line in enumerate(lines):
+            if line.merchant_id == offer.merchant_id:
+                spent[line.group] = spent.get(line.group, 0) + left[i]
+        reached = [g for g in spent if spent[g] >= m.minor(offer.threshold) and spent[g] > 0]
+        if not reached:
+            refused.append(Refusal(offer.ref, "below_threshold" if spent else "nothing_covered"))
+        for g in reached:  # in the lines' order: the first group first
+            given.append(
+                GiftLine(
+                    offer.ref, g, offer.merchant_id, offer.sku_id, offer.quantity, offer.bearer
+                )
+            )
+
     # 4. points: a non-cash deduction, at most max_share of what the goods still cost
     points_used = 0
     if points and points.points > 0:
@@ -419,6 +470,7 @@ def price_order(
         applied=applied,
         refused=refused,
         points_used=points_used,
+        gifts=given,
     )
 
 

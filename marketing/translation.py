@@ -1,8 +1,13 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Coupon
+from .models import Coupon, GiftPromotion
 
 
 @register(Coupon)
 class CouponTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(GiftPromotion)
+class GiftPromotionTranslation(TranslationOptions):
     fields = ("title",)

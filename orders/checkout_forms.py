@@ -61,6 +61,8 @@ class AddressForm(SavedChoice, forms.Form):
     remember = forms.BooleanField(label=_("Save this address to my account"), required=False)
     # not part of the address: the points to redeem on this checkout (docs/MARKETING.md)
     points = forms.IntegerField(label=_("Points to redeem"), min_value=0, required=False)
+    # a coupon code typed at checkout: claimed and applied (docs/MARKETING.md, "picker")
+    coupon_code = forms.CharField(label=_("Coupon code"), max_length=40, required=False)
 
     def __init__(self, *args, saved_addresses=(), **kwargs):
         super().__init__(*args, prefix="address", label_suffix="", **kwargs)

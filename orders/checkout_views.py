@@ -30,11 +30,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from customs.selectors import buyer_identities_of
 from customs.services.identities import buyer_identity_save
+from marketing.coupons.services import coupon_claim_by_code
 from marketing.points.selectors import points_summary
 from marketplace.currency import display_currency
+from marketplace.digits import is_ascii_digits
 from marketplace.forms import form_add_service_errors
 from marketplace.i18n import page_language
 from marketplace.services import personal_data_reveal
+from orders.checkout_coupons import coupon_rows
 from orders.checkout_forms import AddressForm, IdentityForm, new_idempotency_key
 from orders.models import Checkout
 from orders.plan import cart_plan
@@ -47,6 +50,7 @@ from orders.services import (
     checkout_place,
     is_china_import,
 )
+from orders.services.checkout import checkout_preview
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
 from payments.selectors import failure_message
 from payments.services import payment_confirm, payment_sync
@@ -122,8 +126,17 @@ def checkout(request):
     shown = display_currency(request)
     currency = checkout_currency(destination=destination, display_currency=shown)
     choices = _shipping_choices(request) if posted else {}
+    typed = _typed_coupon(request, address_form) if posted else []
+    promotions = checkout_preview(
+        user=request.user, claim_ids=_ticked_coupons(request) if posted else None, typed=typed
+    )
     plan = cart_plan(
-        view, currency=currency, province=province, id_number=id_number, choices=choices
+        view,
+        currency=currency,
+        province=province,
+        id_number=id_number,
+        choices=choices,
+        promote=promotions,
     )
     if not any(is_china_import(destination, group.mode) for group in plan.groups):
         identity_form = None
@@ -143,6 +156,7 @@ def checkout(request):
                 plan=plan,
                 currency=currency,
                 key=key,
+                coupons=promotions.claims_used,
             )
             if placed is not None:
                 return redirect("checkout:pay", number=placed.number)
@@ -162,11 +176,33 @@ def checkout(request):
             "shown_currency": shown,
             "groups": [(group, refusal_hints(group)) for group in plan.groups],
             "points": points_summary(request.user.pk, history=False),
+            "coupons": coupon_rows(promotions),
         },
     )
 
 
-def _place(request, *, view, address_form, identity_form, plan, currency, key):
+def _ticked_coupons(request) -> list[int] | None:
+    """The claims ticked in the coupon picker; ``None`` (the best pick) when the posted form
+    had no picker (``coupons-shown`` is the picker's hidden marker)."""
+    if not request.POST.get("coupons-shown"):
+        return None
+    return [int(v) for v in request.POST.getlist("coupon") if is_ascii_digits(v)]
+
+
+def _typed_coupon(request, address_form) -> list[int]:
+    """A coupon code typed at checkout: the shopper's claim of it (claimed now if need be,
+    ``coupon_claim_by_code``); a refusal is shown on the field."""
+    code = request.POST.get(address_form.add_prefix("coupon_code"), "").strip()
+    if not code:
+        return []
+    try:
+        return [coupon_claim_by_code(code=code, user=request.user).pk]
+    except ValidationError as exc:
+        form_add_service_errors(address_form, ValidationError({"coupon_code": exc.messages}))
+        return []
+
+
+def _place(request, *, view, address_form, identity_form, plan, currency, key, coupons):
     """Place the checkout and start its payment; a refusal is shown on the forms."""
     address = address_form.address
     identity = None
@@ -184,6 +220,7 @@ def _place(request, *, view, address_form, identity_form, plan, currency, key):
             language=page_language(),
             idempotency_key=key,
             points=address_form.cleaned_data.get("points") or 0,
+            coupons=coupons,
         )
     except ValidationError as exc:
         _show_refusal(exc, address_form, identity_form)

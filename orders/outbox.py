@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from marketing.distribution import ledger as distribution_ledger
 from marketing.points import services as points_services
 from marketplace.currency import money_text
 from marketplace.i18n import page_language
@@ -46,7 +47,7 @@ from payments.services import payment_cancel, payment_refund
 from .lock_objects import lock_checkout, lock_orders
 from .models import Checkout, Order, OrderEmail, OrderLine
 from .notifications import ORDER_EMAIL
-from .services.completion import POINTS_EARN, POINTS_REVERSE, earn_basis
+from .services.completion import COMMISSIONS_CONFIRM, POINTS_EARN, POINTS_REVERSE, earn_basis
 from .services.expiry import CANCEL_INTENT, GIVE_BACK, paid_order_give_back
 from .services.paying import REFUND_ORDER
 
@@ -142,3 +143,10 @@ def points_reverse(payload: dict) -> int:
     return points_services.points_reverse(
         order_number=order.number, refund_key=payload["refund"], lines=lines, kept=kept
     )
+
+
+@outbox_handler(COMMISSIONS_CONFIRM)
+def commissions_confirm(payload: dict) -> int:
+    """A completed order: its frozen distribution commission becomes available (the return
+    window is over). Idempotent: confirmed rows are no longer frozen."""
+    return distribution_ledger.commissions_confirm(order_id=payload["order_id"])

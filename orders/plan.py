@@ -239,11 +239,28 @@ class GroupView:
         return shown
 
     @property
+    def discount(self) -> Money:
+        """What promotions and points take off the goods (``promote``'s line discounts), in
+        the shopper's currency; each line converted as ``checkout_place`` converts it."""
+        total = Money(Decimal(0), self.currency)
+        for member in self.lines:
+            if member.discount.total:
+                rates = self.rates if self.rates is not None else rates_for_display()
+                total = total + convert(
+                    Money(member.discount.total, member.view.currency),
+                    self.currency,
+                    rates,
+                    base=settings.BASE_CURRENCY,
+                )
+        return total
+
+    @property
     def total(self) -> Money | None:
-        """Goods + the chosen shipping + the duties collected, in the shopper's currency."""
+        """Goods − promotions + the chosen shipping + the duties collected, in the shopper's
+        currency."""
         if self.refused:
             return None
-        return self.goods + self.chosen.price_shopper + self.duties_charged
+        return self.goods - self.discount + self.chosen.price_shopper + self.duties_charged
 
 
 @dataclass

@@ -34,6 +34,7 @@ from orders.lock_objects import lock_checkout, lock_orders
 from orders.models import Order, OrderEvent
 from orders.services import order_refund
 from orders.services.cancel import customs_released, quota_share_of_lines
+from orders.services.completion import order_complete
 from orders.services.fulfilment import reason_checked
 from payments.lock_objects import lock_payment
 from payments.models import Payment
@@ -56,6 +57,8 @@ OPEN = (
     ReturnRequest.Status.APPROVED,
     ReturnRequest.Status.RECEIVED,
 )
+# A return still being handled: the order cannot complete until it is received or declined.
+UNSETTLED = (ReturnRequest.Status.REQUESTED, ReturnRequest.Status.APPROVED)
 Outcome = ReturnLine.Outcome
 # ../shared/reference/customs.md (marked unconfirmed): a return back at the supervised site
 # within 30 days of release cancels the tax and restores the buyer's yearly quota.
@@ -472,3 +475,53 @@ def return_quota_restore(*, declaration_id: int) -> bool:
         request.quota_restored_at = timezone.now()
         request.save(update_fields=["quota_restored_at"])
     return True
+
+
+def _completable(order: Order, now: datetime) -> bool:
+    """``order`` is delivered, its merchant's return window is over and no return of it is
+    still being handled (requested or approved)."""
+    if order.status != Order.Status.DELIVERED:
+        return False
+    deadline = return_deadline(order)
+    if deadline is None or now <= deadline:
+        return False
+    return not ReturnRequest.objects.filter(order=order, status__in=UNSETTLED).exists()
+
+
+def orders_complete_due(*, now: datetime | None = None, batch: int = 200) -> int:
+    """Periodic (beat): complete every delivered order whose merchant's return window
+    (``window_days``) has elapsed with no return still open — the moment nothing can come
+    back, so its points are earned and its distribution commission confirmed
+    (``orders.services.completion.order_complete``). An order with an open return waits for
+    it to be received (refunded: a full return leaves it ``refunded``, never completed) or
+    declined. One transaction per order: the order is locked (slot 8) and re-checked under
+    the lock, so a return requested meanwhile (it locks the order too) keeps it delivered.
+    Idempotent: a completed order is no longer delivered. Returns how many completed."""
+    now = now or timezone.now()
+    # The shortest window any merchant may set bounds the candidates by delivery time.
+    delivered_before = now - timedelta(days=min(DEFAULT_WINDOW_DAYS, _shortest_window()))
+    candidates = list(
+        Order.objects.filter(
+            status=Order.Status.DELIVERED,
+            pk__in=OrderEvent.objects.filter(
+                transition="deliver", created_at__lt=delivered_before
+            ).values("subject_id"),
+        )
+        .exclude(returns__status__in=UNSETTLED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    completed = 0
+    for pk in candidates:
+        with transaction.atomic():
+            order = lock_orders([pk]).get(pk)
+            if order is None or not _completable(order, now):
+                continue
+            order_complete(order=order, by=None)
+            completed += 1
+    return completed
+
+
+def _shortest_window() -> int:
+    found = ReturnPolicy.objects.order_by("window_days").values_list("window_days", flat=True)
+    return next(iter(found[:1]), DEFAULT_WINDOW_DAYS)

@@ -1,11 +1,22 @@
-"""Coupon reads: the coupon centre, a shopper's coupons, a merchant's coupons."""
+"""Coupon reads: the coupon centre, a shopper's coupons, a merchant's coupons, and the
+checkout's coupon picker (which of the shopper's coupons apply, and the best pick)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from marketplace.money import minor_unit
+
+from .. import pricing
 from ..models import Coupon, CouponClaim
+from .services import CheckoutPromotions, as_promotion, checkout_promotions, coupon_who_refusal
+
+ZERO = Decimal("0")
 
 
 def coupon_centre(*, now=None) -> QuerySet[Coupon]:
@@ -42,4 +53,96 @@ def merchant_coupons(merchant) -> QuerySet[Coupon]:
         Coupon.objects.for_merchant(merchant)
         .select_related("merchant")
         .order_by("-starts_at", "-id")
+    )
+
+
+# ---------------------------------------------------------------------------- checkout picker
+
+
+@dataclass(frozen=True)
+class CouponChoice:
+    """One of the shopper's claimed coupons against a checkout's lines: whether it applies
+    alone (with the automatic spend-and-save promotions), what it saves, and else why not
+    (``reason``: a pricing refusal code, or ``other_currency`` / ``coupon_*`` eligibility)."""
+
+    claim: CouponClaim
+    saving: Decimal
+    reason: str = ""
+
+    @property
+    def applies(self) -> bool:
+        return not self.reason
+
+    @property
+    def issuer(self) -> int | None:
+        return self.claim.coupon.merchant_id
+
+
+@dataclass(frozen=True)
+class CouponPicker:
+    choices: list[CouponChoice]
+    best: list[int]  # claim ids: the best coupon of each issuer (merchant, platform)
+    automatic: list[pricing.Promotion]
+    usable: dict[int, CouponClaim]  # claim id -> the shopper's claims valid for this currency
+
+    def promotions(self, claim_ids: Sequence[int]) -> CheckoutPromotions:
+        """What ``checkout_promotions`` gives for ``claim_ids``, from what the picker read
+        (no query): the automatic promotions, then those of the claims usable here."""
+        promotions = list(self.automatic)
+        claims = {}
+        for pk in claim_ids:
+            if pk in self.usable and f"claim:{pk}" not in claims:
+                ref = f"claim:{pk}"
+                promotions.append(as_promotion(self.usable[pk].coupon, ref))
+                claims[ref] = pk
+        return CheckoutPromotions(promotions=promotions, claims=claims)
+
+
+def coupon_choices(*, user, lines: Sequence[pricing.Line], currency: str, now=None) -> CouponPicker:
+    """The shopper's claimed coupons for a checkout's ``lines`` (one listing ``currency``):
+    each priced alone through ``marketing.pricing.price_order`` with the automatic promotions
+    in force — the one pipeline decides whether it applies and what it saves — and the best
+    pick under the stacking rule (one coupon of each merchant and one platform coupon per
+    order): the largest saving of each issuer, the soonest ending on a tie. Read only."""
+    now = now or timezone.now()
+    claims = list(shopper_coupons(user, now=now))
+    automatic = checkout_promotions(user=user, claim_ids=(), currency=currency, now=now)
+    choices: list[CouponChoice] = []
+    usable: dict[int, CouponClaim] = {}
+    for claim in claims:
+        coupon = claim.coupon
+        if coupon.currency != currency:
+            choices.append(CouponChoice(claim, ZERO, "other_currency"))
+            continue
+        refusal = coupon_who_refusal(coupon, user, now)
+        if refusal is not None:
+            choices.append(CouponChoice(claim, ZERO, refusal.error_dict["coupon"][0].code))
+            continue
+        usable[claim.pk] = claim
+        ref = f"claim:{claim.pk}"
+        result = pricing.price_order(
+            lines=lines,
+            currency=currency,
+            promotions=[*automatic.promotions, as_promotion(coupon, ref)],
+            minor_digits=minor_unit(currency),
+        )
+        applied = next((a for a in result.applied if a.ref == ref), None)
+        if applied is not None:
+            choices.append(CouponChoice(claim, applied.amount))
+        else:
+            code = next((r.code for r in result.refused if r.ref == ref), "nothing_covered")
+            choices.append(CouponChoice(claim, ZERO, code))
+    best: dict[int | None, CouponChoice] = {}
+    for choice in choices:  # soonest ending first: a tie keeps the earlier
+        if choice.applies and (
+            choice.issuer not in best or choice.saving > best[choice.issuer].saving
+        ):
+            best[choice.issuer] = choice
+    # merchants' coupons first, the platform's last: the order the pipeline sees them in
+    picked = sorted(best.values(), key=lambda c: c.issuer is None)
+    return CouponPicker(
+        choices=choices,
+        best=[c.claim.pk for c in picked],
+        automatic=automatic.promotions,
+        usable=usable,
     )

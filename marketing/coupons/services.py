@@ -146,7 +146,8 @@ def coupon_check(*, merchant, by, **fields) -> Coupon:
 # ---------------------------------------------------------------------------- eligibility
 
 
-def _who_refusal(coupon: Coupon, user, now) -> ValidationError | None:
+def coupon_who_refusal(coupon: Coupon, user, now) -> ValidationError | None:
+    """Why ``user`` may not use ``coupon`` now (window, audience), or None."""
     if not coupon.is_valid_at(now):
         return field_error("coupon", _("This coupon is not valid now."), "coupon_not_valid")
     if coupon.audience == Coupon.Audience.NEW and (
@@ -171,7 +172,7 @@ def coupon_claim(*, coupon: Coupon, user, now=None) -> CouponClaim:
     ``per_shopper_limit``). Refusals: ``coupon_not_valid``, ``coupon_new_only``,
     ``coupon_not_offered``, ``coupon_all_claimed``, ``coupon_claimed_already``."""
     now = now or timezone.now()
-    refusal = _who_refusal(coupon, user, now)
+    refusal = coupon_who_refusal(coupon, user, now)
     if refusal:
         raise refusal
     with transaction.atomic():
@@ -254,7 +255,7 @@ def checkout_promotions(
         claim = chosen.get(pk)
         if claim is None or claim.coupon.currency != currency:
             continue
-        if _who_refusal(claim.coupon, user, now) is None:
+        if coupon_who_refusal(claim.coupon, user, now) is None:
             ref = f"claim:{claim.pk}"
             promotions.append(as_promotion(claim.coupon, ref))
             claims[ref] = claim.pk

@@ -7,7 +7,8 @@ account's row lock (``lock_reward_accounts``, slot 13's tail), and so is every c
 
 - accrue: checkout writes one commission per order line and beneficiary, pending.
 - delivery starts the freeze: ``release_at`` = delivered + ``DISTRIBUTION_RETURN_WINDOW_DAYS``.
-- confirm (periodic): due commission moves from pending to available (two entries).
+- confirm (periodic, and when the order completes): due commission moves from pending to
+  available (two entries).
 - reverse: a refund of an order reverses its frozen commission in proportion to what was
   refunded of the order's total, to the fen (largest remainder over the lines); once per
   refund reference. Confirmed commission is not clawed back (the return window is over).
@@ -162,11 +163,16 @@ def commissions_delivered(*, order_id: int, delivered_at) -> int:
     ).update(release_at=release)
 
 
-def commissions_confirm(*, now=None, batch: int = 200) -> int:
-    """Periodic: commission whose return window is over moves from pending to available.
+def commissions_confirm(*, now=None, batch: int = 200, order_id: int | None = None) -> int:
+    """Commission whose return window is over moves from pending to available: periodic (due
+    by ``release_at``), or every frozen row of ``order_id`` when that order completed (its
+    merchant's return window elapsed with no return open: ``orders_complete_due``).
     One transaction per account; idempotent (rows are re-read under the lock)."""
     now = now or timezone.now()
-    due = Commission.objects.filter(status=C.FROZEN, release_at__lte=now)
+    if order_id is None:
+        due = Commission.objects.filter(status=C.FROZEN, release_at__lte=now)
+    else:
+        due = Commission.objects.filter(status=C.FROZEN, order_id=order_id)
     accounts = sorted(set(due.values_list("account_id", flat=True)[:batch]))
     confirmed = 0
     for account_id in accounts:

@@ -335,6 +335,42 @@ class FlashUse:
     item_id: int
 
 
+def _live_admissions(user, sku_ids, now):
+    """The shopper's admissions a checkout may use now: admitted, unexpired, inside their
+    sale's window, for ``sku_ids``."""
+    return FlashAdmission.objects.filter(
+        user=user,
+        status=FlashAdmission.Status.ADMITTED,
+        expires_at__gt=now,
+        item__sku_id__in=list(sku_ids),
+    ).filter(
+        Q(item__sale__status=FlashSale.Status.SCHEDULED)
+        & Q(item__sale__starts_at__lte=now)
+        & Q(item__sale__ends_at__gt=now)
+    )
+
+
+def _fit(admissions, items, wanted, use=None) -> dict[int, FlashUse]:
+    """Admissions taken whole, oldest first, as long as they fit in the line's quantity."""
+    uses: dict[int, FlashUse] = {}
+    for admission in admissions:
+        item = items[admission.item_id]
+        taken = uses.get(item.sku_id)
+        units = (taken.units if taken else 0) + admission.quantity
+        if units > wanted[item.sku_id]:
+            continue  # does not fit: it stays admitted and expires back to the gate
+        if use is not None:
+            use(admission)
+        uses[item.sku_id] = FlashUse(
+            sku_id=item.sku_id,
+            units=units,
+            unit_price=item.flash_price,
+            sale_id=item.sale_id,
+            item_id=item.pk,
+        )
+    return uses
+
+
 def flash_admissions_consume(
     *, user, lines: list[tuple[int, int]], checkout_number: str, now=None
 ) -> dict[int, FlashUse]:
@@ -345,44 +381,33 @@ def flash_admissions_consume(
     after the checkout). Returns the flash units and price per SKU."""
     now = now or timezone.now()
     wanted = {int(sku_id): int(qty) for sku_id, qty in lines}
-    live = (
-        FlashAdmission.objects.filter(
-            user=user,
-            status=FlashAdmission.Status.ADMITTED,
-            expires_at__gt=now,
-            item__sku_id__in=wanted,
-        )
-        .filter(
-            Q(item__sale__status=FlashSale.Status.SCHEDULED)
-            & Q(item__sale__starts_at__lte=now)
-            & Q(item__sale__ends_at__gt=now)
-        )
-        .values_list("pk", flat=True)
-    )
-    uses: dict[int, FlashUse] = {}
+    live = _live_admissions(user, wanted, now).values_list("pk", flat=True)
+
+    def use(admission):
+        ADMISSION_FLOW.apply(admission, "use", by=user, event_model=FlashAdmissionEvent)
+        FlashAdmission.objects.filter(pk=admission.pk).update(checkout_number=checkout_number)
+
     with transaction.atomic():
-        admissions = lock_admissions(live)
+        admissions = [
+            a
+            for a in lock_admissions(live)
+            if a.status == FlashAdmission.Status.ADMITTED and a.expires_at > now
+        ]
         items = {
             i.pk: i for i in FlashSaleItem.objects.filter(pk__in={a.item_id for a in admissions})
         }
-        for admission in admissions:
-            if admission.status != FlashAdmission.Status.ADMITTED or admission.expires_at <= now:
-                continue
-            item = items[admission.item_id]
-            taken = uses.get(item.sku_id)
-            units = (taken.units if taken else 0) + admission.quantity
-            if units > wanted[item.sku_id]:
-                continue  # does not fit: it stays admitted and expires back to the gate
-            ADMISSION_FLOW.apply(admission, "use", by=user, event_model=FlashAdmissionEvent)
-            FlashAdmission.objects.filter(pk=admission.pk).update(checkout_number=checkout_number)
-            uses[item.sku_id] = FlashUse(
-                sku_id=item.sku_id,
-                units=units,
-                unit_price=item.flash_price,
-                sale_id=item.sale_id,
-                item_id=item.pk,
-            )
-    return uses
+        return _fit(admissions, items, wanted, use)
+
+
+def flash_admissions_fitting(
+    *, user, lines: list[tuple[int, int]], now=None
+) -> dict[int, FlashUse]:
+    """What ``flash_admissions_consume`` would use for ``lines``, read only (the checkout
+    page's preview): no lock, nothing written."""
+    now = now or timezone.now()
+    wanted = {int(sku_id): int(qty) for sku_id, qty in lines}
+    admissions = list(_live_admissions(user, wanted, now).select_related("item").order_by("pk"))
+    return _fit(admissions, {a.item_id: a.item for a in admissions}, wanted)
 
 
 # ---------------------------------------------------------------------------- reconciliation

@@ -75,6 +75,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketing.tasks.distribution_commissions_confirm",
         "schedule": 3600.0,
     },
+    # Delivered orders whose merchant's return window ended with no open return complete:
+    # their points are earned and their distribution commission confirmed (docs/ORDERS.md).
+    "orders-complete-due": {
+        "task": "returns.orders_complete_due",
+        "schedule": 3600.0,
+    },
     # Points earned more than POINTS_EXPIRE_DAYS ago and not spent expire (docs/MARKETING.md).
     "points-expire": {
         "task": "marketing.tasks.points_expire",

@@ -34,9 +34,10 @@ from customs.models import BuyerIdentity
 from customs.selectors import quota_digest
 from customs.services import duty_assessment_compute, duty_assessment_request
 from marketing import pricing
+from marketing.coupons.selectors import CouponPicker, coupon_choices
 from marketing.coupons.services import checkout_promotions, coupons_redeem
 from marketing.distribution.services import PaidLine, distribution_attribute
-from marketing.flash.services import flash_admissions_consume
+from marketing.flash.services import flash_admissions_consume, flash_admissions_fitting
 from marketing.o2o.services import store_attribute
 from marketing.points.services import POINTS_CURRENCY, points_redeem, points_redemption
 from marketplace.clearance import CHINA, ClearanceMode
@@ -399,24 +400,47 @@ class _Promotions:
     Uses the shopper's flash-sale admissions for the lines' SKUs (slot 6, after the cart),
     gathers the spend-and-save promotions in force and the chosen coupons, prices each listing
     currency's lines with ``marketing.pricing.price_order`` and sets every group line's
-    discount (real price cuts and non-cash deductions), which the duties are quoted on."""
+    discount (real price cuts and non-cash deductions), which the duties are quoted on.
 
-    def __init__(self, *, user, claim_ids: list[int], number: str, points=None):
+    ``preview`` (the checkout page, before placing): nothing is written — the admissions are
+    read, not used — and, per listing currency, the coupon picker
+    (``marketing.coupons.selectors.coupon_choices``) says which of the shopper's claimed
+    coupons apply; without ``claim_ids`` (``None``) the best pick is priced."""
+
+    def __init__(
+        self,
+        *,
+        user,
+        claim_ids: list[int] | None,
+        number: str = "",
+        points=None,
+        preview=False,
+        typed: list[int] = (),
+    ):
         self.user = user
+        self.typed = list(typed)
         self.points = points
         self.points_used = 0
         self.claim_ids = claim_ids
         self.number = number
+        self.preview = preview
         self.claims_used: list[int] = []
+        self.pickers: dict[str, CouponPicker] = {}
+        self.refused: dict[int, str] = {}  # claim id -> pricing refusal code (picked together)
+
+    def _flash(self, wanted: dict[int, int]):
+        if self.preview:
+            return flash_admissions_fitting(user=self.user, lines=list(wanted.items()))
+        return flash_admissions_consume(
+            user=self.user, lines=list(wanted.items()), checkout_number=self.number
+        )
 
     def __call__(self, groups: list[GroupView]) -> None:
         wanted: dict[int, int] = {}
         for group in groups:
             for member in group.lines:
                 wanted[member.view.sku.pk] = wanted.get(member.view.sku.pk, 0) + member.quantity
-        flash = flash_admissions_consume(
-            user=self.user, lines=list(wanted.items()), checkout_number=self.number
-        )
+        flash = self._flash(wanted)
         flash_left = {sku_id: use.units for sku_id, use in flash.items()}
         by_currency: dict[str, list[pricing.Line]] = {}
         members = {}
@@ -443,9 +467,18 @@ class _Promotions:
                     )
                 )
         for currency, lines in by_currency.items():
-            chosen = checkout_promotions(
-                user=self.user, claim_ids=self.claim_ids, currency=currency
-            )
+            if self.preview:
+                picker = coupon_choices(user=self.user, lines=lines, currency=currency)
+                self.pickers[currency] = picker
+                ticked = picker.best if self.claim_ids is None else self.claim_ids
+                # a typed code comes first: it wins its issuer's one coupon per order
+                chosen = picker.promotions(
+                    self.typed + [pk for pk in ticked if pk not in self.typed]
+                )
+            else:
+                chosen = checkout_promotions(
+                    user=self.user, claim_ids=self.claim_ids or [], currency=currency
+                )
             result = pricing.price_order(
                 lines=lines,
                 currency=currency,
@@ -461,6 +494,19 @@ class _Promotions:
             self.claims_used += [
                 chosen.claims[a.ref] for a in result.applied if a.ref in chosen.claims
             ]
+            self.refused.update(
+                {chosen.claims[r.ref]: r.code for r in result.refused if r.ref in chosen.claims}
+            )
+
+
+def checkout_preview(*, user, claim_ids: list[int] | None, typed: list[int] = ()) -> _Promotions:
+    """The checkout page's ``promote`` for ``cart_plan``: the same pipeline as placing, read
+    only (no admission used, no claim redeemed), with the coupon picker: ``claim_ids`` the
+    claims the shopper ticked (``None``: the best pick), ``typed`` a typed code's claim
+    (first, so it wins its issuer's place). After planning, ``claims_used`` are the claims to
+    place with, ``refused`` why a ticked one did not apply with the others, and ``pickers``
+    the choices per listing currency. Points are counted when the checkout is placed."""
+    return _Promotions(user=user, claim_ids=claim_ids, typed=typed, preview=True)
 
 
 def _write(

@@ -2,8 +2,11 @@
 ledger hears of it (docs/MARKETING.md, "Points").
 
 ``order_complete`` locks the order (slot 8), moves it, and enqueues ``orders.points_earn``
-in the same transaction; the handler (``orders.outbox.points_earn``) credits the points
-after commit. A refund of a completed order enqueues ``orders.points_reverse`` from
+and ``orders.commissions_confirm`` in the same transaction; the handlers
+(``orders.outbox``) credit the points and confirm the order's frozen distribution
+commission after commit. Who decides that an order completes: ``orders_complete_due`` in
+``logistics.returns.services`` (the after-sales layer knows the merchant's return window and
+open returns), run by beat. A refund of a completed order enqueues ``orders.points_reverse`` from
 ``orders.services.paying.refund_enqueue`` (the one place every refund passes). Both handlers
 reconcile the ledger to what the order's unrefunded share earns, so their order does not
 matter. Nothing here is in the checkout's locks: the ledger's lock (slot 13's tail) is taken
@@ -25,11 +28,13 @@ from orders.models import Order, OrderEvent, OrderLine
 
 POINTS_EARN = "orders.points_earn"
 POINTS_REVERSE = "orders.points_reverse"
+COMMISSIONS_CONFIRM = "orders.commissions_confirm"
 
 
 @transaction.atomic
 def order_complete(*, order: Order, by) -> Order:
-    """Complete a delivered order (one ``complete`` event) and have its points earned."""
+    """Complete a delivered order (one ``complete`` event): its points are earned and its
+    frozen distribution commission confirmed (outbox, after commit)."""
     from django.utils.translation import gettext as _
 
     locked = lock_orders([order.pk])[order.pk]
@@ -43,6 +48,7 @@ def order_complete(*, order: Order, by) -> Order:
     ORDER_FLOW.apply(locked, "complete", by=by, event_model=OrderEvent)
     order.status = locked.status
     outbox_enqueue(kind=POINTS_EARN, payload={"order": locked.number}, key=locked.number)
+    outbox_enqueue(kind=COMMISSIONS_CONFIRM, payload={"order_id": locked.pk}, key=locked.number)
     return locked
 
 

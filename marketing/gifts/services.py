@@ -1,0 +1,118 @@
+"""Gifts with purchase (满赠, docs/MARKETING.md "Gifts with purchase"): creating one, and the
+offers in force that checkout gives the pricing pipeline (its ``gift`` step decides which
+orders reach them). Who may create: the merchant (capability ``manage_catalog``, its own
+SKU, bearing the whole cost) or an operator for it (who alone may give the platform a share
+of the cost)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import is_operator
+from catalog.models import SKU
+from marketplace.rules import RuleErrors
+from merchants.roles import Capability
+from merchants.services import require_capability
+
+from .. import pricing
+from ..models import GiftPromotion
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def gift_promotion_check(*, merchant, by, **fields) -> GiftPromotion:
+    """``gift_promotion_create``'s rules without saving: the promotion (unsaved) or the
+    ValidationError naming each field and rule."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
+    errors = RuleErrors()
+    title = fields.get("title") or fields.get("title_zh_hans") or fields.get("title_en") or ""
+    title = title.strip()
+    if not title:
+        errors.add("title", _("Give the gift a title."), "gift_title_required")
+    sku = fields.get("gift_sku")
+    sku_id = getattr(sku, "pk", sku)
+    found = (
+        SKU.objects.filter(pk=sku_id, product__merchant=merchant).select_related("product").first()
+        if sku_id
+        else None
+    )
+    if found is None:  # another merchant's SKU reads as unknown
+        errors.add("gift_sku", _("Choose one of your own SKUs as the gift."), "gift_sku_unknown")
+    quantity = fields.get("quantity", 1)
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 99:
+        errors.add("quantity", _("Give 1 to 99 units."), "gift_quantity_range")
+    threshold = _decimal(fields.get("threshold"))
+    if threshold is None or threshold <= 0 or threshold != threshold.quantize(Decimal("0.01")):
+        errors.add(
+            "threshold", _("Enter the minimum spend, above zero."), "gift_threshold_positive"
+        )
+    starts, ends = fields.get("starts_at"), fields.get("ends_at")
+    if not starts or not ends or ends <= starts:
+        errors.add("ends_at", _("The end must come after the start."), "gift_window")
+    elif ends <= timezone.now():
+        errors.add("ends_at", _("This window is already over."), "gift_window_over")
+    platform_percent = fields.get("platform_percent", 0) or 0
+    if platform_percent and not (by is not None and is_operator(by)):
+        errors.add(
+            "platform_percent",
+            _("Only the platform's operators can make the platform bear a share."),
+            "gift_bearer_operator_only",
+        )
+    elif not isinstance(platform_percent, int) or not 0 <= platform_percent <= 100:
+        errors.add("platform_percent", _("Enter 0 to 100."), "gift_bearer_range")
+    errors.raise_if_any()
+    return GiftPromotion(
+        merchant=merchant,
+        title=title,
+        title_zh_hans=fields.get("title_zh_hans") or title,
+        title_en=fields.get("title_en") or title,
+        gift_sku=found,
+        quantity=quantity,
+        threshold=threshold,
+        # the threshold is in the listing currency of the merchant's goods (the gift's)
+        currency=fields.get("currency") or found.product.listing_currency,
+        starts_at=starts,
+        ends_at=ends,
+        platform_percent=platform_percent,
+    )
+
+
+@transaction.atomic
+def gift_promotion_create(*, merchant, by, **fields) -> GiftPromotion:
+    """Create a gift with purchase for ``merchant`` (``gift_promotion_check``'s rules)."""
+    gift = gift_promotion_check(merchant=merchant, by=by, **fields)
+    gift.save()
+    return gift
+
+
+def checkout_gifts(*, currency: str, merchant_ids, now=None) -> list[pricing.GiftOffer]:
+    """The gifts with purchase in force now for ``merchant_ids``' goods listed in
+    ``currency``, as the pipeline's ``GiftOffer``s (refs ``gift:<id>``), oldest first."""
+    now = now or timezone.now()
+    found = GiftPromotion.objects.filter(
+        merchant_id__in=list(merchant_ids),
+        is_active=True,
+        currency=currency,
+        starts_at__lte=now,
+        ends_at__gt=now,
+    ).order_by("id")
+    return [
+        pricing.GiftOffer(
+            ref=f"gift:{g.pk}",
+            merchant_id=g.merchant_id,
+            threshold=g.threshold,
+            sku_id=g.gift_sku_id,
+            quantity=g.quantity,
+            bearer=pricing.Bearer(g.platform_percent),
+        )
+        for g in found
+    ]
