@@ -35,6 +35,7 @@ from .flash import selectors
 from .flash.services import (
     flash_admit,
     flash_sale_cancel,
+    flash_sale_edit,
     flash_sale_schedule,
     flash_sold_out,
     sold_out_error,
@@ -124,12 +125,15 @@ def flash_take(request, pk: int):
 
 
 class SellerFlashSaleListView(SellerPortalMixin, TemplateView):
+    """The merchant's sales with their state: upcoming, on now, sold out, ended, cancelled."""
+
     template_name = "seller/marketing/flash_sales.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sales"] = selectors.merchant_flash_sales(self.merchant)
-        context["now"] = timezone.now()
+        sales = list(selectors.merchant_flash_sales(self.merchant))
+        states = selectors.flash_sale_states(sales)
+        context["sales"] = [(sale, states[sale.pk]) for sale in sales]
         return context
 
 
@@ -164,6 +168,60 @@ class SellerFlashSaleCreateView(SellerPortalMixin, FormView):
         return redirect("seller_flash:detail", pk=sale.pk)
 
 
+class SellerFlashSaleEditView(SellerFlashSaleCreateView):
+    """Change a sale before it starts (``flash_sale_edit`` refuses once it has)."""
+
+    template_name = "seller/marketing/flash_sale_form.html"
+
+    def get_sale(self) -> FlashSale:
+        if not hasattr(self, "_sale"):
+            self._sale = get_object_or_404(
+                selectors.merchant_flash_sales(self.merchant), pk=self.kwargs["pk"]
+            )
+        return self._sale
+
+    def get_initial(self):
+        sale = self.get_sale()
+        local = timezone.localtime
+        return {
+            "title": sale.title,
+            "starts_at": local(sale.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": local(sale.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "per_shopper_limit": sale.per_shopper_limit,
+        }
+
+    def get_formset(self):
+        if self.request.method == "POST":
+            return super().get_formset()
+        initial = [
+            {"sku": i.sku_id, "flash_price": i.flash_price, "quantity": i.quantity}
+            for i in self.get_sale().items.all()
+        ]
+        return FlashItemFormSet(
+            initial=initial, prefix="items", form_kwargs={"merchant": self.merchant}
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sale"] = self.get_sale()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        sale = self.get_sale()
+        form = self.get_form()
+        formset = self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("sku")]
+        try:
+            flash_sale_edit(sale=sale, by=request.user, items=items, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, gettext("Flash sale changed."))
+        return redirect("seller_flash:detail", pk=sale.pk)
+
+
 class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
     """One of the merchant's sales: its items, units taken (PostgreSQL) and left (gate)."""
 
@@ -185,7 +243,8 @@ class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
         context.update(
             sale=sale,
             rows=[(i, held.get(i.pk, 0), left.get(i.pk)) for i in items],
-            phase=sale.phase(),
+            phase=selectors.flash_sale_states([sale], left=left)[sale.pk],
+            editable=sale.phase() == "upcoming",
         )
         return context
 

@@ -246,6 +246,12 @@ def flash_sale_cancel(*, sale: FlashSale, by, reason: str = "") -> FlashSale:
     require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
     with transaction.atomic():
         locked = lock_flash_sale(sale.pk)
+        if not FLASH_SALE_FLOW.can(locked, "cancel"):
+            raise field_error(
+                "sale", _("This flash sale is already cancelled."), "flash_sale_cancelled"
+            )
+        if locked.ends_at <= timezone.now():
+            raise field_error("sale", _("This flash sale is over."), "flash_sale_ended")
         FLASH_SALE_FLOW.apply(locked, "cancel", by=by, event_model=FlashSaleEvent, reason=reason)
         ids = list(locked.items.values_list("pk", flat=True))
         transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in ids])
