@@ -71,7 +71,9 @@ class FlashSaleScheduleForm(forms.Form):
     items = forms.CharField(
         label=_("SKUs in the sale"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: SKU code, flash price, units on offer (e.g. HONEY-250, 99, 50)."),
+        help_text=_(
+            "One per line: SKU code, flash price, units on offer (e.g. HONEY-250, 99, 50)."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

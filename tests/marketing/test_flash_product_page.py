@@ -21,9 +21,24 @@ from marketing.flash.services import (
 )
 from marketing.models import FlashAdmission
 from tests.marketing.conftest import make_scene
-from tests.orders.test_shared_pages import renders  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The product templates rendered (a page served from the page cache renders none)."""
+    from catalog.views import storefront as storefront_views
+
+    seen: list[str] = []
+    real = storefront_views.render
+
+    def spy(request, template, *args, **kwargs):
+        seen.append(template)
+        return real(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(storefront_views, "render", spy)
+    return seen
 
 
 def product_url(sku) -> str:
@@ -150,9 +165,7 @@ def test_buy_now_admits_and_comes_back_to_the_product_page(client_for, scene, sh
     assert FlashAdmission.objects.get(user=shoppers[0]).quantity == 1
 
 
-def test_buy_now_over_the_cap_stays_on_the_product_page_and_says_why(
-    client_for, scene, shoppers
-):
+def test_buy_now_over_the_cap_stays_on_the_product_page_and_says_why(client_for, scene, shoppers):
     shopper = client_for(shoppers[0])
     url = product_url(scene.honey)
     take = reverse("flash:take", args=[scene.item.pk])
