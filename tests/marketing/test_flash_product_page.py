@@ -204,3 +204,40 @@ def test_buy_now_goes_nowhere_but_this_site(client_for, scene, shoppers):
         {"quantity": 1, "next": "https://evil.example/"},
     )
     assert response["Location"].startswith("/")
+
+
+# ---------------------------------------------------------------------------- the price's window
+
+
+def test_the_flash_price_applies_up_to_the_last_instant_of_the_window_and_not_at_its_end(
+    shoppers, settings
+):
+    """The pricing pipeline's sale step gets the flash price only from admissions consumed
+    inside [start, end): at the end instant itself it is gone; a second before, it applies.
+    Admission itself is refused before the start (``flash_sale_not_live``)."""
+    from django.core.exceptions import ValidationError
+
+    from marketing.flash.services import flash_admissions_consume
+
+    settings.FLASH_ADMISSION_MINUTES = 24 * 60  # the admission outlives the window
+    scene = make_scene()
+    for shopper in shoppers[:2]:
+        flash_admit(user=shopper, item=scene.item, quantity=1)
+    end = scene.sale.ends_at
+    line = [(scene.honey.pk, 1)]
+    at_end = flash_admissions_consume(user=shoppers[0], lines=line, checkout_number="A", now=end)
+    assert at_end == {}
+    before = flash_admissions_consume(
+        user=shoppers[1], lines=line, checkout_number="B", now=end - timedelta(seconds=1)
+    )
+    assert before[scene.honey.pk].unit_price == Decimal("99.00")
+
+    upcoming = make_scene(starts_in=timedelta(seconds=30))
+    with pytest.raises(ValidationError) as refused:
+        flash_admit(user=shoppers[2], item=upcoming.item, quantity=1)
+    assert refused.value.error_dict["item"][0].code == "flash_sale_not_live"
+    # the admission still held by shoppers[0], used a second before the start: no price
+    early = scene.sale.starts_at - timedelta(seconds=1)
+    assert (
+        flash_admissions_consume(user=shoppers[0], lines=line, checkout_number="C", now=early) == {}
+    )
