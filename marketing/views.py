@@ -432,5 +432,8 @@ def product_flash_html(sku_ids: list[int], request, prefetched: dict | None) -> 
             "csrf_input": pagecache.csrf_input(request),
             "next": request.path,
             "display_currency": display_currency(request),
+            # this response's CSP nonce for the countdown's script: the slot is made per
+            # response, so the nonce never reaches the cached page
+            "request": request,
         }
     )
