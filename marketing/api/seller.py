@@ -27,7 +27,7 @@ from ..models import FlashSale
 STATES = ["upcoming", "live", "sold_out", "ended", "cancelled"]
 
 
-class FlashItemInSerializer(serializers.Serializer):
+class FlashSaleItemInSerializer(serializers.Serializer):
     sku = api_fields.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The SKU's id.")
     flash_price = api_fields.DecimalField(
         max_digits=14,
@@ -49,12 +49,12 @@ class FlashSaleInSerializer(serializers.Serializer):
     per_shopper_limit = api_fields.IntegerField(
         min_value=1, max_value=1_000_000, help_text="Units of each SKU one shopper may hold."
     )
-    items = FlashItemInSerializer(
+    items = FlashSaleItemInSerializer(
         many=True, help_text="One or more of the merchant's SKUs, each once."
     )
 
 
-class FlashItemOutSerializer(serializers.Serializer):
+class FlashSaleItemOutSerializer(serializers.Serializer):
     id = api_fields.IntegerField(read_only=True)
     sku = api_fields.IntegerField(read_only=True, source="sku_id")
     sku_code = serializers.CharField(read_only=True, source="sku.code")
@@ -75,10 +75,10 @@ class FlashSaleOutSerializer(serializers.Serializer):
         read_only=True,
         help_text="`sold_out`: on now and the gate has no unit of any SKU left.",
     )
-    items = FlashItemOutSerializer(many=True, read_only=True, source="items.all")
+    items = FlashSaleItemOutSerializer(many=True, read_only=True, source="items.all")
 
 
-class CancelSerializer(serializers.Serializer):
+class FlashSaleCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -150,13 +150,13 @@ class SellerFlashSaleViewSet(
 
     @extend_schema(
         summary="Cancel a flash sale (nobody more is admitted)",
-        request=CancelSerializer,
+        request=FlashSaleCancelSerializer,
         responses=FlashSaleOutSerializer,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         sale = self.get_object()
-        data = CancelSerializer(data=request.data)
+        data = FlashSaleCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         flash_sale_cancel(sale=sale, by=request.user, reason=data.validated_data["reason"])
         return self._detail(sale.pk)
