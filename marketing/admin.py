@@ -1,18 +1,27 @@
 """Back office: flash sales and admissions. Operators see every merchant's sales with their
-live counters and cancel a sale (through ``flash_sale_cancel``); merchants schedule theirs
+live counters, schedule a sale for a merchant (*Schedule a flash sale*, through
+``flash_sale_schedule``) and cancel one (``flash_sale_cancel``); merchants schedule theirs
 in the seller portal. Admissions are read-only: they move only through the services."""
+
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from catalog.models import SKU
 from marketplace.forms import form_add_service_errors
+from merchants.models import Merchant
 
 from .coupons.services import coupon_check, coupon_create
 from .flash.selectors import flash_counters, flash_held_units_by_item
-from .flash.services import flash_sale_cancel
+from .flash.services import flash_sale_cancel, flash_sale_schedule
 from .models import (
     Coupon,
     CouponClaim,
@@ -47,6 +56,63 @@ class FlashSaleItemInline(admin.TabularInline):
         return "—" if value is None else value
 
 
+class FlashSaleScheduleForm(forms.Form):
+    """An operator schedules a merchant's flash sale; ``flash_sale_schedule`` decides."""
+
+    merchant = forms.ModelChoiceField(label=_("Merchant"), queryset=Merchant.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=120)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    per_shopper_limit = forms.IntegerField(label=_("Units per shopper"), min_value=1, initial=1)
+    items = forms.CharField(
+        label=_("SKUs in the sale"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: SKU code, flash price, units on offer (e.g. HONEY-250, 99, 50)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merchant"].queryset = Merchant.objects.filter(
+            status=Merchant.Status.APPROVED
+        ).order_by("name_en")
+
+    def clean(self):
+        data = super().clean()
+        merchant, text = data.get("merchant"), data.get("items")
+        if merchant is None or not text:
+            return data
+        rows = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            try:
+                code, price, units = parts
+                rows.append((code, Decimal(price), int(units)))
+            except (ValueError, ArithmeticError):
+                self.add_error(
+                    "items",
+                    _("Line %(n)s: write SKU code, flash price, units.") % {"n": n},
+                )
+        codes = dict(
+            SKU.objects.for_merchant(merchant)
+            .filter(code__in=[r[0] for r in rows])
+            .values_list("code", "pk")
+        )
+        # an unknown code goes on as id 0: the service's "No such SKU" answers for it
+        data["item_rows"] = [
+            {"sku": codes.get(code, 0), "flash_price": price, "quantity": units}
+            for code, price, units in rows
+        ]
+        return data
+
+
 @admin.register(FlashSale)
 class FlashSaleAdmin(admin.ModelAdmin):
     list_display = ("title", "merchant", "starts_at", "ends_at", "per_shopper_limit", "status")
@@ -67,10 +133,50 @@ class FlashSaleAdmin(admin.ModelAdmin):
     actions = ["cancel_sales"]
 
     def has_add_permission(self, request):
-        return False
+        return False  # scheduled through schedule_view (the service's rules), not a raw row
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "schedule/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="marketing_flashsale_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def schedule_view(self, request):
+        """Schedule a merchant's flash sale (operators; the rules are the portal's)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = FlashSaleScheduleForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                sale = flash_sale_schedule(
+                    merchant=data["merchant"],
+                    by=request.user,
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    per_shopper_limit=data["per_shopper_limit"],
+                    items=data["item_rows"],
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc, {})
+            else:
+                self.message_user(request, gettext("Flash sale scheduled."), messages.SUCCESS)
+                return redirect("admin:marketing_flashsale_change", sale.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Schedule a flash sale"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/marketing/flashsale/schedule.html", context)
 
     @admin.action(description=_("Cancel the selected flash sales"))
     def cancel_sales(self, request, queryset):

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
+from marketplace import pagecache
+from marketplace.currency import display_currency
 from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from merchants.roles import Capability
@@ -32,6 +35,7 @@ from .flash import selectors
 from .flash.services import (
     flash_admit,
     flash_sale_cancel,
+    flash_sale_edit,
     flash_sale_schedule,
     flash_sold_out,
     sold_out_error,
@@ -67,16 +71,28 @@ def flash_live(request):
     return response
 
 
+def _back(request):
+    """Where a "grab it" answer goes: the product page it came from (``next``, a local path),
+    else the flash-sale page."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("flash:sales")
+
+
 @require_POST
 def flash_take(request, pk: int):
-    """'Grab it': through the gate, then to the product page to buy at the flash price.
+    """'Grab it' (the flash page) or 'Buy now' (the product page): through the gate, then to
+    the product page to put the units in the cart and check out at the flash price.
     Once the gate says every unit is taken, the answer is "sold out" to everyone, signed in
     or not, from one Redis read (no query): what most of a rush's attempts get."""
     if flash_sold_out(pk):
         messages.error(request, sold_out_error().messages[0])
-        return redirect("flash:sales")
+        return _back(request)
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(request.POST.get("next") or request.get_full_path())
     item = get_object_or_404(
         FlashSaleItem.objects.select_related("sale", "sku__product"),
         pk=pk,
@@ -89,12 +105,12 @@ def flash_take(request, pk: int):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("flash:sales")
+        return _back(request)
     messages.success(
         request,
         gettext(
-            "You got %(n)s at the flash price. Check out before %(time)s or they go back "
-            "to other shoppers."
+            "You got %(n)s at the flash price. Add them to your cart and check out before "
+            "%(time)s or they go back to other shoppers."
         )
         % {
             "n": admission.quantity,
@@ -109,12 +125,15 @@ def flash_take(request, pk: int):
 
 
 class SellerFlashSaleListView(SellerPortalMixin, TemplateView):
+    """The merchant's sales with their state: upcoming, on now, sold out, ended, cancelled."""
+
     template_name = "seller/marketing/flash_sales.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sales"] = selectors.merchant_flash_sales(self.merchant)
-        context["now"] = timezone.now()
+        sales = list(selectors.merchant_flash_sales(self.merchant))
+        states = selectors.flash_sale_states(sales)
+        context["sales"] = [(sale, states[sale.pk]) for sale in sales]
         return context
 
 
@@ -149,6 +168,60 @@ class SellerFlashSaleCreateView(SellerPortalMixin, FormView):
         return redirect("seller_flash:detail", pk=sale.pk)
 
 
+class SellerFlashSaleEditView(SellerFlashSaleCreateView):
+    """Change a sale before it starts (``flash_sale_edit`` refuses once it has)."""
+
+    template_name = "seller/marketing/flash_sale_form.html"
+
+    def get_sale(self) -> FlashSale:
+        if not hasattr(self, "_sale"):
+            self._sale = get_object_or_404(
+                selectors.merchant_flash_sales(self.merchant), pk=self.kwargs["pk"]
+            )
+        return self._sale
+
+    def get_initial(self):
+        sale = self.get_sale()
+        local = timezone.localtime
+        return {
+            "title": sale.title,
+            "starts_at": local(sale.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": local(sale.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "per_shopper_limit": sale.per_shopper_limit,
+        }
+
+    def get_formset(self):
+        if self.request.method == "POST":
+            return super().get_formset()
+        initial = [
+            {"sku": i.sku_id, "flash_price": i.flash_price, "quantity": i.quantity}
+            for i in self.get_sale().items.all()
+        ]
+        return FlashItemFormSet(
+            initial=initial, prefix="items", form_kwargs={"merchant": self.merchant}
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sale"] = self.get_sale()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        sale = self.get_sale()
+        form = self.get_form()
+        formset = self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("sku")]
+        try:
+            flash_sale_edit(sale=sale, by=request.user, items=items, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, gettext("Flash sale changed."))
+        return redirect("seller_flash:detail", pk=sale.pk)
+
+
 class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
     """One of the merchant's sales: its items, units taken (PostgreSQL) and left (gate)."""
 
@@ -170,7 +243,8 @@ class SellerFlashSaleDetailView(SellerPortalMixin, TemplateView):
         context.update(
             sale=sale,
             rows=[(i, held.get(i.pk, 0), left.get(i.pk)) for i in items],
-            phase=sale.phase(),
+            phase=selectors.flash_sale_states([sale], left=left)[sale.pk],
+            editable=sale.phase() == "upcoming",
         )
         return context
 
@@ -320,3 +394,46 @@ def page_qr(request):
     )
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# ---------------------------------------------------------------------------- product page
+
+
+def product_flash_html(sku_ids: list[int], request, prefetched: dict | None) -> str:
+    """The product page's flash-sale box (``catalog.offers``, a live slot made on every
+    response): per SKU in a sale on now, the flash price, the countdown to its end, units
+    sold and left (from the gate), "Buy now"; per SKU in a sale to come, "starts in". Nothing
+    is read when no sale covers the page's SKUs but the cached index (``flash_offers``)."""
+    now = timezone.now()
+    chosen = selectors.flash_offers(sku_ids, now=now, prefetched=prefetched)
+    if not chosen:
+        return ""
+    live = [o.item_id for o in chosen.values() if o.phase(now) == "live"]
+    left = selectors.flash_counters(live)
+    rows = []
+    for sku_id in sku_ids:
+        offer = chosen.get(sku_id)
+        if offer is None:
+            continue
+        remaining = left.get(offer.item_id)
+        rows.append(
+            {
+                "offer": offer,
+                "sku_id": sku_id,
+                "phase": offer.phase(now),
+                "left": remaining,
+                "sold": None if remaining is None else max(offer.quantity - remaining, 0),
+                "sold_out": remaining == 0,
+            }
+        )
+    return get_template("marketing/_product_flash.html").render(
+        {
+            "rows": rows,
+            "csrf_input": pagecache.csrf_input(request),
+            "next": request.path,
+            "display_currency": display_currency(request),
+            # this response's CSP nonce for the countdown's script: the slot is made per
+            # response, so the nonce never reaches the cached page
+            "request": request,
+        }
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from catalog import offers
 from catalog.selectors import storefront as sf
 from catalog.storefront_forms import ListingFilterForm
 from marketplace import pagecache
@@ -287,12 +288,20 @@ def category(request, slug: str):
 def product_live(meta: dict, request) -> dict[str, str]:
     """The product page's live slots, from stock read now: the availability line with the
     warehouses it ships from (``stock``) and each variant's availability cell
-    (``sku-<id>``); and the visitor's CSRF token for the add-to-cart forms (``csrf``), so
-    the page itself stays shareable. ``meta["skus"]``: ``(sku id, low-stock threshold)``
-    pairs."""
-    stock = sf.sku_stock(meta["skus"], prefetched=getattr(request, "account_prefetched", None))
+    (``sku-<id>``); the visitor's CSRF token for the add-to-cart forms (``csrf``), so
+    the page itself stays shareable; and the offers of apps above the catalog (``offers``,
+    ``catalog.offers``: a flash sale's price and countdown, made from the clock of this
+    response). ``meta["skus"]``: ``(sku id, low-stock threshold)`` pairs."""
+    sku_ids = [sku_id for sku_id, _threshold in meta["skus"]]
+    # what a signed-in visitor's session round trip read along; the rest in one more read
+    prefetched = dict(getattr(request, "account_prefetched", None) or {})
+    wanted = [sf.stock_key(sku_id) for sku_id in sku_ids] + offers.offer_keys(sku_ids)
+    if missing := [key for key in wanted if key not in prefetched]:
+        prefetched.update(cache.get_many(missing))
+    stock = sf.sku_stock(meta["skus"], prefetched=prefetched)
     language = _language()
     live = {"stock": _availability_html(stock.state, stock.places, language)}
+    live[offers.SLOT] = offers.offer_html(sku_ids, request, prefetched)
     for sku_id, state in stock.state_by_sku.items():
         live[f"sku-{sku_id}"] = _availability_cell(state, language)
         live[f"buy-{sku_id}"] = _buy_button(state, language)
@@ -347,7 +356,10 @@ def _buy_button(state: str, language: str) -> str:
     "product",
     PRODUCT_TTL,
     live=product_live,
-    live_keys=lambda meta: [sf.stock_key(sku_id) for sku_id, _threshold in meta["skus"]],
+    live_keys=lambda meta: [
+        *(sf.stock_key(sku_id) for sku_id, _threshold in meta["skus"]),
+        *offers.offer_keys([sku_id for sku_id, _threshold in meta["skus"]]),
+    ],
 )
 def product(request, pk: int, slug: str | None = None):
     """The product page: gallery, variants with prices and wholesale tiers, live stock,
@@ -402,6 +414,7 @@ def product(request, pk: int, slug: str | None = None):
             "product": detail,
             "variants": variants,
             "stock_slot": pagecache.live_slot("stock"),
+            "offers_slot": pagecache.live_slot(offers.SLOT),
             "csrf_slot": pagecache.live_slot("csrf"),
             "report_url": report_url(detail.id),
             "fragments": {

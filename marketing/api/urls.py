@@ -1,10 +1,15 @@
-"""/api/v1/flash/… and /api/v1/coupons/… (included by marketplace.api.urls)."""
+"""/api/v1/flash/…, /api/v1/coupons/… and /api/v1/seller/flash-sales/… (included by marketplace.api.urls)."""
 
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import seller, views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("seller/flash-sales", seller.SellerFlashSaleViewSet, basename="seller-flash-sale")
 
 urlpatterns = [
+    *router.urls,
     path("flash/sales/", views.FlashSaleListView.as_view(), name="api-flash-sales"),
     path(
         "flash/items/<int:pk>/admissions/",

@@ -3,8 +3,11 @@ and a shopper's admissions (docs/MARKETING.md)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
@@ -26,6 +29,22 @@ def storefront_flash_sales(*, now=None, ahead=timedelta(days=2)) -> list[FlashSa
         .prefetch_related(Prefetch("items", queryset=items))
         .order_by("starts_at", "id")
     )
+
+
+def flash_sale_states(sales, *, now=None, left=None) -> dict[int, str]:
+    """Per sale: ``upcoming``, ``live``, ``sold_out`` (live, and the gate has no unit of any
+    item left), ``ended`` or ``cancelled``. One Redis read for the live sales' items (or
+    ``left``, when the caller has read them); a gate that cannot tell counts as not sold out."""
+    now = now or timezone.now()
+    phases = {sale.pk: sale.phase(now) for sale in sales}
+    live_items = [i.pk for sale in sales if phases[sale.pk] == "live" for i in sale.items.all()]
+    if left is None:
+        left = gate.gate_left(live_items)
+    for sale in sales:
+        items = list(sale.items.all())
+        if phases[sale.pk] == "live" and items and all(left.get(i.pk) == 0 for i in items):
+            phases[sale.pk] = "sold_out"
+    return phases
 
 
 def flash_counters(item_ids) -> dict[int, int | None]:
@@ -75,3 +94,86 @@ def flash_held_units_by_item(item_ids) -> dict[int, int]:
         .annotate(n=Sum("quantity"))
         .values_list("item_id", "n")
     )
+
+
+# ---------------------------------------------------------------------------- product pages
+
+OFFERS_KEY = "flash:offers:v1"
+# Bounds a write that bypasses the services (which forget the index at once and on commit).
+OFFERS_TTL = 60
+
+
+@dataclass(frozen=True)
+class FlashOffer:
+    """One SKU's place in a scheduled sale, as the product page shows it."""
+
+    item_id: int
+    sale_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    flash_price: Decimal
+    quantity: int
+    per_shopper_limit: int
+    price: Decimal
+    currency: str
+
+    def phase(self, now) -> str:
+        if now < self.starts_at:
+            return "upcoming"
+        return "live" if now < self.ends_at else "ended"
+
+
+def flash_offers_forget() -> None:
+    """Drop the product pages' index of scheduled sales (a sale scheduled, edited,
+    cancelled): the next product view rebuilds it with one query."""
+    cache.delete(OFFERS_KEY)
+
+
+def _offer_index() -> dict[int, list[FlashOffer]]:
+    rows = (
+        FlashSaleItem.objects.filter(
+            sale__status=FlashSale.Status.SCHEDULED, sale__ends_at__gt=timezone.now()
+        )
+        .order_by("sale__starts_at", "pk")
+        .values_list(
+            "sku_id",
+            "pk",
+            "sale_id",
+            "sale__title",
+            "sale__starts_at",
+            "sale__ends_at",
+            "flash_price",
+            "quantity",
+            "sale__per_shopper_limit",
+            "sku__price",
+            "sku__product__listing_currency",
+        )
+    )
+    index: dict[int, list[FlashOffer]] = {}
+    for sku_id, *offer in rows:
+        index.setdefault(sku_id, []).append(FlashOffer(*offer))
+    return index
+
+
+def flash_offers(sku_ids, *, now=None, prefetched: dict | None = None) -> dict[int, FlashOffer]:
+    """Per SKU, the sale on now or else the next one to start (never one that ended), from a
+    cached index of every scheduled sale that has not ended. The index holds windows, not
+    phases: the phase is decided here against ``now``, so it is right on each side of a
+    window's edge whatever the index's age. One query when the index is missing, else none
+    (``prefetched``: what the product page read along with the session)."""
+    now = now or timezone.now()
+    if prefetched is not None and OFFERS_KEY in prefetched:
+        index = prefetched[OFFERS_KEY]
+    else:
+        index = cache.get(OFFERS_KEY)
+    if index is None:
+        index = _offer_index()
+        cache.set(OFFERS_KEY, index, OFFERS_TTL)
+    chosen: dict[int, FlashOffer] = {}
+    for sku_id in sku_ids:
+        for offer in index.get(int(sku_id), ()):
+            if offer.phase(now) != "ended":
+                chosen[int(sku_id)] = offer  # sorted by start: the live one, else the next
+                break
+    return chosen

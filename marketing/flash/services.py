@@ -29,7 +29,7 @@ from merchants.services import require_capability
 from ..flow import ADMISSION_FLOW, FLASH_SALE_FLOW
 from ..lock_objects import lock_admissions, lock_flash_sale
 from ..models import FlashAdmission, FlashAdmissionEvent, FlashSale, FlashSaleEvent, FlashSaleItem
-from . import gate
+from . import gate, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -39,24 +39,20 @@ HOLDING = FlashAdmission.HOLDING
 # ---------------------------------------------------------------------------- scheduling
 
 
-@transaction.atomic
-def flash_sale_schedule(
+def _sale_check(
     *,
     merchant,
-    by,
     title: str,
     starts_at,
     ends_at,
     per_shopper_limit: int,
     items: list[dict],
-    now=None,
-) -> FlashSale:
-    """Schedule a flash sale of ``merchant``'s SKUs. ``items``: ``{"sku": SKU or id,
-    "flash_price": Decimal, "quantity": int}``. Refuses a window that is over or inverted, a
-    SKU of another merchant, a flash price not below the SKU's price, more units than the
-    SKU has available, and a SKU already in a sale whose window overlaps."""
-    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
-    now = now or timezone.now()
+    now,
+    sale_id: int | None = None,
+) -> list[int]:
+    """The rules a sale's terms must follow, for scheduling and editing alike (``sale_id``:
+    the sale being edited, which does not overlap itself). Raises the refusals together;
+    returns the SKU ids in ``items``' order."""
     errors = RuleErrors()
     if not (title or "").strip():
         errors.add("title", _("Give the sale a title."), "flash_title_required")
@@ -86,7 +82,9 @@ def flash_sale_schedule(
             sale__status=FlashSale.Status.SCHEDULED,
             sale__starts_at__lt=ends_at,
             sale__ends_at__gt=starts_at,
-        ).values_list("sku_id", flat=True)
+        )
+        .exclude(sale_id=sale_id)
+        .values_list("sku_id", flat=True)
     )
     seen: set[int] = set()
     for n, (sku_id, item) in enumerate(zip(sku_ids, items, strict=True)):
@@ -124,19 +122,14 @@ def flash_sale_schedule(
                 "flash_sku_overlap",
             )
     errors.raise_if_any()
+    return sku_ids
 
-    sale = FlashSale.objects.create(
-        merchant=merchant,
-        title=title.strip(),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        per_shopper_limit=per_shopper_limit,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+
+def _put_items(sale: FlashSale, sku_ids: list[int], items: list[dict]) -> None:
     made = FlashSaleItem.objects.bulk_create(
         FlashSaleItem(
             sale=sale,
-            merchant=merchant,
+            merchant_id=sale.merchant_id,
             sku_id=sku_id,
             flash_price=Decimal(item["flash_price"]),
             quantity=int(item["quantity"]),
@@ -147,7 +140,103 @@ def flash_sale_schedule(
     # Open the gates now (a rebuild from the empty admissions) so the first shoppers do not
     # wait for beat's reconciliation; a Redis that is down is beat's to catch up.
     transaction.on_commit(lambda: [_reconcile_quietly(i) for i in ids])
+
+
+def _forget_offers() -> None:
+    """The product pages' index of sales changes: forget it now and when the transaction
+    commits (a reader between the two may have cached the old rows: the second forget
+    retires them, as the storefront version's double bump does)."""
+    selectors.flash_offers_forget()
+    transaction.on_commit(selectors.flash_offers_forget)
+
+
+@transaction.atomic
+def flash_sale_schedule(
+    *,
+    merchant,
+    by,
+    title: str,
+    starts_at,
+    ends_at,
+    per_shopper_limit: int,
+    items: list[dict],
+    now=None,
+) -> FlashSale:
+    """Schedule a flash sale of ``merchant``'s SKUs (a merchant's staff in the portal or the
+    API, an operator in the back office). ``items``: ``{"sku": SKU or id, "flash_price":
+    Decimal, "quantity": int}``. Refuses a window that is over or inverted, a SKU of another
+    merchant, a flash price not below the SKU's price, more units than the SKU has available,
+    and a SKU already in a sale whose window overlaps (``_sale_check``)."""
+    require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
+    now = now or timezone.now()
+    sku_ids = _sale_check(
+        merchant=merchant,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        per_shopper_limit=per_shopper_limit,
+        items=items,
+        now=now,
+    )
+    sale = FlashSale.objects.create(
+        merchant=merchant,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        per_shopper_limit=per_shopper_limit,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    _put_items(sale, sku_ids, items)
+    _forget_offers()
     return sale
+
+
+def flash_sale_edit(
+    *,
+    sale: FlashSale,
+    by,
+    title: str,
+    starts_at,
+    ends_at,
+    per_shopper_limit: int,
+    items: list[dict],
+    now=None,
+) -> FlashSale:
+    """Change a sale's terms before it starts: the same rules as scheduling (its own SKUs do
+    not overlap it), its items replaced by ``items``. Once it has started (or was cancelled)
+    it is refused (``flash_sale_started``): shoppers may hold units at the old terms."""
+    require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = lock_flash_sale(sale.pk)
+        if locked.status != FlashSale.Status.SCHEDULED or locked.starts_at <= now:
+            raise field_error(
+                "starts_at",
+                _("This flash sale has started or was cancelled: it can no longer be changed."),
+                "flash_sale_started",
+            )
+        sku_ids = _sale_check(
+            merchant=locked.merchant,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            per_shopper_limit=per_shopper_limit,
+            items=items,
+            now=now,
+            sale_id=locked.pk,
+        )
+        old = list(locked.items.values_list("pk", flat=True))
+        # Nobody is admitted before the start, so the old items hold no admission.
+        FlashSaleItem.objects.filter(pk__in=old).delete()
+        locked.title = title.strip()
+        locked.starts_at = starts_at
+        locked.ends_at = ends_at
+        locked.per_shopper_limit = per_shopper_limit
+        locked.save(update_fields=["title", "starts_at", "ends_at", "per_shopper_limit"])
+        transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in old])
+        _put_items(locked, sku_ids, items)
+        _forget_offers()
+    return locked
 
 
 def flash_sale_cancel(*, sale: FlashSale, by, reason: str = "") -> FlashSale:
@@ -157,9 +246,16 @@ def flash_sale_cancel(*, sale: FlashSale, by, reason: str = "") -> FlashSale:
     require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
     with transaction.atomic():
         locked = lock_flash_sale(sale.pk)
+        if not FLASH_SALE_FLOW.can(locked, "cancel"):
+            raise field_error(
+                "sale", _("This flash sale is already cancelled."), "flash_sale_cancelled"
+            )
+        if locked.ends_at <= timezone.now():
+            raise field_error("sale", _("This flash sale is over."), "flash_sale_ended")
         FLASH_SALE_FLOW.apply(locked, "cancel", by=by, event_model=FlashSaleEvent, reason=reason)
         ids = list(locked.items.values_list("pk", flat=True))
         transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in ids])
+        _forget_offers()
     sale.status = locked.status
     return sale
 
