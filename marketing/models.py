@@ -421,7 +421,7 @@ class ShareClick(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    path = models.CharField(_("opened"), max_length=300, blank=True)
+    path = models.CharField(_("page opened"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
