@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -346,7 +346,7 @@ def _buy_button(state: str, language: str) -> str:
     if state == sf.Availability.OUT_OF_STOCK:
         return format_html(
             '<button type="submit" class="button" disabled aria-disabled="true">{}</button>',
-            gettext("Sold out"),
+            pgettext("stock", "Sold out"),
         )
     return format_html('<button type="submit" class="button">{}</button>', gettext("Add to cart"))
 

@@ -84,6 +84,7 @@ def test_apply_approve_and_log_in_as_owner(
     expect(owner.get_by_text("Tui Honey Ltd").first).to_be_visible()
     expect(owner.get_by_text("Purchasing agent")).to_be_visible()
     expect(owner.get_by_text("Owner").first).to_be_visible()
+    owner.locator(".main-nav summary", has_text="Merchant").click()  # the merchant's menu
     owner.get_by_role("link", name="Merchant profile").click()
     expect(owner.get_by_text("图伊蜂蜜")).to_be_visible()
     owner_context.close()

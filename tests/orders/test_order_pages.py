@@ -135,4 +135,8 @@ def test_the_order_page_costs_a_fixed_number_of_queries(client_for, shopper):
         ORDER_FLOW.apply(order, move, by=None, event_model=OrderEvent)
     # the order (checkout, merchant, warehouse, method), lines, allocations (stock and
     # warehouse), events, refund requests; plus the session, user and header's own
-    assert_queries(client_for(shopper), order_url(order), pin=7)
+    # + the delivered order's returns block (logistics.returns: its returns, the return
+    # policy and the delivery time read by each of refusal, deadline and form, the lines
+    # left to return): 10 more, flat per line (stop 17; reading policy and delivery once
+    # would take about 6 off)
+    assert_queries(client_for(shopper), order_url(order), pin=17)
