@@ -61,10 +61,6 @@ def caption(key: str) -> str:
     return f"{zh} {en}"
 
 
-def _font() -> str:
-    return cjk_font()
-
-
 def for_printing(parcels):
     """``parcels`` (a queryset already narrowed to the caller's merchant) with what a label and
     a slip print, in two queries plus one per prefetch."""
@@ -75,7 +71,7 @@ def for_printing(parcels):
     )
 
 
-def _address_lines(address: dict) -> list[str]:
+def address_lines(address: dict) -> list[str]:
     """The destination as printed: name and phone, then the street to the country."""
     province = address.get("province", "") or ""
     if province:
@@ -106,10 +102,10 @@ def _position(parcel: Parcel) -> tuple[int, int]:
     return ids.index(parcel.pk) + 1, len(ids)
 
 
-def _wrap(canvas: Canvas, text: str, x: float, y: float, width: float, size: float) -> float:
+def wrap(canvas: Canvas, text: str, x: float, y: float, width: float, size: float) -> float:
     """Write ``text`` wrapped to ``width`` from ``y`` down; returns the next line's y."""
-    for line in simpleSplit(text, _font(), size, width) or [""]:
-        canvas.setFont(_font(), size)
+    for line in simpleSplit(text, cjk_font(), size, width) or [""]:
+        canvas.setFont(cjk_font(), size)
         canvas.drawString(x, y, line)
         y -= size * 1.25
     return y
@@ -127,7 +123,7 @@ def _barcode(canvas: Canvas, value: str, x: float, y: float, width: float, heigh
             quiet=True,
         )
     bar.drawOn(canvas, x + (width - bar.width) / 2, y)
-    canvas.setFont(_font(), 11)
+    canvas.setFont(cjk_font(), 11)
     canvas.drawCentredString(x + width / 2, y - 13, value)
 
 
@@ -138,29 +134,45 @@ def _dims(parcel: Parcel) -> str:
     return " × ".join(f"{s.normalize():f}" for s in sizes) + " cm"
 
 
+def draw_label_head(canvas: Canvas, *, carrier, title: str, waybill_title: str, waybill: str):
+    """The top of a 100 × 150 mm label, shipping or return: the carrier and the label's
+    title, then the waybill's caption and Code 128 barcode between two rules. Returns the y
+    of the lower rule."""
+    width, height = LABEL_SIZE
+    margin = 5 * mm
+    font = cjk_font()
+    y = height - margin - 12
+    canvas.setFont(font, 12)
+    canvas.drawString(margin, y, f"{carrier.name_zh_hans or ''} {carrier.name_en}")
+    canvas.setFont(font, 8)
+    canvas.drawRightString(width - margin, y, title)
+    y -= 8
+    canvas.line(margin, y, width - margin, y)
+    canvas.drawString(margin, y - 10, waybill_title)
+    _barcode(canvas, waybill, margin, y - 42 * mm + 14, width - 2 * margin, 26 * mm)
+    y -= 44 * mm
+    canvas.line(margin, y, width - margin, y)
+    return y
+
+
 def _draw_label(canvas: Canvas, parcel: Parcel) -> None:
     width, height = LABEL_SIZE
     margin = 5 * mm
     inner = width - 2 * margin
-    font = _font()
-    y = height - margin - 12
-    canvas.setFont(font, 12)
-    canvas.drawString(margin, y, f"{parcel.carrier.name_zh_hans or ''} {parcel.carrier.name_en}")
-    canvas.setFont(font, 8)
-    canvas.drawRightString(width - margin, y, caption("label"))
-    y -= 8
-    canvas.line(margin, y, width - margin, y)
-    canvas.setFont(font, 8)
-    canvas.drawString(margin, y - 10, caption("waybill"))
-    _barcode(canvas, parcel.waybill_number, margin, y - 42 * mm + 14, inner, 26 * mm)
-    y -= 44 * mm
-    canvas.line(margin, y, width - margin, y)
+    font = cjk_font()
+    y = draw_label_head(
+        canvas,
+        carrier=parcel.carrier,
+        title=caption("label"),
+        waybill_title=caption("waybill"),
+        waybill=parcel.waybill_number,
+    )
     y -= 11
     canvas.setFont(font, 8)
     canvas.drawString(margin, y, caption("to"))
     y -= 13
-    for line in _address_lines(parcel.order.checkout.address or {}):
-        y = _wrap(canvas, line, margin, y, inner, 11)
+    for line in address_lines(parcel.order.checkout.address or {}):
+        y = wrap(canvas, line, margin, y, inner, 11)
     y -= 4
     canvas.line(margin, y, width - margin, y)
     y -= 10
@@ -169,9 +181,9 @@ def _draw_label(canvas: Canvas, parcel: Parcel) -> None:
     canvas.drawString(margin, y, caption("from"))
     y -= 11
     sender = f"{warehouse.name}, {place_name(warehouse.country, 'en')}"
-    y = _wrap(canvas, sender, margin, y, inner, 9)
+    y = wrap(canvas, sender, margin, y, inner, 9)
     if warehouse.address:
-        y = _wrap(canvas, warehouse.address, margin, y, inner, 8)
+        y = wrap(canvas, warehouse.address, margin, y, inner, 8)
     y -= 4
     canvas.line(margin, y, width - margin, y)
     i, n = _position(parcel)
@@ -193,7 +205,7 @@ def _draw_slip(canvas: Canvas, parcel: Parcel) -> None:
     width, height = A4
     margin = 18 * mm
     inner = width - 2 * margin
-    font = _font()
+    font = cjk_font()
     y = height - margin - 18
     canvas.setFont(font, 18)
     canvas.drawString(margin, y, caption("slip"))
@@ -209,8 +221,8 @@ def _draw_slip(canvas: Canvas, parcel: Parcel) -> None:
     canvas.setFont(font, 9)
     canvas.drawString(margin, y, caption("to"))
     y -= 14
-    for line in _address_lines(parcel.order.checkout.address or {}):
-        y = _wrap(canvas, line, margin, y, inner, 11)
+    for line in address_lines(parcel.order.checkout.address or {}):
+        y = wrap(canvas, line, margin, y, inner, 11)
     y -= 12
     columns = (margin, margin + 40 * mm, width - margin)
     canvas.setFont(font, 9)
@@ -230,7 +242,7 @@ def _draw_slip(canvas: Canvas, parcel: Parcel) -> None:
         canvas.drawString(columns[0], y, line.sku_code)
         canvas.drawRightString(columns[2], y, str(parcel_line.quantity))
         name = " / ".join(n for n in (line.name_zh_hans, line.name_en) if n)
-        y = _wrap(canvas, name, columns[1], y, columns[2] - columns[1] - 20 * mm, 10) + 12.5
+        y = wrap(canvas, name, columns[1], y, columns[2] - columns[1] - 20 * mm, 10) + 12.5
         units += parcel_line.quantity
     y -= 8
     canvas.line(margin, y, width - margin, y)
@@ -241,7 +253,7 @@ def _draw_slip(canvas: Canvas, parcel: Parcel) -> None:
 
 
 def _render(parcels: Iterable[Parcel], draw, pagesize: Sequence[float], title: str) -> bytes:
-    _font()  # fail before the first page if there is no font to embed
+    cjk_font()  # fail before the first page if there is no font to embed
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=pagesize, pageCompression=1)
     canvas.setTitle(title)

@@ -10,8 +10,9 @@ import io
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from logistics.fulfilment.labels import LABEL_SIZE, _address_lines, _barcode, _font, _wrap
+from logistics.fulfilment.labels import LABEL_SIZE, address_lines, draw_label_head, wrap
 from logistics.shipping.regions import place_name
+from marketplace.pdf import cjk_font
 
 from .models import ReturnRequest
 
@@ -42,7 +43,7 @@ def return_label_pdf(request: ReturnRequest) -> bytes:
     """One page: the return label of an approved return."""
     if not request.waybill_number:
         raise ValueError("only an approved return has a label")
-    font = _font()
+    font = cjk_font()
     out = io.BytesIO()
     width, height = LABEL_SIZE
     canvas = Canvas(out, pagesize=LABEL_SIZE, pageCompression=1)
@@ -51,36 +52,31 @@ def return_label_pdf(request: ReturnRequest) -> bytes:
     margin = 5 * mm
     inner = width - 2 * margin
     order = request.order
-    carrier = order.shipping_method.carrier
-    y = height - margin - 12
-    canvas.setFont(font, 12)
-    canvas.drawString(margin, y, f"{carrier.name_zh_hans or ''} {carrier.name_en}")
-    canvas.setFont(font, 8)
-    canvas.drawRightString(width - margin, y, caption("label"))
-    y -= 8
-    canvas.line(margin, y, width - margin, y)
-    canvas.drawString(margin, y - 10, caption("waybill"))
-    _barcode(canvas, request.waybill_number, margin, y - 42 * mm + 14, inner, 26 * mm)
-    y -= 44 * mm
-    canvas.line(margin, y, width - margin, y)
+    y = draw_label_head(
+        canvas,
+        carrier=order.shipping_method.carrier,
+        title=caption("label"),
+        waybill_title=caption("waybill"),
+        waybill=request.waybill_number,
+    )
     y -= 11
     canvas.setFont(font, 8)
     canvas.drawString(margin, y, caption("to"))
     y -= 13
     warehouse = order.warehouse
-    y = _wrap(
+    y = wrap(
         canvas, f"{warehouse.name}, {place_name(warehouse.country, 'en')}", margin, y, inner, 11
     )
     if warehouse.address:
-        y = _wrap(canvas, warehouse.address, margin, y, inner, 10)
+        y = wrap(canvas, warehouse.address, margin, y, inner, 10)
     y -= 4
     canvas.line(margin, y, width - margin, y)
     y -= 10
     canvas.setFont(font, 8)
     canvas.drawString(margin, y, caption("from"))
     y -= 11
-    for line in _address_lines(order.checkout.address or {}):
-        y = _wrap(canvas, line, margin, y, inner, 9)
+    for line in address_lines(order.checkout.address or {}):
+        y = wrap(canvas, line, margin, y, inner, 9)
     y -= 4
     canvas.line(margin, y, width - margin, y)
     facts = [
