@@ -24,7 +24,8 @@ from orders.services import order_cancel_by_shopper, refund_request_create
 PAGE_SIZE = 20
 
 
-def _own(request, number: str) -> Order:
+def shopper_order_or_404(request, number: str) -> Order:
+    """The signed-in shopper's order ``number``; anyone else's (or none) is a 404."""
     try:
         return order_for_shopper(request.user, number)
     except Order.DoesNotExist:
@@ -42,7 +43,7 @@ def order_list(request):
 @login_required
 @require_GET
 def order_page(request, number: str):
-    detail = order_detail(_own(request, number))
+    detail = order_detail(shopper_order_or_404(request, number))
     return render(
         request,
         "orders/account/order.html",
@@ -59,7 +60,7 @@ def order_page(request, number: str):
 @require_POST
 def refund_request(request, number: str):
     """Ask for a refund (the merchant's team or an operator decides)."""
-    order = _own(request, number)
+    order = shopper_order_or_404(request, number)
     form = RefundRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +87,7 @@ def refund_request(request, number: str):
 @require_POST
 def order_cancel(request, number: str):
     """Cancel the order (until the merchant packs it); the money comes back to the card."""
-    order = _own(request, number)
+    order = shopper_order_or_404(request, number)
     try:
         order_cancel_by_shopper(order=order, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.selectors.storefront.refs import merchant_public
 from marketplace.forms import form_error_messages
-from orders.models import Order
-from orders.selectors import order_for_shopper
+from orders.account_views import shopper_order_or_404
 
 from . import services
 from .forms import ReturnRequestForm
@@ -26,18 +25,11 @@ from .models import ReturnRequest
 from .seller_views import label_response
 
 
-def _own(request, number: str) -> Order:
-    try:
-        return order_for_shopper(request.user, number)
-    except Order.DoesNotExist:
-        raise Http404 from None
-
-
 @login_required
 @require_POST
 def return_create(request, number: str):
     """Ask to return some units of some lines of the delivered order, saying why."""
-    order = _own(request, number)
+    order = shopper_order_or_404(request, number)
     form = ReturnRequestForm(request.POST, returnable=services.returnable_lines(order))
     if form.is_valid():
         try:
@@ -64,7 +56,7 @@ def return_create(request, number: str):
 @require_GET
 def return_label(request, number: str, pk: int):
     """The return label (PDF) of the shopper's approved return."""
-    order = _own(request, number)
+    order = shopper_order_or_404(request, number)
     found = for_label(ReturnRequest.objects.filter(order=order)).filter(pk=pk).first()
     if found is None or not found.waybill_number:
         raise Http404
