@@ -238,10 +238,10 @@ def parcels_follow_events(*, order_id: int) -> Order:
     """Recompute the order's parcels from their events and move the order (see module)."""
     order = lock_orders([order_id])[order_id]
     parcel_ids = list(Parcel.objects.filter(order_id=order_id).values_list("pk", flat=True))
-    events = _events_of(parcel_ids)
-    scans = [e.occurred_at for evs in events.values() for e in evs if e.status not in NOT_SCANNED]
-    if scans and order.status == Order.Status.PACKED:
-        _ship(order)
+    if order.status == Order.Status.PACKED and any(
+        e.status not in NOT_SCANNED for evs in _events_of(parcel_ids).values() for e in evs
+    ):
+        _ship(order)  # the stock rows (slot 9) before the parcels
     locked = lock_parcels(parcel_ids)
     # read again under the parcels' locks: an event stored meanwhile by another delivery's
     # fast path (``_move_time_on``, which waits for these locks) is then seen here
