@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -150,6 +150,12 @@ class SellerStoreDetailView(SellerStoreMixin, FormView):
     form_class = StoreEditForm
     write_capability = Capability.MANAGE_CATALOG
 
+    def get_store(self) -> OfflineStore:
+        """The store with its figures (``merchant_stores``), read once per request."""
+        if getattr(self, "_store", None) is None:
+            self._store = get_object_or_404(merchant_stores(self.merchant), pk=self.kwargs["pk"])
+        return self._store
+
     def get_initial(self):
         store = self.get_store()
         return {
@@ -161,9 +167,7 @@ class SellerStoreDetailView(SellerStoreMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        store = merchant_stores(self.merchant).filter(pk=self.kwargs["pk"]).first()
-        if store is None:
-            raise Http404
+        store = self.get_store()
         product = store_product(store, self.request.GET.get("product"))
         context.update(
             store=store,

@@ -173,4 +173,4 @@ def test_the_store_page_query_count(tenants):
             )
 
     url = reverse("seller_stores:detail", args=[store.pk])
-    assert_queries(tenants.a.client, url, grow=grow, pin=6)
+    assert_queries(tenants.a.client, url, grow=grow, pin=5)
