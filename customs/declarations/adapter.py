@@ -9,7 +9,10 @@ the message types (``customs.ceb.types``).
   address, and used on the order, the waybill and the list alike.
 - The buyer and payer is the checkout's payer identity (``customs.identity`` checked it).
 - Lines: ``gnum`` 1..n in the order's line order, the same on the order and on the list;
-  ``itemRecordNo`` is the SKU's product record (bonded 1210 needs one on every line).
+  ``itemRecordNo`` is the SKU's product record (bonded 1210 needs one on every line). A
+  line's ``totalPrice`` is the assessment's goods value of that line (after real price cuts:
+  sale, spend-and-save, coupons; non-cash deductions stay inside it) and ``price`` that over
+  the quantity to 5 decimals (the XSD's N19,5), so the lines add up to ``goodsValue``.
 - guids, ``copNo`` and ``logisticsNo`` are chosen once by the caller and stored, so a
   resend keeps them.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from customs.ceb import types as t
 from customs.codec import result_from_json
@@ -37,6 +40,8 @@ CUSTOMS_COUNTRIES = {
 }  # fmt: skip
 WEIGHT_UNIT = "035"  # kilogram: the first legal unit declared for every line [unconfirmed]
 TRAF_MODE_AIR = "5"
+_PRICE = Decimal("0.00001")
+_FEN = Decimal("0.01")
 
 
 class NotDeclarable(ValueError):
@@ -123,6 +128,18 @@ def pay_transaction_id(order, facts: PaymentFacts, orders_in_payment: int) -> st
     return f"{facts.transaction_id}-{order.number}"
 
 
+def line_price(total: Decimal, qty: Decimal, gnum: int) -> tuple[Decimal, Decimal]:
+    """``(price, totalPrice)`` of a line whose goods are worth ``total`` after price cuts:
+    the unit price to the XSD's 5 decimals, refused when no such price gives back ``total``
+    to the fen (only a very large quantity of a cheap line can do that)."""
+    price = (total / qty).quantize(_PRICE, ROUND_HALF_UP)
+    if (price * qty).quantize(_FEN, ROUND_HALF_UP) != total:
+        raise NotDeclarable(
+            f"lines[{gnum}]", f"no unit price of 5 decimals makes {qty} units worth {total}"
+        )
+    return price, total
+
+
 def build_documents(
     order, *, profile, facts: PaymentFacts, numbers: Numbers, orders_in_payment: int = 1
 ) -> Documents:
@@ -136,7 +153,8 @@ def build_documents(
         )
     if order.assessment is None or order.assessment.result is None:
         raise NotDeclarable("assessment", "the order has no computed duty assessment")
-    amounts = order_message_amounts(result_from_json(order.assessment.result))
+    result = result_from_json(order.assessment.result)
+    amounts = order_message_amounts(result)
     bonded = order.clearance_mode == "bonded"
     address = checkout.address
     consignee = address.get("name", "")
@@ -148,15 +166,16 @@ def build_documents(
     pay, carrier = party(profile.payment), party(profile.logistics)
     txn = pay_transaction_id(order, facts, orders_in_payment)
     lines = list(order.lines.all())
+    if len(result.lines) != len(lines):
+        raise NotDeclarable("lines", "the assessment does not have one line per order line")
     order_lines, invt_lines = [], []
     gross = net = Decimal("0")
     origin = None
-    for gnum, line in enumerate(lines, start=1):
+    for gnum, (line, assessed) in enumerate(zip(lines, result.lines, strict=True), start=1):
         sku = line.sku
         name = line.name_zh_hans or line.name_en
         qty = Decimal(line.quantity)
-        price = line.unit_price_charged
-        total = line.line_total
+        price, total = line_price(assessed.goods_value, qty, gnum)
         country = country_code(sku.origin_country)
         origin = origin or country
         record = sku.product_record_number or None

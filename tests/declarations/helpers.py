@@ -68,8 +68,10 @@ def paid_order(
     bonded: bool = False,
     consignee: str = "张三",
     user=None,
+    discount: D = D("0"),
 ) -> tuple[Order, PaymentFacts]:
-    """One paid order and the facts of its payment (not yet declared)."""
+    """One paid order and the facts of its payment (not yet declared); ``discount`` is a
+    real price cut on its line (a spend-and-save or coupon, as the checkout records it)."""
     n = next(_numbers)
     user = user or UserFactory()
     merchant = MerchantFactory(name_en="Kiwi Nature", name_zh_hans="奇异自然", country="NZ")
@@ -88,7 +90,7 @@ def paid_order(
     assessment = duty_assessment_request(
         destination="CN",
         mode=mode,
-        lines=[LineItem(sku.code, sku.hs_code, quantity, unit_price, "CNY")],
+        lines=[LineItem(sku.code, sku.hs_code, quantity, unit_price, "CNY", discount=discount)],
         freight=freight,
         id_number=buyer_id,
         reference=f"TEST-{n}",
@@ -96,7 +98,7 @@ def paid_order(
     assessment = duty_assessment_compute(assessment_id=assessment.pk)
     goods = unit_price * quantity
     duty = D(assessment.result["tax_total"])
-    total = goods + freight + duty
+    total = goods - discount + freight + duty
     address = {
         "name": consignee,
         "phone": "13800000000",
@@ -131,6 +133,7 @@ def paid_order(
         currency="CNY",
         listing_currency="CNY",
         goods_total=goods,
+        discount_total=discount,
         shipping_total=freight,
         duty_total=duty,
         total=total,
@@ -149,6 +152,7 @@ def paid_order(
         unit_price=unit_price,
         unit_price_charged=unit_price,
         line_total=goods,
+        discount=discount,
     )
     paid_at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC) + timedelta(seconds=n)
     Checkout.objects.filter(pk=checkout.pk).update(status=Checkout.Status.PAID, paid_at=paid_at)

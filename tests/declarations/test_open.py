@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from decimal import Decimal as D
 
 import pytest
 from django.db import connection
@@ -50,6 +51,39 @@ def test_a_paid_order_gets_four_documents_that_agree_and_three_go_on_the_outbox(
     assert message.payload == {"file_id": file.pk}
     pending = file.documents.filter(state=Declaration.State.PENDING)
     assert sorted(pending.values_list("kind", flat=True)) == ["order", "payment", "waybill"]
+
+
+def test_an_order_with_a_price_cut_declares_its_lines_at_what_they_sold_for():
+    # ¥30 off ¥398 (a spend-and-save): goodsValue is 368.00, so must the lines be, or the
+    # order's own check (goodsValue = the lines' total) stops the declaration
+    p = profile(gateway_url="http://127.0.0.1:1")
+    order, facts = paid_order(unit_price=D("199.00"), quantity=2, discount=D("30.00"))
+    file = services.declarations_open(order, payment=facts)
+
+    assert file.status == OrderDeclaration.Status.OPEN, file.reason
+    docs = services.stored_documents(file)
+    assert docs.order.goods_value == D("368.00")
+    for lines in (docs.order.lines, docs.inventory.lines):
+        (line,) = lines
+        assert line.total_price == D("368.00")
+        assert line.price == D("184.00")
+    assert docs.order.actual_paid == order.total == docs.payment.amount_paid
+    for doc in (docs.order, docs.inventory):
+        sealed = seal(
+            [doc], signer=signer_for(p.signing_key), route=route_for(p), transfer=transfer_for(p)
+        )
+        assert sealed[0].document_guids == (doc.guid,)
+
+
+def test_a_unit_price_that_does_not_divide_is_declared_to_five_decimals():
+    profile(gateway_url="http://127.0.0.1:1")
+    order, facts = paid_order(unit_price=D("100.00"), quantity=3, discount=D("0.01"))
+    file = services.declarations_open(order, payment=facts)
+
+    assert file.status == OrderDeclaration.Status.OPEN, file.reason
+    (line,) = services.stored_documents(file).order.lines
+    assert line.total_price == D("299.99")
+    assert line.price == D("99.99667")
 
 
 def test_opening_costs_a_pinned_number_of_queries(django_assert_max_num_queries):
