@@ -94,25 +94,40 @@ def gift_promotion_create(*, merchant, by, **fields) -> GiftPromotion:
     return gift
 
 
+def gifts_in_force(*, currency: str, merchant_ids, now=None) -> list[GiftPromotion]:
+    """The gift promotions in force now for ``merchant_ids``' goods listed in ``currency``,
+    with their gift SKU and its product (one query), oldest first."""
+    now = now or timezone.now()
+    return list(
+        GiftPromotion.objects.filter(
+            merchant_id__in=list(merchant_ids),
+            is_active=True,
+            currency=currency,
+            starts_at__lte=now,
+            ends_at__gt=now,
+        )
+        .select_related("gift_sku__product")
+        .order_by("id")
+    )
+
+
+def gift_offer(gift: GiftPromotion) -> pricing.GiftOffer:
+    """``gift`` as the pipeline's ``GiftOffer`` (ref ``gift:<id>``), valued at its SKU's list
+    price (the cost its bearer bears)."""
+    return pricing.GiftOffer(
+        ref=f"gift:{gift.pk}",
+        merchant_id=gift.merchant_id,
+        threshold=gift.threshold,
+        sku_id=gift.gift_sku_id,
+        quantity=gift.quantity,
+        bearer=pricing.Bearer(gift.platform_percent),
+        unit_value=gift.gift_sku.price,
+    )
+
+
 def checkout_gifts(*, currency: str, merchant_ids, now=None) -> list[pricing.GiftOffer]:
     """The gifts with purchase in force now for ``merchant_ids``' goods listed in
     ``currency``, as the pipeline's ``GiftOffer``s (refs ``gift:<id>``), oldest first."""
-    now = now or timezone.now()
-    found = GiftPromotion.objects.filter(
-        merchant_id__in=list(merchant_ids),
-        is_active=True,
-        currency=currency,
-        starts_at__lte=now,
-        ends_at__gt=now,
-    ).order_by("id")
     return [
-        pricing.GiftOffer(
-            ref=f"gift:{g.pk}",
-            merchant_id=g.merchant_id,
-            threshold=g.threshold,
-            sku_id=g.gift_sku_id,
-            quantity=g.quantity,
-            bearer=pricing.Bearer(g.platform_percent),
-        )
-        for g in found
+        gift_offer(g) for g in gifts_in_force(currency=currency, merchant_ids=merchant_ids, now=now)
     ]
