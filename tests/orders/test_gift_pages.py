@@ -31,7 +31,7 @@ def test_the_cart_says_how_much_more_to_spend_then_shows_the_gift(world):
     browser.post("/en/cart/add/", {"sku": world.honey.pk, "quantity": 1})  # 398
     page = browser.get("/zh-hans/cart/").content.decode()
     assert 'class="gift-short"' not in page
-    assert "赠品</span> <span translate=\"no\">蜂蜜小样</span> × 1" in page
+    assert '赠品</span> <span translate="no">蜂蜜小样</span> × 1' in page
 
 
 def test_checkout_shows_the_free_gift_in_chinese(world):
@@ -73,9 +73,7 @@ def test_the_pay_page_tells_the_gift_ran_out(world):
     client.force_login(user)
     page = client.get(f"/en/checkout/{checkout.number}/pay/").content.decode()
     order = checkout.orders.get()
-    assert (
-        f"Sorry, the gift ran out: order {order.number} is placed without Honey sample." in page
-    )
+    assert f"Sorry, the gift ran out: order {order.number} is placed without Honey sample." in page
     page = client.get(f"/zh-hans/checkout/{checkout.number}/pay/").content.decode()
     assert "抱歉，赠品已送完" in page
 

@@ -34,7 +34,7 @@ def test_a_gift_line_cannot_be_returned(world, localstripe, pay):
         ORDER_FLOW.apply(order, move, by=None, event_model=OrderEvent)
     gift = order.lines.get(is_gift=True)
     balm = order.lines.get(is_gift=False)
-    assert dict((line.pk, left) for line, left in returnable_lines(order)) == {
+    assert {line.pk: left for line, left in returnable_lines(order)} == {
         balm.pk: 3,
         gift.pk: 0,
     }
