@@ -22,6 +22,13 @@ from merchants.models import Merchant
 from .coupons.services import coupon_check, coupon_create
 from .flash.selectors import flash_counters, flash_held_units_by_item
 from .flash.services import flash_sale_cancel, flash_sale_schedule
+from .gifts.services import (
+    gift_promotion_check,
+    gift_promotion_create,
+    gift_promotion_edit,
+    gift_promotion_end,
+    gift_promotion_state,
+)
 from .models import (
     Coupon,
     CouponClaim,
@@ -29,6 +36,7 @@ from .models import (
     FlashAdmission,
     FlashSale,
     FlashSaleItem,
+    GiftPromotion,
     Referral,
 )
 
@@ -310,6 +318,103 @@ class CouponAdmin(TranslationAdmin):
             obj.allowed_users.set(form.cleaned_data.get("allowed_users") or [])
         else:
             super().save_related(request, form, formsets, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+GIFT_FIELDS = (
+    "title_zh_hans",
+    "title_en",
+    "gift_sku",
+    "quantity",
+    "threshold",
+    "currency",
+    "starts_at",
+    "ends_at",
+    "platform_percent",
+)
+
+
+class GiftPromotionAdminForm(forms.ModelForm):
+    """The back office's gift with purchase: the rules are ``gift_promotion_check``'s, shown
+    on the fields; an operator alone sets the platform's share of the cost."""
+
+    class Meta:
+        model = GiftPromotion
+        fields = ("merchant", *GIFT_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            merchant = data.get("merchant") if self.instance.pk is None else self.instance.merchant
+            fields = {k: data.get(k) for k in GIFT_FIELDS} | {"title": data.get("title_zh_hans")}
+            try:
+                gift_promotion_check(merchant=merchant, by=self.request_user, **fields)
+            except ValidationError as exc:
+                form_add_service_errors(self, exc, {"title": "title_zh_hans"})
+        return data
+
+
+@admin.register(GiftPromotion)
+class GiftPromotionAdmin(admin.ModelAdmin):
+    """Operators see every merchant's gifts with purchase (满赠), create one for a merchant
+    with the platform's share of its cost, change or end it, through the services."""
+
+    form = GiftPromotionAdminForm
+    list_display = (
+        "title",
+        "merchant",
+        "gift_sku",
+        "quantity",
+        "threshold",
+        "currency",
+        "starts_at",
+        "ends_at",
+        "platform_percent",
+        "state",
+    )
+    list_filter = ("is_active",)
+    search_fields = ("title_en", "title_zh_hans", "gift_sku__code")
+    list_select_related = ("merchant", "gift_sku")
+    autocomplete_fields = ["merchant"]
+    raw_id_fields = ("gift_sku",)
+    actions = ["end_now"]
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return gift_promotion_state(obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("merchant",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data.get(k) for k in GIFT_FIELDS}
+        fields["title"] = fields["title_zh_hans"]
+        if change:
+            try:
+                gift_promotion_edit(gift=obj, by=request.user, **fields)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return
+        created = gift_promotion_create(
+            merchant=form.cleaned_data.get("merchant"), by=request.user, **fields
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    @admin.action(description=_("End the chosen gifts with purchase now"))
+    def end_now(self, request, queryset):
+        for gift in queryset:
+            try:
+                gift_promotion_end(gift=gift, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, f"{gift}: {' '.join(exc.messages)}")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -101,3 +101,36 @@ class CouponForm(forms.Form):
             "stackable": data["stackable"],
             "automatic": data["automatic"],
         }
+
+
+class GiftPromotionForm(forms.Form):
+    """A gift with purchase (满赠): ``gift_promotion_create`` / ``_edit`` check the rules."""
+
+    title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=120)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=120, required=False)
+    gift_sku = forms.ModelChoiceField(label=_("Gift"), queryset=SKU.objects.none())
+    quantity = forms.IntegerField(label=_("Gift quantity"), min_value=1, max_value=99, initial=1)
+    threshold = forms.DecimalField(
+        label=_("Minimum spend"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("What the order's goods of your store cost after discounts."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Valid from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Valid until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, merchant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gift_sku"].queryset = SKU.objects.for_merchant(merchant).select_related(
+            "product"
+        )
+        self.fields["gift_sku"].label_from_instance = lambda s: f"{s.code} · {s.product.name}"
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["title"] = data["title_zh_hans"]
+        return data

@@ -2,6 +2,8 @@
 
 - **flash sales** (``lock_flash_sale``): scheduling changes and cancellation; slot 5's
   neighbour: a sale is locked alone, never while a cart, checkout or order is held.
+- **gifts with purchase** (``lock_gift_promotion``): changing and ending one, likewise alone
+  (checkout only reads the gifts in force, it never locks one).
 - **flash-sale admissions** (``lock_admissions``) and **claimed coupons**
   (``lock_coupon_claims``): slot 6, after the checkout (a checkout uses its shopper's
   admissions and coupons while it is placed or expired), before the payment, the orders and
@@ -23,12 +25,17 @@ from collections.abc import Iterable
 
 from marketplace.locking import for_update
 
-from .models import CouponClaim, FlashAdmission, FlashSale
+from .models import CouponClaim, FlashAdmission, FlashSale, GiftPromotion
 
 
 def lock_flash_sale(sale_id: int) -> FlashSale:
     """Lock flash sale ``sale_id`` (raises ``FlashSale.DoesNotExist``)."""
     return for_update(FlashSale.objects).get(pk=sale_id)
+
+
+def lock_gift_promotion(gift_id: int) -> GiftPromotion:
+    """Lock gift with purchase ``gift_id`` (raises ``GiftPromotion.DoesNotExist``)."""
+    return for_update(GiftPromotion.objects).get(pk=gift_id)
 
 
 def lock_admissions(admission_ids: Iterable[int]) -> list[FlashAdmission]:

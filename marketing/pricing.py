@@ -170,7 +170,8 @@ class Line:
 class GiftOffer:
     """A gift with purchase in force: every order (shipping group) whose goods of
     ``merchant_id`` still cost at least ``threshold`` gets ``quantity`` of ``sku_id`` at
-    price 0; ``bearer`` says who pays for the gift's cost (settlement)."""
+    price 0; ``bearer`` says who pays for the gift's cost (settlement): its ``unit_value``
+    (the gift's list price) × ``quantity``."""
 
     ref: str
     merchant_id: int
@@ -178,11 +179,14 @@ class GiftOffer:
     sku_id: int
     quantity: int = 1
     bearer: Bearer = MERCHANT
+    unit_value: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
 class GiftLine:
-    """A gift the pipeline gives: ``quantity`` of ``sku_id`` in ``group``, at price 0."""
+    """A gift the pipeline gives: ``quantity`` of ``sku_id`` in ``group``, at price 0.
+    ``share``: its value at list price and who bears it (step ``gift``; not a discount on
+    any line: the gift line's own cost to record for settlement), None when it has none."""
 
     ref: str
     group: str
@@ -190,6 +194,20 @@ class GiftLine:
     sku_id: int
     quantity: int
     bearer: Bearer
+    share: Share | None = None
+
+
+@dataclass(frozen=True)
+class GiftShort:
+    """An order (shipping group) with goods of the offer's merchant that did not reach its
+    threshold: ``short`` more to spend there (what the cart page tells the shopper)."""
+
+    ref: str
+    group: str
+    merchant_id: int
+    sku_id: int
+    quantity: int
+    short: Decimal
 
 
 @dataclass(frozen=True)
@@ -263,6 +281,7 @@ class PricingResult:
     refused: list[Refusal]
     points_used: int
     gifts: list[GiftLine] = field(default_factory=list)
+    gifts_short: list[GiftShort] = field(default_factory=list)
 
     @property
     def goods(self) -> Decimal:
@@ -409,6 +428,7 @@ def price_order(
 
     # 3b. gifts: per order (shipping group), the offer's merchant's goods as they now cost
     given: list[GiftLine] = []
+    short: list[GiftShort] = []
     for offer in gifts:
         spent: dict[str, int] = {}
         for i, line in enumerate(lines):
@@ -417,10 +437,27 @@ def price_order(
         reached = [g for g in spent if spent[g] >= m.minor(offer.threshold) and spent[g] > 0]
         if not reached:
             refused.append(Refusal(offer.ref, "below_threshold" if spent else "nothing_covered"))
+        for g in spent:
+            if g not in reached:
+                more = m.major(max(m.minor(offer.threshold) - spent[g], 0))
+                short.append(
+                    GiftShort(offer.ref, g, offer.merchant_id, offer.sku_id, offer.quantity, more)
+                )
+        value = m.minor(offer.unit_value * offer.quantity)
+        share = None
+        if value > 0:
+            platform, merchant = _split(m, value, offer.bearer)
+            share = Share(offer.ref, Step.GIFT, m.major(value), platform, merchant, False)
         for g in reached:  # in the lines' order: the first group first
             given.append(
                 GiftLine(
-                    offer.ref, g, offer.merchant_id, offer.sku_id, offer.quantity, offer.bearer
+                    offer.ref,
+                    g,
+                    offer.merchant_id,
+                    offer.sku_id,
+                    offer.quantity,
+                    offer.bearer,
+                    share,
                 )
             )
 
@@ -471,6 +508,7 @@ def price_order(
         refused=refused,
         points_used=points_used,
         gifts=given,
+        gifts_short=short,
     )
 
 

@@ -40,7 +40,14 @@ from .flash.services import (
     flash_sold_out,
     sold_out_error,
 )
-from .forms import CouponForm, FlashItemFormSet, FlashSaleForm, FlashTakeForm
+from .forms import CouponForm, FlashItemFormSet, FlashSaleForm, FlashTakeForm, GiftPromotionForm
+from .gifts.services import (
+    gift_promotion_create,
+    gift_promotion_edit,
+    gift_promotion_end,
+    gift_promotion_state,
+    merchant_gift_promotions,
+)
 from .models import Distributor, FlashSale, FlashSaleItem
 
 # ---------------------------------------------------------------------------- storefront
@@ -324,6 +331,93 @@ class SellerCouponDetailView(SellerPortalMixin, TemplateView):
             coupon_selectors.merchant_coupons(self.merchant), pk=self.kwargs["pk"]
         )
         return context
+
+
+# ---------------------------------------------------------------------------- gifts with purchase
+
+
+class SellerGiftListView(SellerPortalMixin, TemplateView):
+    """The merchant's gifts with purchase (满赠) with their state; end one (POST)."""
+
+    template_name = "seller/marketing/gifts.html"
+    write_capability = Capability.MANAGE_CATALOG
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["gifts"] = [
+            (gift, gift_promotion_state(gift, now))
+            for gift in merchant_gift_promotions(self.merchant)
+        ]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        gift = get_object_or_404(
+            merchant_gift_promotions(self.merchant), pk=request.POST.get("end")
+        )
+        try:
+            gift_promotion_end(gift=gift, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Gift with purchase ended."))
+        return redirect("seller_gifts:list")
+
+
+class SellerGiftCreateView(SellerPortalMixin, FormView):
+    template_name = "seller/marketing/gift_form.html"
+    form_class = GiftPromotionForm
+    capability = Capability.MANAGE_CATALOG
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"merchant": self.merchant}
+
+    def save(self, form):
+        return gift_promotion_create(
+            merchant=self.merchant, by=self.request.user, **form.service_fields()
+        )
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {"title": "title_zh_hans"})
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Gift with purchase saved."))
+        return redirect("seller_gifts:list")
+
+
+class SellerGiftEditView(SellerGiftCreateView):
+    """Change a gift with purchase still running or to come (``gift_promotion_edit``)."""
+
+    def get_gift(self):
+        if not hasattr(self, "_gift"):
+            self._gift = get_object_or_404(
+                merchant_gift_promotions(self.merchant), pk=self.kwargs["pk"]
+            )
+        return self._gift
+
+    def get_initial(self):
+        gift = self.get_gift()
+        local = timezone.localtime
+        return {
+            "title_zh_hans": gift.title_zh_hans or gift.title,
+            "title_en": gift.title_en,
+            "gift_sku": gift.gift_sku_id,
+            "quantity": gift.quantity,
+            "threshold": gift.threshold,
+            "starts_at": local(gift.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": local(gift.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"gift": self.get_gift()}
+
+    def save(self, form):
+        return gift_promotion_edit(
+            gift=self.get_gift(), by=self.request.user, **form.service_fields()
+        )
 
 
 # ---------------------------------------------------------------------------- distribution

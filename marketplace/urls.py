@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("seller/shipping/", include("logistics.shipping.urls")),
     path("seller/marketing/flash/", include("marketing.seller_urls")),
     path("seller/marketing/coupons/", include("marketing.seller_coupon_urls")),
+    path("seller/marketing/gifts/", include("marketing.seller_gift_urls")),
     path("seller/marketing/distribution/", include("marketing.seller_distribution_urls")),
     path("seller/marketing/stores/", include("marketing.seller_o2o_urls")),
     path("apply/", include("merchants.apply_urls")),

@@ -150,6 +150,10 @@ class Checkout(models.Model):
     payer_id_digest = models.CharField(_("identity digest"), max_length=64, blank=True)
     payer_id_masked = models.CharField(_("payer's identity number"), max_length=32, blank=True)
     expires_at = models.DateTimeField(_("reserved until"), db_index=True)
+    # The gifts with purchase the orders reached but could not get (no stock, inactive, no
+    # product record for a bonded order): the shopper is told; each
+    # ``{"ref", "order", "sku_code", "name_en", "name_zh_hans", "quantity"}``.
+    gifts_ran_out = models.JSONField(_("gifts that ran out"), default=list, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     created_at = models.DateTimeField(_("placed"), auto_now_add=True, db_index=True)
 
@@ -302,6 +306,9 @@ class OrderLine(models.Model):
     discount = models.DecimalField(_("discount"), **MONEY_DIGITS, default=Decimal("0"))
     duty = models.DecimalField(_("duties and taxes"), **MONEY_DIGITS, default=Decimal("0"))
     refunded_quantity = models.PositiveIntegerField(_("refunded quantity"), default=0)
+    # A gift with purchase (满赠, docs/MARKETING.md): at price 0, taken from stock like any
+    # line; its value at list price and who bears it are its ``gift`` promotion share.
+    is_gift = models.BooleanField(_("free gift"), default=False)
 
     class Meta:
         verbose_name = _("order line")
@@ -333,7 +340,8 @@ class LinePromotionShare(models.Model):
     cancelled order can give back exactly the points its lines took. ``ref`` names the
     promotion as the pipeline does (``flash``, ``points``, a coupon's or spend-and-save's
     ref); the shares of a line add up to its discount (before conversion to the checkout's
-    currency)."""
+    currency) — except a gift line's ``gift`` share, which is the gift's value at list price
+    (the line itself costs 0) and who bears it."""
 
     line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="promotion_shares")
     ref = models.CharField(_("promotion"), max_length=64)

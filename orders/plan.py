@@ -30,7 +30,7 @@ from marketplace.clearance import ClearanceMode
 from marketplace.clearance_labels import mode_label
 from marketplace.countries import country_name
 from marketplace.currency import rates_for_display
-from marketplace.i18n import page_language
+from marketplace.i18n import page_language, pick
 from marketplace.money import Money, MoneyError, convert
 from merchants.models import Merchant
 from orders.selectors import CartView, LineView
@@ -126,6 +126,23 @@ class GroupLine:
 
 
 @dataclass
+class GiftView:
+    """A gift with purchase a future order reaches (``short`` None) or would reach with
+    ``short`` more spent on the merchant's goods (listing currency ``currency``)."""
+
+    ref: str
+    name_en: str
+    name_zh_hans: str
+    quantity: int
+    currency: str
+    short: Decimal | None = None
+
+    @property
+    def name(self) -> str:
+        return pick(self.name_en, self.name_zh_hans)
+
+
+@dataclass
 class GroupView:
     """One future order: a merchant, a clearance mode, an origin warehouse, its lines."""
 
@@ -139,6 +156,9 @@ class GroupView:
     currency: str
     choice: str = ""  # the shipping method code the shopper chose ("" = none yet)
     rates: Mapping[str, Decimal] | None = None  # the FX rates the group is priced with
+    # gifts with purchase (checkout's ``promote`` fills them): reached, and within reach
+    gifts: list[GiftView] = field(default_factory=list)
+    gifts_short: list[GiftView] = field(default_factory=list)
 
     @property
     def key(self) -> str:

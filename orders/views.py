@@ -19,6 +19,7 @@ from orders.forms import AddToCartForm, DestinationForm, QuantityForm
 from orders.plan import cart_plan
 from orders.selectors import cart_view
 from orders.services import cart_add, cart_remove, cart_set_quantity
+from orders.services.checkout import cart_gifts_preview
 from orders.shoppers import (
     cart_for_write,
     cart_of_request,
@@ -49,7 +50,12 @@ def cart(request):
     destination = destination_of(request)
     view = cart_view(cart_of_request(request), destination)
     province = province_of(request)
-    plan = cart_plan(view, currency=display_currency(request), province=province)
+    plan = cart_plan(
+        view,
+        currency=display_currency(request),
+        province=province,
+        promote=cart_gifts_preview(user=request.user),
+    )
     return render(
         request,
         "orders/cart.html",

@@ -479,8 +479,28 @@ def stock_reserve(
 ) -> list[StockAdjustment]:
     """Hold units for an order (checkout). All lines or none: if any row has fewer units
     available than asked, nothing is reserved and ``InsufficientStock`` names the row."""
+    adjustments, _given = stock_reserve_with_extras(lines=lines, actor=actor, note=note)
+    return adjustments
+
+
+@transaction.atomic
+def stock_reserve_with_extras(
+    *,
+    lines: Iterable[StockLine],
+    extras: Iterable[StockLine] = (),
+    actor=None,
+    note: str = "",
+) -> tuple[list[StockAdjustment], list[bool]]:
+    """``stock_reserve`` of ``lines`` (all or none) plus ``extras`` held only if there is
+    stock for them (gifts with purchase: a gift can run out, the order places without it).
+    Every row is locked in the one primary-key-ordered pass (``lock_stock``, slot 9); each
+    extra, in the order given, takes what the lines and the earlier extras left, whole or
+    not at all. Returns the ledger lines and, per extra, whether it was held."""
     wanted = _lines(lines)
-    locked = lock_stock(wanted)
+    extras = list(extras)
+    for extra in extras:
+        _positive(extra.quantity)
+    locked = lock_stock(set(wanted) | {extra.stock_id for extra in extras})
     for pk, quantity in wanted.items():
         stock = locked[pk]
         if quantity > stock.available:
@@ -493,13 +513,22 @@ def stock_reserve(
                     "requested": quantity,
                 }
             )
-    return _record_many(
+    given: list[bool] = []
+    for extra in extras:
+        stock = locked.get(extra.stock_id)
+        held = wanted.get(extra.stock_id, 0)
+        fits = stock is not None and held + extra.quantity <= stock.available
+        if fits:
+            wanted[extra.stock_id] = held + extra.quantity
+        given.append(fits)
+    adjustments = _record_many(
         locked,
         {pk: (0, q) for pk, q in wanted.items()},
         reason=Reason.RESERVATION,
         actor=actor,
         note=note,
     )
+    return adjustments, given
 
 
 def _check_reserved(stock: Stock, quantity: int) -> None:

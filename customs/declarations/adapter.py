@@ -12,7 +12,8 @@ the message types (``customs.ceb.types``).
   ``itemRecordNo`` is the SKU's product record (bonded 1210 needs one on every line). A
   line's ``totalPrice`` is the assessment's goods value of that line (after real price cuts:
   sale, spend-and-save, coupons; non-cash deductions stay inside it) and ``price`` that over
-  the quantity to 5 decimals (the XSD's N19,5), so the lines add up to ``goodsValue``.
+  the quantity to 5 decimals (the XSD's N19,5), so the lines add up to ``goodsValue``; a
+  gift with purchase (not in the assessment) is declared at price 0, as the spec says.
 - guids, ``copNo`` and ``logisticsNo`` are chosen once by the caller and stored, so a
   resend keeps them.
 """
@@ -166,16 +167,21 @@ def build_documents(
     pay, carrier = party(profile.payment), party(profile.logistics)
     txn = pay_transaction_id(order, facts, orders_in_payment)
     lines = list(order.lines.all())
-    if len(result.lines) != len(lines):
+    # a gift with purchase is declared at price 0 and is not in the assessment (no value)
+    assessed_lines = iter(result.lines)
+    if len(result.lines) != sum(1 for line in lines if not line.is_gift):
         raise NotDeclarable("lines", "the assessment does not have one line per order line")
     order_lines, invt_lines = [], []
     gross = net = Decimal("0")
     origin = None
-    for gnum, (line, assessed) in enumerate(zip(lines, result.lines, strict=True), start=1):
+    for gnum, line in enumerate(lines, start=1):
         sku = line.sku
         name = line.name_zh_hans or line.name_en
         qty = Decimal(line.quantity)
-        price, total = line_price(assessed.goods_value, qty, gnum)
+        if line.is_gift:
+            price = total = Decimal("0.00")
+        else:
+            price, total = line_price(next(assessed_lines).goods_value, qty, gnum)
         country = country_code(sku.origin_country)
         origin = origin or country
         record = sku.product_record_number or None

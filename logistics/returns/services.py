@@ -183,15 +183,18 @@ def return_policy_set(*, merchant, by, days: int, policy: str | None = None) -> 
 
 
 def returnable_lines(order: Order) -> list[tuple]:
-    """The order's lines with the units the shopper may still return, in line order."""
-    left = _returnable_left(order)
-    return [(line, left[line.pk]) for line in order.lines.all()]
+    """The order's lines with the units the shopper may still return, in line order (a free
+    gift's: none, it came with the order)."""
+    lines = list(order.lines.all())
+    left = _returnable_left(order, lines)
+    return [(line, 0 if line.is_gift else left[line.pk]) for line in lines]
 
 
-def _returnable_left(order: Order) -> dict[int, int]:
+def _returnable_left(order: Order, lines=None) -> dict[int, int]:
     """Per line id, the units not yet refunded nor in an open or received return. A
     received return's units are usually the line's ``refunded_quantity`` too (refunded by
-    lines), unless its refund was a partial amount: so the larger of the two counts, once."""
+    lines), unless its refund was a partial amount: so the larger of the two counts, once.
+    ``lines``: the order's lines when the caller has them."""
     rows = (
         ReturnLine.objects.filter(request__order=order, request__status__in=OPEN)
         .values("order_line_id", "request__status")
@@ -206,7 +209,7 @@ def _returnable_left(order: Order) -> dict[int, int]:
         line.pk: line.quantity
         - max(line.refunded_quantity, received.get(line.pk, 0))
         - pending.get(line.pk, 0)
-        for line in order.lines.all()
+        for line in (order.lines.all() if lines is None else lines)
     }
 
 
@@ -221,7 +224,9 @@ def return_request_create(*, order: Order, by, lines, reason: str) -> ReturnRequ
     if refusal is not None:
         raise refusal
     reason = reason_checked(reason)
-    left = _returnable_left(order)
+    order_lines = list(order.lines.all())
+    gifts = {line.pk for line in order_lines if line.is_gift}
+    left = _returnable_left(order, order_lines)
     picked: dict[int, int] = {}
     for line_id, quantity in dict(lines or {}).items():
         try:
@@ -230,6 +235,12 @@ def return_request_create(*, order: Order, by, lines, reason: str) -> ReturnRequ
             line_id = None
         if line_id not in left:
             raise field_error("lines", _("This line is not in the order."), "unknown_line")
+        if line_id in gifts:
+            raise field_error(
+                "lines",
+                _("A free gift cannot be returned: it came with the order at no cost."),
+                "return_gift_line",
+            )
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             raise field_error(
                 "lines", _("Enter a whole number greater than zero."), "quantity_positive"

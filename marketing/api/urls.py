@@ -3,10 +3,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import seller, views
+from . import seller, seller_gifts, views
 
 router = SimpleRouter(trailing_slash=True)
 router.register("seller/flash-sales", seller.SellerFlashSaleViewSet, basename="seller-flash-sale")
+router.register(
+    "seller/gift-promotions",
+    seller_gifts.SellerGiftPromotionViewSet,
+    basename="seller-gift-promotion",
+)
 
 urlpatterns = [
     *router.urls,

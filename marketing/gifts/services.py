@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import is_operator
 from catalog.models import SKU
-from marketplace.rules import RuleErrors
+from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
 
 from .. import pricing
+from ..lock_objects import lock_gift_promotion
 from ..models import GiftPromotion
 
 
@@ -94,25 +95,104 @@ def gift_promotion_create(*, merchant, by, **fields) -> GiftPromotion:
     return gift
 
 
+def gifts_in_force(*, currency: str, merchant_ids, now=None) -> list[GiftPromotion]:
+    """The gift promotions in force now for ``merchant_ids``' goods listed in ``currency``,
+    with their gift SKU and its product (one query), oldest first."""
+    now = now or timezone.now()
+    return list(
+        GiftPromotion.objects.filter(
+            merchant_id__in=list(merchant_ids),
+            is_active=True,
+            currency=currency,
+            starts_at__lte=now,
+            ends_at__gt=now,
+        )
+        .select_related("gift_sku__product")
+        .order_by("id")
+    )
+
+
+def gift_offer(gift: GiftPromotion) -> pricing.GiftOffer:
+    """``gift`` as the pipeline's ``GiftOffer`` (ref ``gift:<id>``), valued at its SKU's list
+    price (the cost its bearer bears)."""
+    return pricing.GiftOffer(
+        ref=f"gift:{gift.pk}",
+        merchant_id=gift.merchant_id,
+        threshold=gift.threshold,
+        sku_id=gift.gift_sku_id,
+        quantity=gift.quantity,
+        bearer=pricing.Bearer(gift.platform_percent),
+        unit_value=gift.gift_sku.price,
+    )
+
+
 def checkout_gifts(*, currency: str, merchant_ids, now=None) -> list[pricing.GiftOffer]:
     """The gifts with purchase in force now for ``merchant_ids``' goods listed in
     ``currency``, as the pipeline's ``GiftOffer``s (refs ``gift:<id>``), oldest first."""
-    now = now or timezone.now()
-    found = GiftPromotion.objects.filter(
-        merchant_id__in=list(merchant_ids),
-        is_active=True,
-        currency=currency,
-        starts_at__lte=now,
-        ends_at__gt=now,
-    ).order_by("id")
     return [
-        pricing.GiftOffer(
-            ref=f"gift:{g.pk}",
-            merchant_id=g.merchant_id,
-            threshold=g.threshold,
-            sku_id=g.gift_sku_id,
-            quantity=g.quantity,
-            bearer=pricing.Bearer(g.platform_percent),
-        )
-        for g in found
+        gift_offer(g) for g in gifts_in_force(currency=currency, merchant_ids=merchant_ids, now=now)
     ]
+
+
+def merchant_gift_promotions(merchant):
+    """The merchant's gifts with purchase, newest start first, with the gift SKU and its
+    product (one query): the portal's list and the seller API's."""
+    return (
+        GiftPromotion.objects.for_merchant(merchant)
+        .select_related("gift_sku__product")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def gift_promotion_state(gift: GiftPromotion, now=None) -> str:
+    """``upcoming``, ``live``, ``ended`` (its window is over) or ``stopped`` (ended by hand)."""
+    now = now or timezone.now()
+    if not gift.is_active:
+        return "stopped"
+    if now < gift.starts_at:
+        return "upcoming"
+    return "live" if now < gift.ends_at else "ended"
+
+
+@transaction.atomic
+def gift_promotion_edit(*, gift: GiftPromotion, by, **fields) -> GiftPromotion:
+    """Change a gift with purchase still running or to come (``gift_promotion_check``'s
+    rules; ``gift_ended`` once it is over or stopped). Only an operator changes the
+    platform's share: the merchant's edit keeps it as it is."""
+    gift = lock_gift_promotion(gift.pk)
+    if gift_promotion_state(gift) in ("ended", "stopped"):
+        raise field_error("gift", _("This gift with purchase is over."), "gift_ended")
+    operator = by is not None and is_operator(by)
+    wanted = {"platform_percent": gift.platform_percent} | fields
+    if not operator:
+        wanted["platform_percent"] = 0  # checked as the merchant's; kept below
+    checked = gift_promotion_check(merchant=gift.merchant, by=by, **wanted)
+    for name in (
+        "title",
+        "title_zh_hans",
+        "title_en",
+        "gift_sku",
+        "quantity",
+        "threshold",
+        "currency",
+        "starts_at",
+        "ends_at",
+    ):
+        setattr(gift, name, getattr(checked, name))
+    if operator:
+        gift.platform_percent = checked.platform_percent
+    gift.save()
+    return gift
+
+
+@transaction.atomic
+def gift_promotion_end(*, gift: GiftPromotion, by) -> GiftPromotion:
+    """Stop a gift with purchase now: checkouts from now on no longer get it (orders
+    placed keep theirs). ``gift_ended`` when it is over already."""
+    require_capability(by=by, merchant=gift.merchant, capability=Capability.MANAGE_CATALOG)
+    gift = lock_gift_promotion(gift.pk)
+    if gift_promotion_state(gift) in ("ended", "stopped"):
+        raise field_error("gift", _("This gift with purchase is over."), "gift_ended")
+    gift.is_active = False
+    gift.save(update_fields=["is_active"])
+    return gift

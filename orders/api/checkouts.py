@@ -103,7 +103,9 @@ CHECKOUT = OpenApiResponse(
     description="The checkout: `number`, `status`, `currency`, `totals` (goods, shipping, "
     "duties, total), `expires_at`, `address`, `payer` (name, masked identity number), "
     "`orders` (each with merchant, `mode`, `customs_code`, lines, shipping, duties, "
-    "totals, status) and `payment` (`status`, `client_secret`, `publishable_key`).",
+    "totals, status; a line's `is_gift`: a gift with purchase at price 0), "
+    "`gifts_ran_out` (gifts the orders reached that ran out: order, sku, name, quantity) "
+    "and `payment` (`status`, `client_secret`, `publishable_key`).",
 )
 
 # The service's field names as the API names them (nested under ``address``).
@@ -136,6 +138,7 @@ def _order_json(order: Order, language: str) -> dict:
                 "line_total": _money(line.line_total, order.currency),
                 "duty": _money(line.duty, order.currency),
                 "refunded_quantity": line.refunded_quantity,
+                "is_gift": line.is_gift,
             }
             for line in order.lines.all()
         ],
@@ -186,6 +189,16 @@ def checkout_json(checkout: Checkout, payment: Payment | None) -> dict:
         if checkout.payer_name
         else None,
         "orders": [_order_json(order, language) for order in orders],
+        # gifts with purchase the orders reached but that ran out (placed without them)
+        "gifts_ran_out": [
+            {
+                "order": gift["order"],
+                "sku": gift["sku_code"],
+                "name": pick(gift["name_en"], gift["name_zh_hans"]),
+                "quantity": gift["quantity"],
+            }
+            for gift in checkout.gifts_ran_out
+        ],
         "totals": {
             "goods": total("goods_total"),
             "shipping": total("shipping_total"),

@@ -98,6 +98,7 @@ def order_detail_json(detail: OrderDetail, *, for_seller: bool = False) -> dict:
                 "hs_code": line.hs_code,
                 "quantity": line.quantity,
                 "refunded_quantity": line.refunded_quantity,
+                "is_gift": line.is_gift,
                 "unit_price": money(line.unit_price_charged, order.currency),
                 "total": money(line.line_total, order.currency),
                 **(

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from catalog.services.stock import InsufficientStock, StockLine, stock_reserve
+from catalog.models import ProductRecordStatus
+from catalog.services.stock import InsufficientStock, StockLine, stock_reserve_with_extras
 from customs.codec import result_to_json
 from customs.identity import validate_id_number
 from customs.models import BuyerIdentity
@@ -38,6 +39,7 @@ from marketing.coupons.selectors import CouponPicker, coupon_choices
 from marketing.coupons.services import checkout_promotions, coupons_redeem
 from marketing.distribution.services import PaidLine, distribution_attribute
 from marketing.flash.services import flash_admissions_consume, flash_admissions_fitting
+from marketing.gifts.services import gift_offer, gifts_in_force
 from marketing.o2o.services import store_attribute
 from marketing.points.services import POINTS_CURRENCY, points_redeem, points_redemption
 from marketplace.clearance import CHINA, ClearanceMode
@@ -58,7 +60,7 @@ from orders.models import (
     OrderLine,
     new_checkout_number,
 )
-from orders.plan import GroupView, LineDiscount, cart_plan, engine_line, non_cash_in
+from orders.plan import GiftView, GroupView, LineDiscount, cart_plan, engine_line, non_cash_in
 from orders.selectors import cart_count_forget, cart_view, stock_ids_for
 
 from .addresses import address_clean
@@ -361,6 +363,7 @@ def checkout_place(
         rates=rates,
         destination=destination,
         number=number,
+        gifts=promotions.gifts,
     )
     coupons_redeem(user=user, claim_ids=promotions.claims_used, checkout_number=number)
     # Last of the promotions (slot 13's tail): the points ledger's debit.
@@ -416,8 +419,10 @@ class _Promotions:
         points=None,
         preview=False,
         typed: list[int] = (),
+        gifts_only=False,
     ):
         self.user = user
+        self.gifts_only = gifts_only
         self.typed = list(typed)
         self.points = points
         self.points_used = 0
@@ -427,8 +432,12 @@ class _Promotions:
         self.claims_used: list[int] = []
         self.pickers: dict[str, CouponPicker] = {}
         self.refused: dict[int, str] = {}  # claim id -> pricing refusal code (picked together)
+        # the gifts with purchase the orders reach: (the pipeline's line, its promotion)
+        self.gifts: list[tuple[pricing.GiftLine, object]] = []
 
     def _flash(self, wanted: dict[int, int]):
+        if self.gifts_only:
+            return {}
         if self.preview:
             return flash_admissions_fitting(user=self.user, lines=list(wanted.items()))
         return flash_admissions_consume(
@@ -466,8 +475,11 @@ class _Promotions:
                         flash_unit_price=flash[view.sku.pk].unit_price if units else None,
                     )
                 )
+        by_key = {group.key: group for group in groups}
         for currency, lines in by_currency.items():
-            if self.preview:
+            if self.gifts_only:
+                chosen = None
+            elif self.preview:
                 picker = coupon_choices(user=self.user, lines=lines, currency=currency)
                 self.pickers[currency] = picker
                 ticked = picker.best if self.claim_ids is None else self.claim_ids
@@ -479,13 +491,35 @@ class _Promotions:
                 chosen = checkout_promotions(
                     user=self.user, claim_ids=self.claim_ids or [], currency=currency
                 )
+            in_force = {
+                f"gift:{g.pk}": g
+                for g in gifts_in_force(
+                    currency=currency, merchant_ids={line.merchant_id for line in lines}
+                )
+            }
             result = pricing.price_order(
                 lines=lines,
                 currency=currency,
-                promotions=chosen.promotions,
+                promotions=chosen.promotions if chosen else (),
                 points=self.points if currency == POINTS_CURRENCY else None,
                 minor_digits=minor_unit(currency),
+                gifts=[gift_offer(g) for g in in_force.values()],
             )
+            self.gifts += [(gift, in_force[gift.ref]) for gift in result.gifts]
+            for gift in [*result.gifts, *result.gifts_short]:
+                sku = in_force[gift.ref].gift_sku
+                shown = GiftView(
+                    ref=gift.ref,
+                    name_en=sku.product.name_en or "",
+                    name_zh_hans=sku.product.name_zh_hans or "",
+                    quantity=gift.quantity,
+                    currency=currency,
+                    short=getattr(gift, "short", None),
+                )
+                group = by_key[gift.group]
+                (group.gifts_short if shown.short is not None else group.gifts).append(shown)
+            if chosen is None:
+                continue
             self.points_used += result.points_used
             for line in result.lines:
                 members[line.key].discount = LineDiscount(
@@ -509,8 +543,70 @@ def checkout_preview(*, user, claim_ids: list[int] | None, typed: list[int] = ()
     return _Promotions(user=user, claim_ids=claim_ids, typed=typed, preview=True)
 
 
+def cart_gifts_preview(*, user=None) -> _Promotions:
+    """The cart page's ``promote`` for ``cart_plan``: only the gifts with purchase each future
+    order reaches or would reach (``GroupView.gifts`` / ``gifts_short``), priced by the same
+    pipeline without coupons, admissions or points (the checkout page counts those); it
+    sets no discount and writes nothing."""
+    return _Promotions(user=user, claim_ids=[], preview=True, gifts_only=True)
+
+
+def _gift_fits(sku, mode) -> bool:
+    """Whether a gift SKU can go into an order of clearance ``mode``: an active SKU the
+    merchant allows in that mode, with a recorded product record for a bonded order."""
+    if not sku.is_active or str(mode) not in sku.trade_modes:
+        return False
+    return (
+        str(mode) != ClearanceMode.BONDED
+        or sku.product_record_status == ProductRecordStatus.RECORDED
+    )
+
+
+def _gift_line(gift, promotion) -> OrderLine:
+    sku = promotion.gift_sku
+    zero = Decimal("0")
+    return OrderLine(
+        sku=sku,
+        sku_code=sku.code,
+        name_en=sku.product.name_en or "",
+        name_zh_hans=sku.product.name_zh_hans or "",
+        hs_code=sku.hs_code or "",
+        quantity=gift.quantity,
+        unit_price=zero,
+        unit_price_charged=zero,
+        line_total=zero,
+        discount=zero,
+        is_gift=True,
+    )
+
+
+def _ran_out(gift, promotion, order) -> dict:
+    sku = promotion.gift_sku
+    return {
+        "ref": gift.ref,
+        "order": order.number,
+        "sku_code": sku.code,
+        "name_en": sku.product.name_en or "",
+        "name_zh_hans": sku.product.name_zh_hans or "",
+        "quantity": gift.quantity,
+    }
+
+
 def _write(
-    *, user, cart, view, plan, address, payer, currency, language, key, rates, destination, number
+    *,
+    user,
+    cart,
+    view,
+    plan,
+    address,
+    payer,
+    currency,
+    language,
+    key,
+    rates,
+    destination,
+    number,
+    gifts=(),
 ):
     now = timezone.now()
     expires = now + timedelta(minutes=settings.ORDERS_RESERVATION_MINUTES)
@@ -622,6 +718,71 @@ def _write(
     for order in orders:
         order.checkout = checkout
     Order.objects.bulk_create(orders)
+
+    # Gifts with purchase: a price-0 line in the group's order, reserved in the same pass
+    # as the goods (slot 9) from the order's warehouse, or told as run out.
+    index = {group.key: n for n, group in enumerate(plan.groups)}
+    ran_out: list[dict] = []
+    offered = []  # (order index, gift, promotion)
+    for gift, promotion in gifts:
+        n = index[gift.group]
+        if _gift_fits(promotion.gift_sku, orders[n].clearance_mode):
+            offered.append((n, gift, promotion))
+        else:
+            ran_out.append(_ran_out(gift, promotion, orders[n]))
+    stock = stock_ids_for(
+        {
+            (line.sku_id, order.warehouse_id)
+            for order, ls in zip(orders, lines, strict=True)
+            for line in ls
+        }
+        | {(p.gift_sku_id, orders[n].warehouse_id) for n, _g, p in offered}
+    )
+    stocked = []
+    for n, gift, promotion in offered:
+        if (promotion.gift_sku_id, orders[n].warehouse_id) in stock:
+            stocked.append((n, gift, promotion))
+        else:
+            ran_out.append(_ran_out(gift, promotion, orders[n]))
+    try:
+        _adjustments, held = stock_reserve_with_extras(
+            lines=[
+                StockLine(stock[(line.sku_id, order.warehouse_id)], line.quantity)
+                for order, order_lines in zip(orders, lines, strict=True)
+                for line in order_lines
+            ],
+            extras=[
+                StockLine(stock[(p.gift_sku_id, orders[n].warehouse_id)], gift.quantity)
+                for n, gift, p in stocked
+            ],
+            actor=user,
+            note=checkout.number,
+        )
+    except InsufficientStock as exc:
+        raise ValidationError(
+            {
+                "lines": ValidationError(
+                    _(
+                        "Someone bought the last units meanwhile: %(reason)s Lower the quantity and try again."
+                    )
+                    % {"reason": exc.messages[0]},
+                    code="insufficient_stock",
+                )
+            }
+        ) from None
+    gift_shares = []
+    for (n, gift, promotion), fits in zip(stocked, held, strict=True):
+        if not fits:
+            ran_out.append(_ran_out(gift, promotion, orders[n]))
+            continue
+        line = _gift_line(gift, promotion)
+        lines[n].append(line)
+        if gift.share is not None:
+            gift_shares.append((line, gift.share, orders[n].listing_currency))
+    if ran_out:
+        checkout.gifts_ran_out = ran_out
+        checkout.save(update_fields=["gifts_ran_out"])
+
     flat: list[OrderLine] = []
     for order, order_lines in zip(orders, lines, strict=True):
         for line in order_lines:
@@ -640,49 +801,39 @@ def _write(
             cuts_price=share.cuts_price,
         )
         for group, order_lines in zip(plan.groups, lines, strict=True)
-        for member, line in zip(group.lines, order_lines, strict=True)
+        for member, line in zip(
+            group.lines, [ol for ol in order_lines if not ol.is_gift], strict=True
+        )
         for share in member.discount.shares
         if share.amount > 0
+    ] + [
+        LinePromotionShare(
+            line=line,
+            ref=share.ref,
+            step=str(share.step),
+            currency=listing_currency,
+            amount=share.amount,
+            platform_bears=share.platform,
+            merchant_bears=share.merchant,
+            cuts_price=share.cuts_price,
+        )
+        for line, share, listing_currency in gift_shares
     ]
     if shares:
         LinePromotionShare.objects.bulk_create(shares)
 
-    stock = stock_ids_for(
-        {
-            (line.sku_id, order.warehouse_id)
-            for order, ls in zip(orders, lines, strict=True)
-            for line in ls
-        }
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                line=line,
+                stock_id=stock[(line.sku_id, order.warehouse_id)],
+                quantity=line.quantity,
+                expires_at=expires,
+            )
+            for order, order_lines in zip(orders, lines, strict=True)
+            for line in order_lines
+        ]
     )
-    allocations = [
-        Allocation(
-            line=line,
-            stock_id=stock[(line.sku_id, order.warehouse_id)],
-            quantity=line.quantity,
-            expires_at=expires,
-        )
-        for order, order_lines in zip(orders, lines, strict=True)
-        for line in order_lines
-    ]
-    Allocation.objects.bulk_create(allocations)
-    try:
-        stock_reserve(
-            lines=[StockLine(a.stock_id, a.quantity) for a in allocations],
-            actor=user,
-            note=checkout.number,
-        )
-    except InsufficientStock as exc:
-        raise ValidationError(
-            {
-                "lines": ValidationError(
-                    _(
-                        "Someone bought the last units meanwhile: %(reason)s Lower the quantity and try again."
-                    )
-                    % {"reason": exc.messages[0]},
-                    code="insufficient_stock",
-                )
-            }
-        ) from None
     for assessment in assessments:
         duty_assessment_compute(assessment_id=assessment.pk)
     CartLine.objects.filter(cart=cart, pk__in=[line.id for line in view.lines]).delete()
