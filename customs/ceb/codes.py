@@ -98,6 +98,16 @@ ERRORS: dict[str, tuple[str, str]] = {
         "退货申请单[{cop_no}],在关联的清单中未找到表体序号为[{gnum}]的数据",
         "return {cop_no}: the list has no line {gnum}",
     ),
+    "-625210": (
+        "退货申请单[{cop_no}]申报时已超过清单[{invt_no}]放行之日[{released}]起{days}天的退货期限",
+        "return {cop_no}: more than {days} days since list {invt_no} was released on {released}",
+    ),
+    "-625211": (
+        "退货申请单[{cop_no}]表体序号[{gnum}]退货数量[{qty}]超过清单申报数量[{listed}]"
+        "减已退货数量[{returned}]",
+        "return {cop_no}: line {gnum} returns {qty}, more than the {listed} listed less the "
+        "{returned} returned already",
+    ),
 }
 
 

@@ -68,6 +68,7 @@ log = logging.getLogger(__name__)
 SEND = "declarations.send"
 CUSTOMS_REJECTED = "declarations.customs_rejected"
 RETURNED = "declarations.returned"  # a CEB625 accepted (CEB626 399): {"declaration_id"}
+CANCELLED = "declarations.cancelled"  # a CEB623 accepted (CEB624 399): {"declaration_id"}
 DECLARED_MODES = {"direct", "bonded"}
 BATCH = 100  # documents per CEB message (the XSD's limit)
 DRAIN_LIMIT = 2000  # documents one delivery sends at most before it lets other work run
@@ -737,6 +738,16 @@ def _apply_status(doc) -> tuple[bool, str, list[Declaration]]:
             outbox_enqueue(
                 kind=RETURNED, payload={"declaration_id": row.pk}, key=f"returned:{row.pk}"
             )
+        if kind == Kind.CANCEL and row.state == State.DONE:
+            # customs cancelled the released list (CEB624 399): the buyer's quota comes back
+            # (``order_quota_restore_cancelled``, after commit, once)
+            outbox_enqueue(
+                kind=CANCELLED, payload={"declaration_id": row.pk}, key=f"cancelled:{row.pk}"
+            )
+        elif kind == Kind.CANCEL and row.state == State.REJECTED:
+            # a refused cancellation: the quota stays counted; operators see why on the file
+            file.reason = f"{row.get_kind_display()}: {code} {row.return_info}".strip()[:500]
+            file.save(update_fields=["reason", "updated_at"])
         invt_no = getattr(doc, "invt_no", None)
         if kind == Kind.INVENTORY and invt_no and not file.invt_no:
             file.invt_no = invt_no
@@ -983,8 +994,32 @@ def _after_release(
 
 
 def declaration_cancel(*, file: OrderDeclaration, reason: str, by=None) -> Declaration:
-    """Ask customs to cancel a released list (CEB623, 撤销申请单), e.g. the parcel never left."""
+    """Ask customs to cancel a released list (CEB623, 撤销申请单), e.g. the parcel never left.
+    Its CEB624 at 399 writes ``CANCELLED`` on the outbox (``_apply_status``): the buyer's
+    quota comes back then; a refusal leaves it counted and its reason on the file."""
     return _after_release(file, Kind.CANCEL, reason)
+
+
+def cancelled_order_declare(*, order_id: int, reason: str) -> Declaration | None:
+    """A paid order was cancelled after customs released its list (``orders.cancel_released``
+    on the outbox): declare the list's CEB623. Idempotent: a cancellation declared already
+    (not refused) is not declared again. None: no released list to cancel."""
+    file = OrderDeclaration.objects.filter(order_id=order_id).first()
+    if file is None or file.status != OrderDeclaration.Status.CLEARED or not file.invt_no:
+        return None
+    declared = file.documents.filter(kind=Kind.CANCEL).exclude(state=State.REJECTED).first()
+    if declared is not None:
+        return declared
+    return declaration_cancel(file=file, reason=reason or "订单取消", by=None)
+
+
+def cancelled_quota_restore(*, declaration_id: int) -> bool:
+    """Customs accepted a CEB623 (``CANCELLED``): give the order's quota back through the
+    orders' one rule for it (``order_quota_restore_cancelled``), once."""
+    from orders.services import order_quota_restore_cancelled
+
+    row = Declaration.objects.select_related("file").get(pk=declaration_id)
+    return order_quota_restore_cancelled(order_id=row.file.order_id)
 
 
 def declaration_return(

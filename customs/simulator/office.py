@@ -31,6 +31,7 @@ from customs.signing.algorithms import SignatureInvalid
 
 from .state import State, now
 
+RETURN_DAYS = 30  # a released list's goods may be declared back (CEB625) this long after
 SIMULATOR_ID = dxp.IMPORT_RECEIVER  # the simulator answers as the customs import system
 
 
@@ -509,6 +510,7 @@ class CustomsOffice:
                 "value": str(assessed.dutiable_value),
                 "buyer": doc.buyer_id_number,
                 "year": doc.decl_time.year,
+                "released_at": now(),  # the simulator's clock: the return window starts
             },
         )
         self._add_to_year(doc.buyer_id_number, doc.decl_time.year, assessed.dutiable_value)
@@ -647,6 +649,20 @@ class CustomsOffice:
         )
         return self.document("inventory", rows[0][0]) if rows else None
 
+    def _returned_units(self, invt_no: str, *, but: str) -> dict[int, Decimal]:
+        """Units of each line of list ``invt_no`` that its accepted returns (other than
+        ``but``, the one being judged) took back."""
+        rows = self.state.query(
+            "SELECT extra FROM documents WHERE kind = 'return' AND status = '399' AND key != ? "
+            "AND json_extract(extra, '$.invt_no') = ?",
+            (but, invt_no),
+        )
+        returned: dict[int, Decimal] = {}
+        for (extra,) in rows:
+            for gnum, qty in json.loads(extra).get("lines", {}).items():
+                returned[int(gnum)] = returned.get(int(gnum), Decimal(0)) + Decimal(qty)
+        return returned
+
     def _handle_623(self, doc: t.CancelDoc, sender: str, via: str, batch: _Batch) -> None:
         pre_no = self._pre_no(doc)
         found = self._released_list(doc.invt_no)
@@ -694,10 +710,23 @@ class CustomsOffice:
                 ),
             )
             return
-        invt, _, _ = found
+        invt, _, extra = found
+        released_at = extra.get("released_at")
+        if released_at is not None and now() - released_at > RETURN_DAYS * 86400:
+            released = datetime.fromtimestamp(released_at, CHINA_TIME).date().isoformat()
+            text = codes.error_text(
+                "-625210",
+                cop_no=doc.cop_no,
+                invt_no=doc.invt_no,
+                released=released,
+                days=RETURN_DAYS,
+            )
+            batch.add("626", 0, self._receipt(doc, "-625210", text, pre_no=pre_no))
+            return
         listed = {line.gnum: line for line in invt.lines}
+        returned = self._returned_units(doc.invt_no, but=doc.cop_no)
         for line in doc.lines:
-            if line.gnum not in listed or line.qty > listed[line.gnum].qty:
+            if line.gnum not in listed:
                 batch.add(
                     "626",
                     0,
@@ -709,7 +738,21 @@ class CustomsOffice:
                     ),
                 )
                 return
-        if not self._store("return", doc.cop_no, doc, "399", sender, via, {"pre_no": pre_no}):
+            already = returned.get(line.gnum, Decimal(0))
+            if line.qty > listed[line.gnum].qty - already:
+                text = codes.error_text(
+                    "-625211",
+                    cop_no=doc.cop_no,
+                    gnum=line.gnum,
+                    qty=line.qty,
+                    listed=listed[line.gnum].qty,
+                    returned=already,
+                )
+                batch.add("626", 0, self._receipt(doc, "-625211", text, pre_no=pre_no))
+                return
+        lines = {str(line.gnum): str(line.qty) for line in doc.lines}
+        extra = {"pre_no": pre_no, "invt_no": doc.invt_no, "lines": lines}
+        if not self._store("return", doc.cop_no, doc, "399", sender, via, extra):
             batch.add(
                 "626", 0, self._receipt(doc, "-625022", "退货申请单已经申报过", pre_no=pre_no)
             )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from .models import Parcel, TrackingEvent
+from .models import CarrierFeed, Parcel, TrackingEvent
 from .statuses import Status
 
 
@@ -38,6 +39,19 @@ class OrderTracking:
     promised_by: date | None
     delivered_on: date | None
     on_time: bool | None  # None: not known yet (no promise, or still within it)
+
+
+def push_feed(carrier_code: str) -> CarrierFeed | None:
+    """The active pushing feed of a carrier, with its carrier, for the webhook: its secret as
+    the stored Fernet token (``secret_token``, not decrypted here: ``tracking.feed_secret``
+    decrypts it once per token and process)."""
+    return (
+        CarrierFeed.objects.select_related("carrier")
+        .only("pk", "carrier_id", "vocabulary", "carrier__code")
+        .annotate(secret_token=Cast(F("webhook_secret"), output_field=TextField()))
+        .filter(carrier__code=carrier_code, is_active=True, delivery=CarrierFeed.Delivery.PUSH)
+        .first()
+    )
 
 
 def promised_window(order) -> tuple[date | None, date | None]:

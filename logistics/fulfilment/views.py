@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.api.parsers import TooDeep, loads_limited
 
-from .models import CarrierFeed
+from .selectors import push_feed
 from .services import tracking_events_record, webhook_verify
 from .services.tracking import SIGNATURE_HEADER
 
@@ -28,11 +28,7 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def carrier_webhook(request: HttpRequest, carrier: str) -> JsonResponse:
-    feed = (
-        CarrierFeed.objects.select_related("carrier")
-        .filter(carrier__code=carrier, is_active=True, delivery=CarrierFeed.Delivery.PUSH)
-        .first()
-    )
+    feed = push_feed(carrier)
     if feed is None:
         return _error(404, "not_found", "No such carrier feed.")
     body = request.body

@@ -13,7 +13,7 @@
 """
 
 from .addresses import address_clean, address_delete, address_save
-from .cancel import order_cancel, order_refund
+from .cancel import order_cancel, order_quota_restore_cancelled, order_refund
 from .cart import (
     MAX_QUANTITY,
     cart_add,
@@ -63,5 +63,6 @@ __all__ = [
     "refund_request_create",
     "refund_request_decline",
     "order_cancel",
+    "order_quota_restore_cancelled",
     "order_refund",
 ]

@@ -10,7 +10,10 @@ locked and a refund is never lost or made twice.
 - ``order_cancel``: an **unpaid** order cancels its whole checkout (one payment is for all of
   its orders: charging the rest would need another payment), releasing its reservations. A
   **paid** order (not yet shipped: ``ORDER_FLOW`` "cancel") releases its allocations,
-  restores the payer's quota and is refunded what is left of its total; after commit the
+  restores the payer's quota and is refunded what is left of its total (a list customs
+  released already, a cleared bonded order: the quota waits for customs instead — the
+  outbox's ``orders.cancel_released`` asks the declarations to declare its CEB623, and
+  ``order_quota_restore_cancelled`` gives it back when CEB624 accepts); after commit the
   outbox gives back the flash units, coupons and referral no other order of the checkout
   keeps (``expiry.paid_order_give_back``, docs/MARKETING.md).
 - ``order_refund``: part of a paid order (an amount, or ``lines``: line id -> quantity), or
@@ -46,6 +49,9 @@ from .checkout import is_china_import
 from .expiry import GIVE_BACK, promotions_give_back, release_allocations
 
 PARTIAL_REFUND = "partial_refund"
+# A paid order cancelled after customs released its list: {"order_id", "reason"}; the
+# declarations declare the CEB623 (customs/declarations/outbox.py).
+CANCEL_RELEASED = "orders.cancel_released"
 REFUNDED_AFTER_SHIPPING = {Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.COMPLETED}
 NOT_PAID = {Order.Status.AWAITING_PAYMENT, Order.Status.CANCELLED, Order.Status.REFUNDED}
 
@@ -108,6 +114,21 @@ def _restore_quota(checkout: Checkout, order: Order) -> None:
     )
 
 
+@transaction.atomic
+def order_quota_restore_cancelled(*, order_id: int) -> bool:
+    """Customs accepted the CEB623 cancellation of a cancelled order's released list (its
+    CEB624 at 399): give back what is left of the order's quota usage, once (the restore
+    key ``<number>:whole``; a repeated receipt gives nothing more). False: nothing to do."""
+    order = Order.objects.only("checkout_id").get(pk=order_id)
+    checkout = lock_checkout(order.checkout_id)
+    order = lock_orders([order_id])[order_id]
+    if order.status != Order.Status.CANCELLED:
+        return False
+    before = quota_restored(reference=order.number)
+    _restore_quota(checkout, order)
+    return quota_restored(reference=order.number) != before
+
+
 def _restore_quota_refunded(checkout: Checkout, order: Order, picked, key: str, last: bool):
     """The quota side of a refund after shipping: nothing for a list customs released (the
     customs return gives it back); else the share of the refunded lines, or, for the last
@@ -156,9 +177,19 @@ def _refund_rest(order: Order, *, key: str, reason: str) -> str | None:
 
 
 def _cancel_paid(checkout: Checkout, order: Order, *, by, reason: str) -> str | None:
+    released = customs_released(order)
     ORDER_FLOW.apply(order, "cancel", by=by, event_model=OrderEvent, reason=reason)
     _release([order])
-    _restore_quota(checkout, order)
+    if released:
+        # customs counted the list: the quota comes back when customs accepts its CEB623
+        # cancellation (``order_quota_restore_cancelled``), not now
+        outbox_enqueue(
+            kind=CANCEL_RELEASED,
+            payload={"order_id": order.pk, "reason": reason},
+            key=f"cancel-released:{order.number}",
+        )
+    else:
+        _restore_quota(checkout, order)
     enqueue_order_email(order, "cancelled")
     # Flash units, coupons, referral: after commit, in the checkout-first lock order
     # (``orders.outbox.give_back`` → ``paid_order_give_back``); the order lock is held here.

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -29,6 +30,7 @@ from django.utils.dateparse import parse_datetime
 from catalog.services.stock import StockLine, stock_ship
 from logistics.shipping.models import Carrier
 from marketing.distribution.ledger import commissions_delivered
+from marketplace.crypto import decrypt
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
 from orders.models import Allocation, Order, OrderEmail, OrderEvent
@@ -58,10 +60,33 @@ def signature_of(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+# The feeds' decrypted secrets, per feed: {feed pk: (Fernet token as stored, plain secret)}.
+# In process memory only; a new or rotated secret is a new token (Fernet tokens carry a fresh
+# IV and time), so the entry is replaced the first time the new token is read.
+_SECRETS: dict[int, tuple[str, str]] = {}
+
+
+def feed_secret(feed: CarrierFeed) -> str:
+    """The feed's plain webhook secret. A feed read with ``secret_token`` (its stored token,
+    ``CarrierFeed.objects.with_secret_token()``) is decrypted once per token and process;
+    otherwise the field decrypts it as read."""
+    token = feed.__dict__.get("secret_token")
+    if token is None:
+        return feed.webhook_secret
+    if not token:
+        return ""
+    cached = _SECRETS.get(feed.pk)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    secret = decrypt(token)
+    _SECRETS[feed.pk] = (token, secret)
+    return secret
+
+
 def webhook_verify(*, feed: CarrierFeed, body: bytes, signature: str) -> bool:
     """Whether ``signature`` is the feed's HMAC-SHA256 of the raw ``body`` (constant time).
     A feed without a secret accepts nothing."""
-    secret = feed.webhook_secret
+    secret = feed_secret(feed)
     if not secret or not signature:
         return False
     return hmac.compare_digest(signature_of(secret, body), signature.strip())
@@ -150,41 +175,114 @@ def tracking_events_record(
         )
     if not rows:
         return result
-    seen = set(
-        TrackingEvent.objects.filter(
-            parcel_id__in={k[0] for k in rows}, occurred_at__in={k[2] for k in rows}
-        ).values_list("parcel_id", "status", "occurred_at", "location")
-    )
-    new = {k: row for k, row in rows.items() if k not in seen}
-    result.duplicates += len(rows) - len(new)
-    result.accepted = len(new)
-    if not new:
-        return result
-    new_by_parcel: dict[int, list[TrackingEvent]] = {}
-    for row in new.values():
-        new_by_parcel.setdefault(row.parcel_id, []).append(row)
+    rows_by_parcel: dict[int, list[TrackingEvent]] = {}
+    for row in rows.values():
+        rows_by_parcel.setdefault(row.parcel_id, []).append(row)
     by_order: dict[int, list[Parcel]] = {}
     for parcel in parcels.values():
-        if parcel.pk in new_by_parcel:
+        if parcel.pk in rows_by_parcel:
             by_order.setdefault(parcel.order_id, []).append(parcel)
+    # The orders whose parcels' events (new or not) can only move the parcels' time on:
+    # their parcels move in the statement (or transaction) that stores the events; the
+    # others are recomputed after it, each order in its own transaction.
     fast = {
         order_id
         for order_id, touched in by_order.items()
-        if all(_only_time_moves(p, new_by_parcel[p.pk]) for p in touched)
+        if all(_only_time_moves(p, rows_by_parcel[p.pk]) for p in touched)
     }
-    slow = set(by_order) - fast
-    # One short transaction (one commit) stores the events and moves the time-only parcels
-    # (their rows, slot 13, are the only locks it takes); the orders to recompute follow,
-    # each in its own transaction, once it has committed.
-    with transaction.atomic(savepoint=False):  # nothing in it can fail alone
-        # A concurrent delivery of the same event loses on the unique constraint, silently.
-        TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
-        for parcel in sorted((p for o in fast for p in by_order[o]), key=lambda p: p.pk):
-            if not _move_time_on(parcel, new_by_parcel[parcel.pk]):
-                slow.add(parcel.order_id)  # its status changed meanwhile: recompute it
+    moving = sorted((p for o in fast for p in by_order[o]), key=lambda p: p.pk)
+    if len(moving) <= 1:
+        # most pushes: one statement (no transaction to open and commit) stores the
+        # events and moves the one parcel's time on
+        new, moved = _insert_new(rows, move=moving[0] if moving else None)
+    else:
+        with transaction.atomic(savepoint=False):  # nothing in it can fail alone
+            new, _ = _insert_new(rows)
+            new_of: dict[int, list[TrackingEvent]] = {}
+            for row in new.values():
+                new_of.setdefault(row.parcel_id, []).append(row)
+            moved = {
+                p.pk
+                for p in moving  # by pk: the parcels' locks (slot 13) in order
+                if p.pk in new_of and _move_time_on(p, new_of[p.pk])
+            }
+    result.duplicates += len(rows) - len(new)
+    result.accepted = len(new)
+    stored = {row.parcel_id for row in new.values()}
+    slow = {
+        order_id
+        for order_id, touched in by_order.items()
+        # a fast parcel not moved while it has new events: its status changed meanwhile
+        if any(p.pk in stored and (order_id not in fast or p.pk not in moved) for p in touched)
+    }
     for order_id in sorted(slow):
         parcels_follow_events(order_id=order_id)
     return result
+
+
+_INSERT_EVENTS = (
+    "INSERT INTO {table} (parcel_id, status, raw_status, text, location, occurred_at,"
+    " received_at, source, payload) VALUES {values}"
+    " ON CONFLICT ON CONSTRAINT fulfilment_event_once DO NOTHING"
+    " RETURNING id, parcel_id, status, occurred_at, location"
+)
+# The insert, and the one time-only parcel moved on to its latest new event (one statement,
+# so no transaction to open and commit; it locks only that parcel's row, slot 13).
+_INSERT_AND_MOVE = (
+    "WITH ins AS ({insert}), moved AS ("
+    " UPDATE {parcels} p SET status_at = GREATEST(p.status_at, latest.at),"
+    " last_event_received_at = %s"
+    " FROM (SELECT max(occurred_at) AS at FROM ins) latest"
+    " WHERE p.id = %s AND p.status = %s AND latest.at IS NOT NULL RETURNING p.id)"
+    " SELECT ins.*, EXISTS (SELECT 1 FROM moved) FROM ins"
+)
+
+
+def _insert_new(
+    rows: dict[tuple, TrackingEvent], *, move: Parcel | None = None
+) -> tuple[dict[tuple, TrackingEvent], set[int]]:
+    """Insert ``rows`` (by their de-duplication key) in one statement that skips the keys
+    already stored (the unique constraint ``fulfilment_event_once``: a concurrent delivery
+    of the same event loses silently too), instead of a read of the stored keys and the
+    ORM's insert. Returns the rows inserted (with their pk) and the pks of the parcels
+    moved: with ``move`` (a parcel whose events only move its time on), the same statement
+    moves its time on to its latest new event, if it still has the status it was read
+    with (``_move_time_on``'s rule)."""
+    now = timezone.now()
+    params: list = []
+    for row in rows.values():
+        params += [
+            row.parcel_id,
+            row.status,
+            row.raw_status,
+            row.text,
+            row.location,
+            row.occurred_at,
+            now,
+            row.source,
+            json.dumps(row.payload),
+        ]
+    sql = _INSERT_EVENTS.format(
+        table=TrackingEvent._meta.db_table,
+        values=", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)"] * len(rows)),
+    )
+    if move is not None:
+        sql = _INSERT_AND_MOVE.format(insert=sql, parcels=Parcel._meta.db_table)
+        params += [now, move.pk, move.status]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchall()
+    new: dict[tuple, TrackingEvent] = {}
+    moved: set[int] = set()
+    for pk, parcel_id, status, occurred_at, location, *was_moved in inserted:
+        # (``was_moved``: with ``move``, whether its parcel moved; the same on every row)
+        key = (parcel_id, status, occurred_at, location)
+        row = rows[key]
+        row.pk, row.received_at = pk, now
+        new[key] = row
+        if move is not None and was_moved[0]:
+            moved.add(move.pk)
+    return new, moved
 
 
 def _only_time_moves(parcel: Parcel, events: list[TrackingEvent]) -> bool:
