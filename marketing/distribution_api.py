@@ -37,7 +37,8 @@ COMMISSIONS = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="`results`: the account's latest commissions: `checkout`, `role` (level1, "
     "level2, rebate), `base`, `rate`, `amount`, `reversed`, `currency`, `status` (frozen, "
-    "confirmed, reversed), `release_at`.",
+    "confirmed, reversed): frozen until the order completes (its merchant's return window "
+    "passed with no return open), then confirmed.",
 )
 
 
@@ -126,7 +127,6 @@ class DistributionCommissionsView(generics.GenericAPIView):
                         "reversed": str(c.reversed),
                         "currency": c.currency,
                         "status": c.status,
-                        "release_at": c.release_at.isoformat() if c.release_at else None,
                     }
                     for c in rows
                 ]

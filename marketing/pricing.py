@@ -14,12 +14,18 @@ shopper may use (codes typed, automatic ones, points) and the shipping per group
    gift SKU at price 0 (``PricingResult.gifts``); it takes nothing off the goods, so points
    and shipping see the same amounts. Stock is the caller's (a gift can run out).
 4. ``points`` — points redeemed, at most ``PointsRedemption.max_share`` of what is left.
-5. ``shipping`` — free-shipping coupons take their groups' shipping off.
+5. ``shipping`` — a free-shipping coupon takes the shipping off each order (group) it holds
+   a place in, when that order's goods still cost at least its threshold; an order whose
+   shipping is already free refuses it (``shipping_free``). ``shipping`` is each order's
+   chosen shipping price (the caller's); ``PricingResult.shipping_shares`` says who bears
+   what was taken off.
 
 Each step works on what the steps before it left. **Stacking, said once** (``_stack_refusal``):
 
 - a line sold at the flash price takes no spend-and-save and no coupon (points still apply);
-- at most one coupon of each merchant and one platform coupon per order;
+- at most one coupon of each merchant and one platform coupon per order (shipping group,
+  ``Line.group``): a coupon covering several orders takes its issuer's place in each one
+  where it is free and covers only those orders' lines (``coupon_stack_limit`` when none);
 - a promotion marked ``stackable=False`` (exclusive) does not share a line with another
   spend-and-save or coupon promotion: whichever comes first in step order (then in the order
   given) keeps the line, the other is refused on it (``not_stackable``).
@@ -268,7 +274,8 @@ class Applied:
 @dataclass
 class Refusal:
     ref: str
-    code: str  # below_threshold, not_stackable, coupon_stack_limit, nothing_covered
+    code: str  # below_threshold, not_stackable, coupon_stack_limit, nothing_covered,
+    # shipping_free
 
 
 @dataclass
@@ -385,32 +392,35 @@ def price_order(
             Applied("flash", Step.SALE, sum((r.discount for r in results), Decimal("0")))
         )
 
-    # 2 and 3: spend-and-save, then coupons, in the order given within each step
-    coupons_seen: set[int | None] = set()
+    # 2 and 3: spend-and-save, then coupons, in the order given within each step. The
+    # coupon limit is per order (shipping group): a coupon takes its issuer's place in each
+    # order it covers where that place is free, and covers only those orders' lines.
+    coupons_seen: set[tuple[str, int | None]] = set()  # (group, issuer)
     ordered = [p for step in STEPS for p in promotions if p.step == step]
-    free_shipping: list[Promotion] = []
+    free_shipping: list[tuple[Promotion, set[str]]] = []
     for promo in ordered:
-        if promo.step == Step.COUPON and promo.issuer_merchant_id in coupons_seen:
-            refused.append(Refusal(promo.ref, "coupon_stack_limit"))
-            continue
-        covered = [
-            i
-            for i, line in enumerate(lines)
-            if promo.scope.covers(line) and not _stack_refusal(promo, holders[i], exclusive[i])
-        ]
+        scoped = [i for i, line in enumerate(lines) if promo.scope.covers(line)]
+        if promo.step == Step.COUPON:
+            placed = {
+                lines[i].group
+                for i in scoped
+                if (lines[i].group, promo.issuer_merchant_id) not in coupons_seen
+            }
+            if scoped and not placed:
+                refused.append(Refusal(promo.ref, "coupon_stack_limit"))
+                continue
+            scoped = [i for i in scoped if lines[i].group in placed]
         if promo.kind == Kind.FREE_SHIPPING:
-            coupons_seen.add(promo.issuer_merchant_id)
-            free_shipping.append(promo)
+            groups = {lines[i].group for i in scoped}
+            if not groups:
+                refused.append(Refusal(promo.ref, "nothing_covered"))
+                continue
+            coupons_seen.update((g, promo.issuer_merchant_id) for g in groups)
+            free_shipping.append((promo, groups))
             continue
+        covered = [i for i in scoped if not _stack_refusal(promo, holders[i], exclusive[i])]
         if not covered:
-            refused.append(
-                Refusal(
-                    promo.ref,
-                    "not_stackable"
-                    if any(promo.scope.covers(line) for line in lines)
-                    else "nothing_covered",
-                )
-            )
+            refused.append(Refusal(promo.ref, "not_stackable" if scoped else "nothing_covered"))
             continue
         base = sum(left[i] for i in covered)
         off = min(_discount(m, promo, base), base)
@@ -418,7 +428,7 @@ def price_order(
             refused.append(Refusal(promo.ref, "below_threshold"))
             continue
         if promo.step == Step.COUPON:
-            coupons_seen.add(promo.issuer_merchant_id)
+            coupons_seen.update((lines[i].group, promo.issuer_merchant_id) for i in covered)
         for i, part in zip(covered, allocate(off, [left[i] for i in covered]), strict=True):
             holders[i].add(promo.ref)
             exclusive[i] = exclusive[i] or not promo.stackable
@@ -476,28 +486,34 @@ def price_order(
                     give(i, "points", Step.POINTS, part, points.bearer, cuts_price=False)
             applied.append(Applied("points", Step.POINTS, m.major(off)))
 
-    # 5. shipping: free-shipping coupons take their groups' shipping off
+    # 5. shipping: a free-shipping coupon takes off the shipping of each order it holds a
+    # place in whose goods (as they now cost) reach its threshold; an order already shipped
+    # free is refused (``shipping_free``)
     after = dict(shipping or {})
     shipping_shares: dict[str, list[Share]] = {}
-    for promo in free_shipping:
-        groups = {
-            line.group
-            for i, line in enumerate(lines)
-            if promo.scope.covers(line) and line.group in after
-        }
-        goods = sum(left[i] for i, line in enumerate(lines) if line.group in groups)
-        off = sum(m.minor(after[g]) for g in groups)
-        if not groups or off == 0 or goods < m.minor(promo.threshold):
-            refused.append(Refusal(promo.ref, "below_threshold"))
-            continue
+    for promo, groups in free_shipping:
+        off = 0
+        codes = set()
         for g in sorted(groups):
+            goods = sum(left[i] for i, line in enumerate(lines) if line.group == g)
+            if g in after and m.minor(after[g]) == 0:
+                codes.add("shipping_free")
+                continue
+            if g not in after or goods < m.minor(promo.threshold):
+                codes.add("below_threshold")
+                continue
             amount = m.minor(after[g])
             platform, merchant = _split(m, amount, promo.bearer)
             shipping_shares.setdefault(g, []).append(
                 Share(promo.ref, Step.SHIPPING, m.major(amount), platform, merchant, True)
             )
             after[g] = m.major(0)
-        applied.append(Applied(promo.ref, Step.SHIPPING, m.major(off)))
+            off += amount
+        if off:
+            applied.append(Applied(promo.ref, Step.SHIPPING, m.major(off)))
+        else:
+            code = "below_threshold" if "below_threshold" in codes else "shipping_free"
+            refused.append(Refusal(promo.ref, code))
 
     return PricingResult(
         currency=currency,

@@ -3,7 +3,6 @@ idempotent, so a run that overlaps another is harmless)."""
 
 from celery import shared_task
 
-from marketing.distribution import ledger
 from marketing.flash import services as flash
 
 
@@ -17,12 +16,6 @@ def flash_admissions_expire() -> int:
 def flash_gates_reconcile() -> int:
     """Periodic: every live or imminent sale's gate is rebuilt from PostgreSQL."""
     return flash.flash_gates_reconcile()
-
-
-@shared_task(name="marketing.tasks.distribution_commissions_confirm")
-def distribution_commissions_confirm() -> int:
-    """Periodic: commission whose return window ended is confirmed (available)."""
-    return ledger.commissions_confirm()
 
 
 @shared_task(name="marketing.tasks.points_expire")

@@ -165,6 +165,7 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "goods_total",
                     "discount_total",
                     "shipping_total",
+                    "shipping_discount",
                     "duty_total",
                     "total",
                     "refunded_total",

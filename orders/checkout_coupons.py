@@ -35,9 +35,13 @@ def _minimum(coupon: Coupon) -> Decimal:
 
 def reason_text(code: str, coupon: Coupon, language: str) -> str:
     """A pricing refusal code or an eligibility code, as the shopper reads it."""
-    if coupon.kind == Coupon.Kind.FREE_SHIPPING:
-        return _("Free-shipping coupons are not applied at checkout yet.")
     match code:
+        case "below_threshold" if coupon.kind == Coupon.Kind.FREE_SHIPPING:
+            return _("Spend %(amount)s on the goods of an order it covers to use it.") % {
+                "amount": money_text(_minimum(coupon), coupon.currency, language)
+            }
+        case "shipping_free":
+            return _("Shipping of the orders it covers is free already.")
         case "below_threshold":
             return _("Spend %(amount)s on the goods it covers to use it.") % {
                 "amount": money_text(_minimum(coupon), coupon.currency, language)

@@ -234,6 +234,11 @@ class Order(models.Model):
     goods_total = models.DecimalField(_("goods"), **MONEY_DIGITS)
     discount_total = models.DecimalField(_("discount"), **MONEY_DIGITS, default=Decimal("0"))
     shipping_total = models.DecimalField(_("shipping"), **MONEY_DIGITS)
+    # What free-shipping coupons took off ``shipping_total`` (who bears it:
+    # ``OrderPromotionShare``); total = goods - discount + shipping - this + duties.
+    shipping_discount = models.DecimalField(
+        _("shipping discount"), **MONEY_DIGITS, default=Decimal("0")
+    )
     duty_total = models.DecimalField(_("duties and taxes"), **MONEY_DIGITS)
     total = models.DecimalField(_("total"), **MONEY_DIGITS)
     refunded_total = models.DecimalField(_("refunded"), **MONEY_DIGITS, default=Decimal("0"))
@@ -362,6 +367,36 @@ class LinePromotionShare(models.Model):
                 name="orders_share_bearers_add_up",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="orders_share_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.amount} {self.currency}"
+
+
+class OrderPromotionShare(models.Model):
+    """An order's share of a promotion on its shipping (a free-shipping coupon: pipeline
+    step ``shipping``, ``marketing.pricing.PricingResult.shipping_shares``), with who bears
+    it, as ``LinePromotionShare`` records the goods' shares: in the listing currency; its
+    amount converted to the checkout's currency is ``Order.shipping_discount``."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="promotion_shares")
+    ref = models.CharField(_("promotion"), max_length=64)
+    step = models.CharField(_("step"), max_length=20)
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
+    platform_bears = models.DecimalField(_("borne by the platform"), **MONEY_DIGITS)
+    merchant_bears = models.DecimalField(_("borne by the merchant"), **MONEY_DIGITS)
+
+    class Meta:
+        verbose_name = _("shipping promotion share")
+        verbose_name_plural = _("shipping promotion shares")
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount=F("platform_bears") + F("merchant_bears")),
+                name="orders_order_share_bearers_add_up",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_order_share_positive"),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,11 @@ warehouse); duties come from the cached rate book.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -159,6 +160,9 @@ class GroupView:
     # gifts with purchase (checkout's ``promote`` fills them): reached, and within reach
     gifts: list[GiftView] = field(default_factory=list)
     gifts_short: list[GiftView] = field(default_factory=list)
+    # the pipeline's shares of what free-shipping coupons took off the chosen shipping
+    # (``marketing.pricing.Share``, listing currency), set by ``promote``
+    shipping_off: tuple = ()
 
     @property
     def key(self) -> str:
@@ -258,16 +262,16 @@ class GroupView:
             return Money(Decimal(0), self.currency)
         return shown
 
-    @property
-    def discount(self) -> Money:
-        """What promotions and points take off the goods (``promote``'s line discounts), in
-        the shopper's currency; each line converted as ``checkout_place`` converts it."""
+    def _lines_shown(self, amount_of) -> Money:
+        """A sum over the lines (``amount_of(GroupLine)``, listing currency) in the shopper's
+        currency; each line converted as ``checkout_place`` converts it."""
         total = Money(Decimal(0), self.currency)
         for member in self.lines:
-            if member.discount.total:
+            amount = amount_of(member)
+            if amount:
                 rates = self.rates if self.rates is not None else rates_for_display()
                 total = total + convert(
-                    Money(member.discount.total, member.view.currency),
+                    Money(amount, member.view.currency),
                     self.currency,
                     rates,
                     base=settings.BASE_CURRENCY,
@@ -275,12 +279,52 @@ class GroupView:
         return total
 
     @property
+    def discount(self) -> Money:
+        """What promotions and points take off the goods (``promote``'s line discounts), in
+        the shopper's currency."""
+        return self._lines_shown(lambda member: member.discount.total)
+
+    @property
+    def goods_after_cuts(self) -> Money:
+        """The goods less their real price cuts (sale, spend-and-save, coupons; not points
+        or vouchers), in the shopper's currency: what the merchant's free-shipping threshold
+        reads."""
+        return self.goods - self._lines_shown(lambda member: member.discount.price_cut)
+
+    @property
+    def shipping_discount(self) -> Money:
+        """What free-shipping coupons take off the chosen shipping, in the shopper's currency
+        (a free-shipping coupon takes all of it)."""
+        if not self.shipping_off or self.chosen is None:
+            return Money(Decimal(0), self.currency)
+        return self.chosen.price_shopper
+
+    @property
+    def shipping_paid(self) -> Money | None:
+        """The chosen shipping less its discount (the shopper's currency)."""
+        if self.chosen is None:
+            return None
+        return self.chosen.price_shopper - self.shipping_discount
+
+    @property
+    def freight_paid(self) -> Money | None:
+        """The freight the buyer pays, in the shipping method's currency: the chosen (else the
+        cheapest) option's price, nothing once a free-shipping coupon took it off. What the
+        duties are quoted on and customs are told (CEB311 freight)."""
+        option = self.chosen or self.cheapest
+        if option is None:
+            return None
+        if self.shipping_off and option is self.chosen:
+            return Money(Decimal(0), option.price.currency)
+        return option.price
+
+    @property
     def total(self) -> Money | None:
-        """Goods − promotions + the chosen shipping + the duties collected, in the shopper's
-        currency."""
+        """Goods − promotions + the chosen shipping − its discount + the duties collected, in
+        the shopper's currency."""
         if self.refused:
             return None
-        return self.goods - self.discount + self.chosen.price_shopper + self.duties_charged
+        return self.goods - self.discount + self.shipping_paid + self.duties_charged
 
 
 @dataclass
@@ -303,6 +347,18 @@ class PlanView:
         return total
 
 
+class Promote(Protocol):
+    """Checkout's promotions over the planned groups (``orders.services.checkout``): ``cut``
+    sets every group line's ``discount`` (the pipeline's steps on the goods), then, once each
+    group's shipping is quoted on its goods after those price cuts, ``ship`` prices the same
+    promotions with each order's chosen shipping (the pipeline's shipping step) and sets
+    ``GroupView.shipping_off``."""
+
+    def cut(self, groups: list[GroupView]) -> None: ...
+
+    def ship(self, groups: list[GroupView], rates: Mapping[str, Decimal]) -> None: ...
+
+
 def cart_plan(
     view: CartView,
     *,
@@ -312,7 +368,7 @@ def cart_plan(
     choices: Mapping[str, str] | None = None,
     fx_rates: Mapping[str, Decimal] | None = None,
     id_number: str | None = None,
-    promote: Callable[[list[GroupView]], None] | None = None,
+    promote: Promote | None = None,
 ) -> PlanView:
     """Allocate the lines that can be checked out, group them, and price each group's
     shipping and duties in ``currency`` (the shopper's) at the rates in force; ``province``
@@ -321,9 +377,11 @@ def cart_plan(
     Checkout passes what it freezes: ``choices`` (group key -> shipping method code; a group
     without one is quoted with its cheapest option, and its duties with that freight),
     ``fx_rates`` (default: the display rates) and the payer's ``id_number`` (so the duty
-    engine checks the buyer's yearly limit). ``promote`` (checkout's) sets the promotions'
-    ``GroupLine.discount`` on the groups before their duties are quoted, so the duties and the
-    customs limits are those of the discounted lines."""
+    engine checks the buyer's yearly limit). ``promote`` (checkout's, ``Promote``) sets the
+    promotions' ``GroupLine.discount`` on the groups before their shipping is quoted (the
+    merchant's free-shipping threshold reads the goods after real price cuts) and then the
+    free-shipping coupons on the chosen shipping, before the duties are quoted: the duties and
+    the customs limits are those of the discounted lines and of the freight paid."""
     result = PlanView(cart=view)
     lines = {line.id: line for line in view.lines if line.can_check_out}
     if not lines:
@@ -347,8 +405,25 @@ def cart_plan(
             goods = goods + convert(
                 Money(member.total, member.view.currency), currency, rates, base=base
             )
-        quote = shipping_options(
-            warehouse_id=group.warehouse_id,
+        result.groups.append(
+            GroupView(
+                group=group,
+                merchant=members[0].view.merchant,
+                place=places[group.warehouse_id],
+                lines=members,
+                goods=goods,
+                shipping=ShippingQuote(()),  # quoted below, after the price cuts
+                duties=Duties(),
+                currency=currency,
+                choice=choices.get(group_key(group), ""),
+                rates=rates if fx_rates is not None else None,
+            )
+        )
+    if promote is not None:
+        promote.cut(result.groups)
+    for shown in result.groups:
+        shown.shipping = shipping_options(
+            warehouse_id=shown.group.warehouse_id,
             country=view.destination,
             province=province,
             lines=[
@@ -359,34 +434,21 @@ def cart_plan(
                     width_cm=m.view.sku.width_cm,
                     height_cm=m.view.sku.height_cm,
                 )
-                for m in members
+                for m in shown.lines
             ],
-            goods_subtotal=goods,
-            free_shipping_threshold=thresholds.get(group.merchant_id),
+            goods_subtotal=shown.goods_after_cuts,
+            free_shipping_threshold=thresholds.get(shown.group.merchant_id),
             currency=currency,
             fx_rates=rates,
             ship_on=ship_on,
         )
-        shown = GroupView(
-            group=group,
-            merchant=members[0].view.merchant,
-            place=places[group.warehouse_id],
-            lines=members,
-            goods=goods,
-            shipping=quote,
-            duties=Duties(),
-            currency=currency,
-            choice=choices.get(group_key(group), ""),
-            rates=rates if fx_rates is not None else None,
-        )
-        result.groups.append(shown)
     if promote is not None:
-        promote(result.groups)
+        promote.ship(result.groups, rates)
     for shown in result.groups:
         shown.duties = _duties(
             shown.group,
             shown.lines,
-            shown.chosen or shown.cheapest,
+            shown.freight_paid,
             view.destination,
             language,
             id_number,
@@ -409,15 +471,16 @@ def non_cash_in(members, currency: str | None, rates) -> Decimal:
 def _duties(
     group: Group,
     members,
-    option,
+    freight: Money | None,
     destination: str,
     language,
     id_number: str | None = None,
     rates=None,
 ) -> Duties:
-    """The engine's quote for the group, freight = the shipping ``option`` (the chosen one,
-    else the cheapest), on the lines less their price cuts, with their non-cash deductions."""
-    currency = option.price.currency if option else None
+    """The engine's quote for the group, ``freight`` the freight paid (``freight_paid``: the
+    chosen option, else the cheapest, less its free-shipping discount), on the lines less
+    their price cuts, with their non-cash deductions."""
+    currency = freight.currency if freight else None
     try:
         return Duties(
             duty_quote(
@@ -425,7 +488,7 @@ def _duties(
                 mode=str(group.mode),
                 lines=[engine_line(m.view, m.quantity, m.discount.price_cut) for m in members],
                 currency=currency,
-                freight=option.price.amount if option else Decimal(0),
+                freight=freight.amount if freight else Decimal(0),
                 non_cash_deductions=non_cash_in(members, currency, rates or {}),
                 id_number=id_number or None,
             )

@@ -84,6 +84,7 @@ class CouponPicker:
     best: list[int]  # claim ids: the best coupon of each issuer (merchant, platform)
     automatic: list[pricing.Promotion]
     usable: dict[int, CouponClaim]  # claim id -> the shopper's claims valid for this currency
+    currency: str = ""
 
     def promotions(self, claim_ids: Sequence[int]) -> CheckoutPromotions:
         """What ``checkout_promotions`` gives for ``claim_ids``, from what the picker read
@@ -97,33 +98,49 @@ class CouponPicker:
                 claims[ref] = pk
         return CheckoutPromotions(promotions=promotions, claims=claims)
 
+    def priced(
+        self, lines: Sequence[pricing.Line], shipping: dict[str, Decimal] | None
+    ) -> CouponPicker:
+        """The same claims priced again (no query) on ``lines`` with each order's
+        ``shipping``: what free-shipping coupons save is known only then."""
+        priced = {
+            c.claim.pk: c
+            for c in _priced(
+                list(self.usable.values()), self.automatic, lines, self.currency, shipping
+            )
+        }
+        choices = [priced.get(c.claim.pk, c) for c in self.choices]
+        return CouponPicker(
+            choices=choices,
+            best=_best(choices),
+            automatic=self.automatic,
+            usable=self.usable,
+            currency=self.currency,
+        )
 
-def coupon_choices(*, user, lines: Sequence[pricing.Line], currency: str, now=None) -> CouponPicker:
-    """The shopper's claimed coupons for a checkout's ``lines`` (one listing ``currency``):
-    each priced alone through ``marketing.pricing.price_order`` with the automatic promotions
-    in force — the one pipeline decides whether it applies and what it saves — and the best
-    pick under the stacking rule (one coupon of each merchant and one platform coupon per
-    order): the largest saving of each issuer, the soonest ending on a tie. Read only."""
-    now = now or timezone.now()
-    claims = list(shopper_coupons(user, now=now))
-    automatic = checkout_promotions(user=user, claim_ids=(), currency=currency, now=now)
-    choices: list[CouponChoice] = []
-    usable: dict[int, CouponClaim] = {}
+    def best_with_free_shipping(self) -> list[int]:
+        """``best`` among the coupons that cut prices, plus, for each issuer without one, its
+        best free-shipping coupon: the pick a checkout page shows first (adding a
+        free-shipping coupon leaves the goods' prices, and so the shipping quoted, as they
+        were)."""
+        cutting = [c for c in self.choices if c.claim.coupon.kind != Coupon.Kind.FREE_SHIPPING]
+        free = [c for c in self.choices if c.claim.coupon.kind == Coupon.Kind.FREE_SHIPPING]
+        kept = _best(cutting)
+        issuers = {self.usable[pk].coupon.merchant_id for pk in kept}
+        extra = [pk for pk in _best(free) if self.usable[pk].coupon.merchant_id not in issuers]
+        return kept + extra
+
+
+def _priced(claims, automatic, lines, currency, shipping) -> list[CouponChoice]:
+    """Each usable claim priced alone through the pipeline with the automatic promotions."""
+    choices = []
     for claim in claims:
-        coupon = claim.coupon
-        if coupon.currency != currency:
-            choices.append(CouponChoice(claim, ZERO, "other_currency"))
-            continue
-        refusal = coupon_who_refusal(coupon, user, now)
-        if refusal is not None:
-            choices.append(CouponChoice(claim, ZERO, refusal.error_dict["coupon"][0].code))
-            continue
-        usable[claim.pk] = claim
         ref = f"claim:{claim.pk}"
         result = pricing.price_order(
             lines=lines,
             currency=currency,
-            promotions=[*automatic.promotions, as_promotion(coupon, ref)],
+            promotions=[*automatic, as_promotion(claim.coupon, ref)],
+            shipping=shipping,
             minor_digits=minor_unit(currency),
         )
         applied = next((a for a in result.applied if a.ref == ref), None)
@@ -132,17 +149,61 @@ def coupon_choices(*, user, lines: Sequence[pricing.Line], currency: str, now=No
         else:
             code = next((r.code for r in result.refused if r.ref == ref), "nothing_covered")
             choices.append(CouponChoice(claim, ZERO, code))
+    return choices
+
+
+def _best(choices: Sequence[CouponChoice]) -> list[int]:
+    """The largest saving of each issuer (the earlier choice on a tie), merchants' coupons
+    first and the platform's last: the order the pipeline sees them in."""
     best: dict[int | None, CouponChoice] = {}
     for choice in choices:  # soonest ending first: a tie keeps the earlier
         if choice.applies and (
             choice.issuer not in best or choice.saving > best[choice.issuer].saving
         ):
             best[choice.issuer] = choice
-    # merchants' coupons first, the platform's last: the order the pipeline sees them in
     picked = sorted(best.values(), key=lambda c: c.issuer is None)
+    return [c.claim.pk for c in picked]
+
+
+def coupon_choices(
+    *,
+    user,
+    lines: Sequence[pricing.Line],
+    currency: str,
+    now=None,
+    shipping: dict[str, Decimal] | None = None,
+) -> CouponPicker:
+    """The shopper's claimed coupons for a checkout's ``lines`` (one listing ``currency``):
+    each priced alone through ``marketing.pricing.price_order`` with the automatic promotions
+    in force (and each order's ``shipping``, for free-shipping coupons) — the one pipeline
+    decides whether it applies and what it saves — and the best pick under the stacking rule
+    (one coupon of each merchant and one platform coupon per order): the largest saving of
+    each issuer, the soonest ending on a tie. Read only."""
+    now = now or timezone.now()
+    claims = list(shopper_coupons(user, now=now))
+    automatic = checkout_promotions(user=user, claim_ids=(), currency=currency, now=now)
+    refused: dict[int, CouponChoice] = {}
+    usable: dict[int, CouponClaim] = {}
+    for claim in claims:
+        coupon = claim.coupon
+        if coupon.currency != currency:
+            refused[claim.pk] = CouponChoice(claim, ZERO, "other_currency")
+            continue
+        refusal = coupon_who_refusal(coupon, user, now)
+        if refusal is not None:
+            code = refusal.error_dict["coupon"][0].code
+            refused[claim.pk] = CouponChoice(claim, ZERO, code)
+            continue
+        usable[claim.pk] = claim
+    priced = {
+        c.claim.pk: c
+        for c in _priced(list(usable.values()), automatic.promotions, lines, currency, shipping)
+    }
+    choices = [priced.get(c.pk) or refused[c.pk] for c in claims]  # soonest ending first
     return CouponPicker(
         choices=choices,
-        best=[c.claim.pk for c in picked],
+        best=_best(choices),
         automatic=automatic.promotions,
         usable=usable,
+        currency=currency,
     )

@@ -73,7 +73,6 @@ class CommissionAdmin(ReadOnlyAdmin):
         "reversed",
         "currency",
         "status",
-        "release_at",
     )
     list_filter = ("status", "role")
     search_fields = ("checkout_number", "account__user__email")

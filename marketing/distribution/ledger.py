@@ -6,9 +6,10 @@ account's row lock (``lock_reward_accounts``, slot 13's tail), and so is every c
 ``available`` the confirmed balance a withdrawal may take.
 
 - accrue: checkout writes one commission per order line and beneficiary, pending.
-- delivery starts the freeze: ``release_at`` = delivered + ``DISTRIBUTION_RETURN_WINDOW_DAYS``.
-- confirm (periodic, and when the order completes): due commission moves from pending to
-  available (two entries).
+- confirm, only when the order completes (``orders.services.completion.order_complete``:
+  its merchant's return window passed with no return open; outbox
+  ``orders.commissions_confirm``): its frozen commission moves from pending to available
+  (two entries). Nothing else confirms: a merchant's window of any length is waited for.
 - reverse: a refund of an order reverses its frozen commission in proportion to what was
   refunded of the order's total, to the fen (largest remainder over the lines); once per
   refund reference. Confirmed commission is not clawed back (the return window is over).
@@ -19,13 +20,10 @@ account's row lock (``lock_reward_accounts``, slot 13's tail), and so is every c
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import Money, minor_unit
@@ -155,25 +153,13 @@ def commissions_refund(
         return changed
 
 
-def commissions_delivered(*, order_id: int, delivered_at) -> int:
-    """The order was delivered: its commission stays frozen through the return window."""
-    release = delivered_at + timedelta(days=settings.DISTRIBUTION_RETURN_WINDOW_DAYS)
-    return Commission.objects.filter(
-        order_id=order_id, status=C.FROZEN, release_at__isnull=True
-    ).update(release_at=release)
-
-
-def commissions_confirm(*, now=None, batch: int = 200, order_id: int | None = None) -> int:
-    """Commission whose return window is over moves from pending to available: periodic (due
-    by ``release_at``), or every frozen row of ``order_id`` when that order completed (its
-    merchant's return window elapsed with no return open: ``orders_complete_due``).
+def commissions_confirm(*, order_id: int) -> int:
+    """The order completed (its merchant's return window elapsed with no return open:
+    ``orders_complete_due`` → ``order_complete`` → outbox): every frozen commission row of
+    ``order_id`` moves from pending to available. The only way commission is confirmed.
     One transaction per account; idempotent (rows are re-read under the lock)."""
-    now = now or timezone.now()
-    if order_id is None:
-        due = Commission.objects.filter(status=C.FROZEN, release_at__lte=now)
-    else:
-        due = Commission.objects.filter(status=C.FROZEN, order_id=order_id)
-    accounts = sorted(set(due.values_list("account_id", flat=True)[:batch]))
+    due = Commission.objects.filter(status=C.FROZEN, order_id=order_id)
+    accounts = sorted(set(due.values_list("account_id", flat=True)))
     confirmed = 0
     for account_id in accounts:
         with transaction.atomic():

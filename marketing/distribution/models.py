@@ -120,8 +120,9 @@ class RewardAccount(models.Model):
 
 
 class Commission(models.Model):
-    """What one beneficiary earns on one order line: ``frozen`` until the return window after
-    delivery ends, then ``confirmed``; ``reversed`` (whole or in part) by refunds before."""
+    """What one beneficiary earns on one order line: ``frozen`` until the order completes (its
+    merchant's return window after delivery passed with no return open), then
+    ``confirmed``; ``reversed`` (whole or in part) by refunds before."""
 
     class Role(models.TextChoices):
         LEVEL1 = "level1", _("Commission")
@@ -147,7 +148,6 @@ class Commission(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.FROZEN
     )
-    release_at = models.DateTimeField(_("frozen until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -158,7 +158,6 @@ class Commission(models.Model):
                 fields=["order_line_id", "role"], name="one_commission_per_line_and_role"
             )
         ]
-        indexes = [models.Index(fields=["status", "release_at"], name="commission_due")]
 
     def __str__(self) -> str:
         return f"{self.checkout_number} · {self.role} · {self.amount} {self.currency}"

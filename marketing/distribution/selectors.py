@@ -20,7 +20,7 @@ class Dashboard:
     clicks: int
     orders: int
     currency: str
-    pending: Decimal  # frozen: the return window is not over
+    pending: Decimal  # frozen: the order has not completed (its return window)
     confirmed: Decimal  # ever confirmed (available + withdrawn + in review)
     available: Decimal  # confirmed, not withdrawn: what a withdrawal may take
     in_review: Decimal  # withdrawals waiting for an operator

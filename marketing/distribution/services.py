@@ -105,7 +105,8 @@ def distribution_attribute(
     ``DISTRIBUTION_ATTRIBUTION_DAYS``. Each line earns, at the rates that apply to it
     (``rates_for``: most specific wins), the distributor's commission, their recruiter's
     level-2 commission and the buyer's rebate, each rounded half up to the minor unit and
-    frozen (pending) until the return window after delivery ends. Self-referral is refused
+    frozen (pending) until the order completes (its merchant's return window after delivery
+    passed with no return open). Self-referral is refused
     (no referral; a recruiter who is the buyer earns no level 2). Idempotent."""
     now = now or timezone.now()
     click = _last_click(user, now)

@@ -70,11 +70,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketing.tasks.flash_gates_reconcile",
         "schedule": 60.0,
     },
-    # Distribution: commission whose return window ended is confirmed (hourly).
-    "distribution-commissions-confirm": {
-        "task": "marketing.tasks.distribution_commissions_confirm",
-        "schedule": 3600.0,
-    },
     # Delivered orders whose merchant's return window ended with no open return complete:
     # their points are earned and their distribution commission confirmed (docs/ORDERS.md).
     "orders-complete-due": {

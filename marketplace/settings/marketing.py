@@ -24,9 +24,8 @@ DISTRIBUTION_REBATE_PERCENT = env_str("DISTRIBUTION_REBATE_PERCENT", "0")
 # The bounds within which a merchant sets its own rates (operators set any).
 DISTRIBUTION_MERCHANT_MIN_PERCENT = env_str("DISTRIBUTION_MERCHANT_MIN_PERCENT", "1")
 DISTRIBUTION_MERCHANT_MAX_PERCENT = env_str("DISTRIBUTION_MERCHANT_MAX_PERCENT", "30")
-# Commission stays frozen this many days after delivery (no merchant return window exists
-# yet: China's seven-day no-reason return), then the periodic confirmation releases it.
-DISTRIBUTION_RETURN_WINDOW_DAYS = env_int("DISTRIBUTION_RETURN_WINDOW_DAYS", 7)
+# Commission stays frozen until the order completes (its merchant's return window, returns'
+# ReturnPolicy, passed with no return open): no setting of its own.
 
 # Points (docs/MARKETING.md, "Points"): earned on completed orders, redeemed at checkout as a
 # non-cash deduction. Defaults: 1 point per yuan paid for the goods (a merchant or category

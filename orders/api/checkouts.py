@@ -164,6 +164,7 @@ def _order_json(order: Order, language: str) -> dict:
         },
         "goods": _money(order.goods_total, order.currency),
         "shipping_total": _money(order.shipping_total, order.currency),
+        "shipping_discount": _money(order.shipping_discount, order.currency),
         "duty_total": _money(order.duty_total, order.currency),
         "total": _money(order.total, order.currency),
         "refunded_total": _money(order.refunded_total, order.currency),
@@ -202,6 +203,7 @@ def checkout_json(checkout: Checkout, payment: Payment | None) -> dict:
         "totals": {
             "goods": total("goods_total"),
             "shipping": total("shipping_total"),
+            "shipping_discount": total("shipping_discount"),
             "duties": total("duty_total"),
             "total": _money(checkout.total, currency),
         },

@@ -124,6 +124,7 @@ def order_detail_json(detail: OrderDetail, *, for_seller: bool = False) -> dict:
             "method": detail.shipping_method_name,
             "carrier": detail.carrier_name,
             "price": money(order.shipping_total, order.currency),
+            "discount": money(order.shipping_discount, order.currency),
             "min_days": (detail.delivery_days or (None, None))[0],
             "max_days": (detail.delivery_days or (None, None))[1],
             "earliest": (detail.delivery_dates or (None, None))[0],

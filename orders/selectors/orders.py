@@ -37,6 +37,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderLine,
+    OrderPromotionShare,
     RefundRequest,
 )
 
@@ -427,14 +428,22 @@ class PromotionCost:
 
 def promotion_costs(order: Order) -> list[PromotionCost]:
     """The order's promotions by pricing step, with the merchant's and the platform's part of
-    each (``LinePromotionShare``, what settlement charges); one query."""
-    rows = (
-        LinePromotionShare.objects.filter(line__order=order)
-        .values("step", "currency")
-        .annotate(
-            amount=Sum("amount"), merchant=Sum("merchant_bears"), platform=Sum("platform_bears")
+    each (``LinePromotionShare`` on the goods, ``OrderPromotionShare`` on the shipping: what
+    settlement charges); one query."""
+
+    def summed(shares):
+        return (
+            shares.values("step", "currency")
+            .annotate(
+                amount=Sum("amount"),
+                merchant=Sum("merchant_bears"),
+                platform=Sum("platform_bears"),
+            )
+            .order_by()
         )
-        .order_by("step", "currency")
+
+    rows = summed(LinePromotionShare.objects.filter(line__order=order)).union(
+        summed(OrderPromotionShare.objects.filter(order=order)), all=True
     )
     order_of = {step: n for n, step in enumerate(PROMOTION_STEP_LABELS)}
     return sorted(

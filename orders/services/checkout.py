@@ -45,7 +45,7 @@ from marketing.points.services import POINTS_CURRENCY, points_redeem, points_red
 from marketplace.clearance import CHINA, ClearanceMode
 from marketplace.crypto import mask
 from marketplace.currency import currencies_displayable
-from marketplace.money import Money, convert, minor_unit, round_money
+from marketplace.money import Money, MoneyError, convert, minor_unit, round_money
 from marketplace.rules import field_error
 from marketplace.selectors import fx_rates_current
 from marketplace.services import personal_data_reveal
@@ -58,6 +58,7 @@ from orders.models import (
     LinePromotionShare,
     Order,
     OrderLine,
+    OrderPromotionShare,
     new_checkout_number,
 )
 from orders.plan import GiftView, GroupView, LineDiscount, cart_plan, engine_line, non_cash_in
@@ -398,17 +399,21 @@ def checkout_place(
 
 
 class _Promotions:
-    """``cart_plan``'s ``promote``: the marketing pipeline over the planned group lines.
+    """``cart_plan``'s ``promote`` (``orders.plan.Promote``): the marketing pipeline over the
+    planned group lines, per order (shipping group) and with each order's chosen shipping.
 
     Uses the shopper's flash-sale admissions for the lines' SKUs (slot 6, after the cart),
-    gathers the spend-and-save promotions in force and the chosen coupons, prices each listing
-    currency's lines with ``marketing.pricing.price_order`` and sets every group line's
-    discount (real price cuts and non-cash deductions), which the duties are quoted on.
+    gathers the spend-and-save promotions in force, the chosen coupons and the gifts with
+    purchase in force, prices each listing currency's lines with
+    ``marketing.pricing.price_order`` and sets every group line's discount (real price cuts
+    and non-cash deductions), which the duties are quoted on, and the gifts each order reaches
+    (``gifts``; ``GroupView.gifts`` / ``gifts_short`` for the pages).
 
     ``preview`` (the checkout page, before placing): nothing is written — the admissions are
     read, not used — and, per listing currency, the coupon picker
     (``marketing.coupons.selectors.coupon_choices``) says which of the shopper's claimed
-    coupons apply; without ``claim_ids`` (``None``) the best pick is priced."""
+    coupons apply; without ``claim_ids`` (``None``) the best pick is priced. ``gifts_only``
+    (the cart page): only the gifts, no admission, coupon, points or discount."""
 
     def __init__(
         self,
@@ -434,6 +439,10 @@ class _Promotions:
         self.refused: dict[int, str] = {}  # claim id -> pricing refusal code (picked together)
         # the gifts with purchase the orders reach: (the pipeline's line, its promotion)
         self.gifts: list[tuple[pricing.GiftLine, object]] = []
+        self._members: dict = {}
+        self._lines: dict[str, list[pricing.Line]] = {}
+        self._chosen: dict = {}
+        self._gifts_in_force: dict[str, dict] = {}
 
     def _flash(self, wanted: dict[int, int]):
         if self.gifts_only:
@@ -444,15 +453,19 @@ class _Promotions:
             user=self.user, lines=list(wanted.items()), checkout_number=self.number
         )
 
-    def __call__(self, groups: list[GroupView]) -> None:
+    def cut(self, groups: list[GroupView]) -> None:
+        """The pipeline's steps on the goods (``orders.plan.Promote``): the flash admissions
+        used, the coupons chosen (the picker's best pick in a preview without ticks), every
+        group line's discount set. Shipping does not change these (its step is last)."""
         wanted: dict[int, int] = {}
         for group in groups:
             for member in group.lines:
                 wanted[member.view.sku.pk] = wanted.get(member.view.sku.pk, 0) + member.quantity
         flash = self._flash(wanted)
         flash_left = {sku_id: use.units for sku_id, use in flash.items()}
-        by_currency: dict[str, list[pricing.Line]] = {}
-        members = {}
+        self._members = {}
+        self._lines = {}
+        self._chosen = {}
         for group in groups:
             for n, member in enumerate(group.lines):
                 view = member.view
@@ -460,8 +473,8 @@ class _Promotions:
                 if units:
                     flash_left[view.sku.pk] -= units
                 key = f"{group.key}|{n}"
-                members[key] = member
-                by_currency.setdefault(view.currency, []).append(
+                self._members[key] = member
+                self._lines.setdefault(view.currency, []).append(
                     pricing.Line(
                         key=key,
                         merchant_id=group.group.merchant_id,
@@ -475,62 +488,102 @@ class _Promotions:
                         flash_unit_price=flash[view.sku.pk].unit_price if units else None,
                     )
                 )
-        by_key = {group.key: group for group in groups}
-        for currency, lines in by_currency.items():
-            if self.gifts_only:
-                chosen = None
-            elif self.preview:
-                picker = coupon_choices(user=self.user, lines=lines, currency=currency)
-                self.pickers[currency] = picker
-                ticked = picker.best if self.claim_ids is None else self.claim_ids
-                # a typed code comes first: it wins its issuer's one coupon per order
-                chosen = picker.promotions(
-                    self.typed + [pk for pk in ticked if pk not in self.typed]
-                )
-            else:
-                chosen = checkout_promotions(
-                    user=self.user, claim_ids=self.claim_ids or [], currency=currency
-                )
-            in_force = {
+        for currency, lines in self._lines.items():
+            self._gifts_in_force[currency] = {
                 f"gift:{g.pk}": g
                 for g in gifts_in_force(
                     currency=currency, merchant_ids={line.merchant_id for line in lines}
                 )
             }
-            result = pricing.price_order(
-                lines=lines,
-                currency=currency,
-                promotions=chosen.promotions if chosen else (),
-                points=self.points if currency == POINTS_CURRENCY else None,
-                minor_digits=minor_unit(currency),
-                gifts=[gift_offer(g) for g in in_force.values()],
-            )
-            self.gifts += [(gift, in_force[gift.ref]) for gift in result.gifts]
-            for gift in [*result.gifts, *result.gifts_short]:
-                sku = in_force[gift.ref].gift_sku
-                shown = GiftView(
-                    ref=gift.ref,
-                    name_en=sku.product.name_en or "",
-                    name_zh_hans=sku.product.name_zh_hans or "",
-                    quantity=gift.quantity,
-                    currency=currency,
-                    short=getattr(gift, "short", None),
+            if self.gifts_only:
+                chosen = None
+            elif self.preview:
+                picker = coupon_choices(user=self.user, lines=lines, currency=currency)
+                self.pickers[currency] = picker
+                chosen = picker.promotions(self._ticked(picker, picker.best))
+            else:
+                chosen = checkout_promotions(
+                    user=self.user, claim_ids=self.claim_ids or [], currency=currency
                 )
-                group = by_key[gift.group]
-                (group.gifts_short if shown.short is not None else group.gifts).append(shown)
+            self._chosen[currency] = chosen
+            self._price(currency, chosen)
+
+    def ship(self, groups: list[GroupView], rates) -> None:
+        """The same promotions priced with each order's chosen shipping (converted to the
+        listing currency): the free-shipping coupons' step; what they take off each group's
+        shipping is set on it (``shipping_off``), the gifts the orders reach on the groups,
+        and the claims used and refused are known. In a preview without ticks, an issuer
+        without a coupon in the pick gets its best free-shipping coupon (it cuts no price, so
+        the goods stay as ``cut`` priced them)."""
+        by_key = {group.key: group for group in groups}
+        for currency, lines in self._lines.items():
+            shipping = {}
+            for key in dict.fromkeys(line.group for line in lines):
+                option = by_key[key].chosen
+                if option is None:
+                    continue
+                try:
+                    shipping[key] = convert(
+                        option.price, currency, rates, base=settings.BASE_CURRENCY
+                    ).amount
+                except MoneyError:
+                    continue  # no rate: the coupon finds no shipping to take off
+            chosen = self._chosen[currency]
+            if self.preview and chosen is not None:
+                picker = self.pickers[currency].priced(lines, shipping)
+                self.pickers[currency] = picker
+                chosen = picker.promotions(self._ticked(picker, picker.best_with_free_shipping()))
+            result = self._price(currency, chosen, shipping)
+            self._gifts_reached(result, currency, by_key)
             if chosen is None:
                 continue
+            for key, shares in result.shipping_shares.items():
+                by_key[key].shipping_off = tuple(shares)
             self.points_used += result.points_used
-            for line in result.lines:
-                members[line.key].discount = LineDiscount(
-                    line.price_cut, line.non_cash, tuple(line.shares)
-                )
             self.claims_used += [
                 chosen.claims[a.ref] for a in result.applied if a.ref in chosen.claims
             ]
             self.refused.update(
                 {chosen.claims[r.ref]: r.code for r in result.refused if r.ref in chosen.claims}
             )
+
+    def _ticked(self, picker: CouponPicker, best: list[int]) -> list[int]:
+        ticked = best if self.claim_ids is None else self.claim_ids
+        # a typed code comes first: it wins its issuer's one coupon per order
+        return self.typed + [pk for pk in ticked if pk not in self.typed]
+
+    def _price(self, currency: str, chosen, shipping=None) -> pricing.PricingResult:
+        result = pricing.price_order(
+            lines=self._lines[currency],
+            currency=currency,
+            promotions=chosen.promotions if chosen is not None else (),
+            points=self.points if chosen is not None and currency == POINTS_CURRENCY else None,
+            shipping=shipping,
+            minor_digits=minor_unit(currency),
+            gifts=[gift_offer(g) for g in self._gifts_in_force[currency].values()],
+        )
+        if chosen is not None:
+            for line in result.lines:
+                self._members[line.key].discount = LineDiscount(
+                    line.price_cut, line.non_cash, tuple(line.shares)
+                )
+        return result
+
+    def _gifts_reached(self, result: pricing.PricingResult, currency: str, by_key) -> None:
+        in_force = self._gifts_in_force[currency]
+        self.gifts += [(gift, in_force[gift.ref]) for gift in result.gifts]
+        for gift in [*result.gifts, *result.gifts_short]:
+            sku = in_force[gift.ref].gift_sku
+            shown = GiftView(
+                ref=gift.ref,
+                name_en=sku.product.name_en or "",
+                name_zh_hans=sku.product.name_zh_hans or "",
+                quantity=gift.quantity,
+                currency=currency,
+                short=getattr(gift, "short", None),
+            )
+            group = by_key[gift.group]
+            (group.gifts_short if shown.short is not None else group.gifts).append(shown)
 
 
 def checkout_preview(*, user, claim_ids: list[int] | None, typed: list[int] = ()) -> _Promotions:
@@ -676,9 +729,14 @@ def _write(
         order.goods_total = sum(goods, Decimal(0))
         order.discount_total = sum(discounts, Decimal(0))
         order.shipping_total = option.price_shopper.amount
+        order.shipping_discount = group.shipping_discount.amount
         order.duty_total = duty_total
         order.total = (
-            order.goods_total - order.discount_total + order.shipping_total + order.duty_total
+            order.goods_total
+            - order.discount_total
+            + order.shipping_total
+            - order.shipping_discount
+            + order.duty_total
         )
         # Bilingual and in the regime's currency (``customs.codec``): pages of either
         # language show it; ``duty_total`` and the lines' ``duty`` are what was charged.
@@ -689,7 +747,7 @@ def _write(
             mode=str(group.mode),
             lines=[engine_line(m.view, m.quantity, m.discount.price_cut) for m in group.lines],
             currency=option.price.currency,
-            freight=option.price.amount,
+            freight=group.freight_paid.amount,
             non_cash_deductions=non_cash_in(group.lines, option.price.currency, rates),
             id_number=payer.id_number if payer and destination == CHINA else None,
             reference=order.number,
@@ -821,6 +879,22 @@ def _write(
     ]
     if shares:
         LinePromotionShare.objects.bulk_create(shares)
+    shipping_shares = [
+        OrderPromotionShare(
+            order=order,
+            ref=share.ref,
+            step=str(share.step),
+            currency=order.listing_currency,
+            amount=share.amount,
+            platform_bears=share.platform,
+            merchant_bears=share.merchant,
+        )
+        for group, order in zip(plan.groups, orders, strict=True)
+        for share in group.shipping_off
+        if share.amount > 0
+    ]
+    if shipping_shares:
+        OrderPromotionShare.objects.bulk_create(shipping_shares)
 
     Allocation.objects.bulk_create(
         [

@@ -1,5 +1,6 @@
-"""Delivery starts distribution's freeze: the carrier's delivered scan sets the order's
-commission to be released when the return window after it ends (marketing's ledger)."""
+"""Delivery confirms no distribution commission: the carrier's delivered scan moves the
+order to delivered and its commission stays frozen until the order completes (the
+merchant's return window, docs/MARKETING.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from logistics.fulfilment.services import shipment_create
 from logistics.fulfilment.services.tracking import tracking_events_record
@@ -21,8 +21,7 @@ from .helpers import paid_order, simex
 pytestmark = pytest.mark.django_db
 
 
-def test_the_delivered_scan_starts_the_return_window(settings):
-    settings.DISTRIBUTION_RETURN_WINDOW_DAYS = 7
+def test_the_delivered_scan_leaves_the_commission_frozen():
     carrier = simex("simex")
     order = paid_order(carrier_obj=carrier)
     line = order.lines.first()
@@ -47,7 +46,7 @@ def test_the_delivered_scan_starts_the_return_window(settings):
     )
     order.refresh_from_db()
     assert order.status == "delivered"
-    commission = Commission.objects.get()
-    assert commission.release_at == parse_datetime(when.isoformat()) + timedelta(days=7)
-    assert commissions_confirm(now=commission.release_at - timedelta(seconds=1)) == 0
-    assert commissions_confirm(now=commission.release_at) == 1
+    assert Commission.objects.get().status == "frozen"
+    # only completion confirms it
+    assert commissions_confirm(order_id=order.pk) == 1
+    assert Commission.objects.get().status == "confirmed"

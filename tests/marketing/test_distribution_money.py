@@ -1,6 +1,6 @@
 """Distribution's money: rates by scope (most specific wins, merchants within the operator's
-bounds), two levels (cycles refused), the freeze until the return window after delivery ends
-and the periodic confirmation, proportional reversal on refunds to the fen (through the real
+bounds), two levels (cycles refused), the freeze until the order completes (the merchant's
+return window, however long) and the confirmation then, proportional reversal on refunds to the fen (through the real
 refund path and localstripe), the append-only ledger, withdrawals (PostgreSQL threads; back
 office review), the buyer's rebate, and the API."""
 
@@ -17,11 +17,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from logistics.returns.models import ReturnPolicy
+from logistics.returns.services import orders_complete_due
 from marketing.distribution.ledger import (
     accrue,
     balance,
     commissions_confirm,
-    commissions_delivered,
     commissions_refund,
     reward_account,
     withdrawal_reject,
@@ -36,6 +37,8 @@ from marketing.distribution.services import (
 )
 from marketplace.money import Money
 from marketplace.transitions import IllegalTransition
+from orders.flow import ORDER_FLOW
+from orders.models import OrderEvent
 from orders.services import order_refund
 from tests.factories import CategoryFactory, MerchantFactory, ProductFactory, UserFactory
 from tests.orders.checkout_helpers import place, shopper_with
@@ -141,29 +144,70 @@ def test_two_levels_and_no_cycles(world):
     assert codes(refused.value) == {"recruit_cycle"}
 
 
-def test_commission_is_frozen_until_the_return_window_after_delivery_ends(world, settings):
-    settings.DISTRIBUTION_RETURN_WINDOW_DAYS = 7
-    settings.DISTRIBUTION_REBATE_PERCENT = "1"
+def _delivered_through_a_link(world, pay_with, *, window_days):
+    """A buyer who came through a distributor's link; their order of lip balms from Kiwi
+    Nature (return window ``window_days``), paid and delivered now."""
+    ReturnPolicy.objects.create(merchant=world.kiwi, window_days=window_days)
     distributor = distributor_signup(user=UserFactory())
-    buyer, cart = shopper_with((world.balm, 1))
+    buyer, cart = shopper_with((world.balm, 2))
     share_click_record(code=distributor.code, user=buyer)
     checkout = place(buyer, cart)
+    pay_with(checkout)
     order = checkout.orders.get()
+    for move in ("pack", "ship", "deliver"):
+        ORDER_FLOW.apply(order, move, by=None, event_model=OrderEvent)
+    return buyer, order, distributor
+
+
+def test_commission_stays_frozen_through_a_14_day_window_and_is_confirmed_at_completion(
+    world,
+    localstripe,
+    pay,  # noqa: F811
+    deliver,  # noqa: F811
+    settings,
+):
+    settings.DISTRIBUTION_REBATE_PERCENT = "1"
+    buyer, order, distributor = _delivered_through_a_link(world, pay, window_days=14)
     now = timezone.now()
-    assert commissions_confirm(now=now + timedelta(days=60)) == 0  # not delivered: frozen
-
-    delivered = now + timedelta(days=3)
-    assert commissions_delivered(order_id=order.pk, delivered_at=delivered) == 2
-    assert commissions_confirm(now=delivered + timedelta(days=7, seconds=-1)) == 0
-    assert commissions_confirm(now=delivered + timedelta(days=7)) == 2
-    assert commissions_confirm(now=delivered + timedelta(days=8)) == 0  # idempotent
-
+    # day 8: past the old fixed 7 days, inside the merchant's 14: nothing is confirmed
+    assert deliver(orders_complete_due, now=now + timedelta(days=8)) == 0
+    assert set(Commission.objects.values_list("status", flat=True)) == {"frozen"}
     seller = reward_account(distributor.user)
-    assert balance(seller.pk, "CNY", B.PENDING) == 0
-    assert balance(seller.pk, "CNY", B.AVAILABLE) == D("1.95")  # 5 % of 39.00
-    rebate = reward_account(buyer)
-    assert balance(rebate.pk, "CNY", B.AVAILABLE) == D("0.39")  # the buyer's cashback
+    assert balance(seller.pk, "CNY", B.AVAILABLE) == 0
+    assert balance(seller.pk, "CNY", B.PENDING) == D("3.90")  # 5 % of 78.00
+
+    assert deliver(orders_complete_due, now=now + timedelta(days=14, minutes=1)) == 1
+    order.refresh_from_db()
+    assert order.status == "completed"
     assert set(Commission.objects.values_list("status", flat=True)) == {"confirmed"}
+    assert balance(seller.pk, "CNY", B.PENDING) == 0
+    assert balance(seller.pk, "CNY", B.AVAILABLE) == D("3.90")
+    rebate = reward_account(buyer)
+    assert balance(rebate.pk, "CNY", B.AVAILABLE) == D("0.78")  # the buyer's cashback
+    # completing again confirms nothing twice
+    assert commissions_confirm(order_id=order.pk) == 0
+
+
+def test_a_refund_before_completion_reverses_in_proportion_then_the_rest_is_confirmed(
+    world,
+    localstripe,
+    pay,  # noqa: F811
+    deliver,  # noqa: F811
+):
+    buyer, order, distributor = _delivered_through_a_link(world, pay, window_days=14)
+    commission = Commission.objects.get(role="level1")
+    quarter = (order.total / 4).quantize(D("0.01"))
+    deliver(order_refund, order=order, amount=Money(quarter, "CNY"), by=buyer, reason="dented")
+    commission.refresh_from_db()
+    expected = (commission.amount * 100 * quarter / order.total).quantize(D("1"), "ROUND_HALF_UP")
+    assert commission.reversed == expected / 100 and commission.status == "frozen"
+
+    assert deliver(orders_complete_due, now=timezone.now() + timedelta(days=15)) == 1
+    commission.refresh_from_db()
+    assert commission.status == "confirmed"
+    seller = reward_account(distributor.user)
+    assert balance(seller.pk, "CNY", B.AVAILABLE) == commission.amount - commission.reversed
+    assert balance(seller.pk, "CNY", B.PENDING) == 0
 
 
 def test_refunds_reverse_in_proportion_to_the_fen():

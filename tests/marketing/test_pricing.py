@@ -217,6 +217,50 @@ def test_free_shipping_coupon_zeroes_its_merchants_groups():
     assert result.shipping_shares["1-bonded-1"][0].merchant == D("12.00")
 
 
+def test_free_shipping_is_per_order_and_refused_where_shipping_is_already_free():
+    free = Promotion(
+        ref="ship", step=Step.COUPON, kind=Kind.FREE_SHIPPING, threshold=D("50"), bearer=PLATFORM
+    )
+    lines = [
+        Line(key="a", merchant_id=1, quantity=1, unit_price=D("60"), group="g1"),
+        Line(key="b", merchant_id=2, quantity=1, unit_price=D("40"), group="g2"),
+    ]
+    # the threshold is per order: g2's goods (40) do not reach it, g1's (60) do
+    result = price_order(
+        lines=lines, currency="CNY", promotions=[free], shipping={"g1": D("8"), "g2": D("9")}
+    )
+    assert result.shipping == {"g1": D("0.00"), "g2": D("9")}
+    assert result.shipping_shares["g1"][0].platform == D("8.00")
+    assert [a.amount for a in result.applied] == [D("8.00")]
+    # an order shipped free already: refused with its own reason
+    result = price_order(
+        lines=lines[:1], currency="CNY", promotions=[free], shipping={"g1": D("0")}
+    )
+    assert [(r.ref, r.code) for r in result.refused] == [("ship", "shipping_free")]
+
+
+def test_a_merchant_coupon_per_order_two_orders_of_one_merchant_take_two():
+    def coupon(ref):
+        return Promotion(
+            ref=ref,
+            step=Step.COUPON,
+            kind=Kind.FIXED,
+            amount=D("5"),
+            issuer_merchant_id=1,
+            scope=Scope(ScopeKind.PRODUCT, frozenset({1 if ref == "c1" else 2}), merchant_id=1),
+        )
+
+    lines = [
+        Line(key="a", merchant_id=1, quantity=1, unit_price=D("60"), product_id=1, group="g1"),
+        Line(key="b", merchant_id=1, quantity=1, unit_price=D("40"), product_id=2, group="g2"),
+    ]
+    result = price_order(lines=lines, currency="CNY", promotions=[coupon("c1"), coupon("c2")])
+    assert [a.ref for a in result.applied] == ["c1", "c2"]
+    same_order = [line.__class__(**{**line.__dict__, "group": "g1"}) for line in lines]
+    result = price_order(lines=same_order, currency="CNY", promotions=[coupon("c1"), coupon("c2")])
+    assert [(r.ref, r.code) for r in result.refused] == [("c2", "coupon_stack_limit")]
+
+
 def test_the_cost_bearer_is_recorded_on_every_line_share():
     shared = Promotion(
         ref="s", step=Step.COUPON, kind=Kind.FIXED, amount=D("10.01"), bearer=Bearer(30)
@@ -313,6 +357,17 @@ def test_properties_of_every_priced_order(order):
     assert sum(line.discount for line in result.lines) == result.order_discount
     goods_applied = sum(a.amount for a in result.applied if a.step != Step.SHIPPING)
     assert goods_applied == result.order_discount
+    # at most one coupon of each issuer per order (shipping group), free shipping included
+    issuers = {p.ref: p.issuer_merchant_id for p in promos if p.step == Step.COUPON}
+    held: dict[tuple[str, int | None], set[str]] = {}
+    for line, priced in zip(lines, result.lines, strict=True):
+        for s in priced.shares:
+            if s.ref in issuers:
+                held.setdefault((line.group, issuers[s.ref]), set()).add(s.ref)
+    for group, ss in result.shipping_shares.items():
+        for s in ss:
+            held.setdefault((group, issuers[s.ref]), set()).add(s.ref)
+    assert all(len(refs) == 1 for refs in held.values())
     # the steps ran in their fixed order
     positions = [STEPS.index(a.step) for a in result.applied]
     assert positions == sorted(positions)

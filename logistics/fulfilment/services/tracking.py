@@ -29,7 +29,6 @@ from django.utils.dateparse import parse_datetime
 
 from catalog.services.stock import StockLine, stock_ship
 from logistics.shipping.models import Carrier
-from marketing.distribution.ledger import commissions_delivered
 from marketplace.crypto import decrypt
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_orders
@@ -378,13 +377,9 @@ def parcels_follow_events(*, order_id: int) -> Order:
         # a parcel sent again (replaced_by) is waited for no more: its replacement is
         and all(p.delivered_at is not None for p in locked.values() if p.replaced_by_id is None)
     ):
+        # (Distribution's commission stays frozen until the order completes: returns'
+        # ``orders_complete_due``, once the merchant's return window is over.)
         ORDER_FLOW.apply(order, "deliver", by=None, event_model=OrderEvent)
-        # Distribution's commission stays frozen through the return window from now on.
-        # (the delivery of the parcels that count: a replaced parcel never arrives)
-        commissions_delivered(
-            order_id=order.pk,
-            delivered_at=max(p.delivered_at for p in locked.values() if p.delivered_at),
-        )
     return order
 
 
