@@ -248,6 +248,8 @@ def _insert_new(
     moves its time on to its latest new event, if it still has the status it was read
     with (``_move_time_on``'s rule)."""
     now = timezone.now()
+    if connection.vendor != "postgresql":
+        return _insert_new_portable(rows, move=move)
     params: list = []
     for row in rows.values():
         params += [
@@ -281,6 +283,27 @@ def _insert_new(
         new[key] = row
         if move is not None and was_moved[0]:
             moved.add(move.pk)
+    return new, moved
+
+
+def _insert_new_portable(
+    rows: dict[tuple, TrackingEvent], *, move: Parcel | None
+) -> tuple[dict[tuple, TrackingEvent], set[int]]:
+    """``_insert_new`` for the embedded default (SQLite, one writer at a time): read the
+    stored keys, insert the others with the ORM and move ``move`` on, in one transaction."""
+    with transaction.atomic(savepoint=False):
+        seen = set(
+            TrackingEvent.objects.filter(
+                parcel_id__in={k[0] for k in rows}, occurred_at__in={k[2] for k in rows}
+            ).values_list("parcel_id", "status", "occurred_at", "location")
+        )
+        new = {key: row for key, row in rows.items() if key not in seen}
+        TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
+        moved = (
+            {move.pk}
+            if move is not None and new and _move_time_on(move, list(new.values()))
+            else set()
+        )
     return new, moved
 
 
