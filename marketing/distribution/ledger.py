@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.money import Money, minor_unit
 from marketplace.rules import field_error
 
+from ..models import Referral
 from ..pricing import allocate
 from .flow import WITHDRAWAL_FLOW
 from .lock_objects import lock_reward_accounts
@@ -174,7 +175,7 @@ def commissions_confirm(*, now=None, batch: int = 200, order_id: int | None = No
     else:
         due = Commission.objects.filter(status=C.FROZEN, order_id=order_id)
     accounts = sorted(set(due.values_list("account_id", flat=True)[:batch]))
-    confirmed = 0
+    confirmed, checkouts = 0, set()
     for account_id in accounts:
         with transaction.atomic():
             lock_reward_accounts([account_id])
@@ -192,8 +193,27 @@ def commissions_confirm(*, now=None, batch: int = 200, order_id: int | None = No
                     )
                 row.status = C.CONFIRMED
                 row.save(update_fields=["status"])
+                checkouts.add(row.checkout_number)
                 confirmed += 1
+    for checkout_number in sorted(checkouts):
+        referral_confirm(checkout_number=checkout_number)
     return confirmed
+
+
+def referral_confirm(*, checkout_number: str) -> bool:
+    """The checkout's referral turns confirmed once none of its commission is frozen any more
+    (every row confirmed — its order completed or its return window ended — or reversed):
+    called by ``commissions_confirm`` for each checkout it confirmed rows of. A referral
+    already reversed stays reversed. Returns whether it changed."""
+    if Commission.objects.filter(checkout_number=checkout_number, status=C.FROZEN).exists():
+        return False
+    if not Commission.objects.filter(checkout_number=checkout_number, status=C.CONFIRMED).exists():
+        return False
+    return bool(
+        Referral.objects.filter(
+            checkout_number=checkout_number, status=Referral.Status.PENDING
+        ).update(status=Referral.Status.CONFIRMED)
+    )
 
 
 def withdrawal_request(*, user, amount: Money) -> Withdrawal:
