@@ -271,3 +271,38 @@ def withdrawal_reject(*, withdrawal: Withdrawal, by, reason: str) -> Withdrawal:
         note=reason[:200],
     )
     return withdrawal
+
+
+def withdrawal_pay_check(*, reference: str, paid_at) -> str:
+    """The payout's rules (``withdrawal_pay``; the back office's form asks them first): a
+    reference, and a time that is not in the future. Returns the reference, stripped."""
+    reference = (reference or "").strip()[:100]
+    if not reference:
+        raise field_error(
+            "payout_reference", _("Enter the payout's reference."), "payout_reference_required"
+        )
+    if paid_at is None:
+        raise field_error("paid_at", _("Enter when it was paid."), "payout_time_required")
+    if paid_at > timezone.now():
+        raise field_error("paid_at", _("The payout time is in the future."), "payout_time_future")
+    return reference
+
+
+def withdrawal_pay(*, withdrawal: Withdrawal, by, reference: str, paid_at) -> Withdrawal:
+    """An operator records the payout of an approved withdrawal (a bank or WeChat Pay transfer
+    made outside Silkway): its reference and when it was paid, both required, the time not in
+    the future. Once: under the account's lock the withdrawal is re-read, so a second "mark
+    paid" (a double click, two operators) finds it paid and is refused (``IllegalTransition``)
+    and the first reference stays. No ledger entry: the amount left the available balance when
+    it was requested; the payout closes that debt."""
+    reference = withdrawal_pay_check(reference=reference, paid_at=paid_at)
+    with transaction.atomic():
+        lock_reward_accounts([withdrawal.account_id])
+        # the payout's facts first (a paid row must have them), only while still approved:
+        # a second "mark paid" never overwrites the first's, and is refused by the flow
+        Withdrawal.objects.filter(pk=withdrawal.pk, status=Withdrawal.Status.APPROVED).update(
+            payout_reference=reference, paid_at=paid_at
+        )
+        WITHDRAWAL_FLOW.apply(withdrawal, "pay", by=by, event_model=WithdrawalEvent)
+    withdrawal.payout_reference, withdrawal.paid_at = reference, paid_at
+    return withdrawal
