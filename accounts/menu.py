@@ -72,7 +72,12 @@ def _resolve(request, also) -> AccountMenu | None:
         return None
     key = menu_key(user_id)
     request.account_prefetched = cache.get_many(
-        [key, *(also(user_id) if also else ()), *pagecache.read_along_keys(request)]
+        [
+            key,
+            *(also(user_id) if also else ()),
+            *pagecache.read_along_keys(request),
+            *pagecache.read_along_user_keys(request, user_id),
+        ]
     )
     record = request.account_prefetched.pop(key, None)
     session_hash = session.get(HASH_SESSION_KEY) or ""

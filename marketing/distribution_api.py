@@ -26,12 +26,12 @@ DASHBOARD = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="`distributor` (null before sign-up) with `code` and `share_url`; `figures`: "
     "`clicks`, `orders`, `currency`, `pending`, `confirmed`, `available`, `in_review`, "
-    "`withdrawn` (decimal strings).",
+    "`withdrawn` (approved, paid out or not), `paid_out` (decimal strings).",
 )
 WITHDRAWAL = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="A withdrawal: `id`, `amount`, `currency`, `status` (requested, approved, "
-    "rejected), `reason`, `created_at`.",
+    "rejected, paid), `reason`, `created_at`, `payout_reference` and `paid_at` (once paid).",
 )
 COMMISSIONS = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -66,6 +66,8 @@ def _withdrawal(w) -> dict:
         "status": w.status,
         "reason": w.reason,
         "created_at": w.created_at.isoformat(),
+        "payout_reference": w.payout_reference,
+        "paid_at": w.paid_at.isoformat() if w.paid_at else None,
     }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,15 +22,17 @@ from catalog.selectors.storefront import products_visible
 from marketplace.digits import ascii_int
 from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
-from merchants.roles import Capability
+from merchants.models import Membership
+from merchants.roles import Capability, Role
 
 from .distribution.selectors import qr_png, qr_svg
 from .o2o.models import OfflineStore
 from .o2o.posters import store_poster_pdf
-from .o2o.selectors import merchant_stores, store_orders
+from .o2o.selectors import member_stores, store_orders
 from .o2o.services import (
     SESSION_KEY,
     offline_store_create,
+    offline_store_staff_set,
     offline_store_update,
     store_scan_record,
 )
@@ -87,11 +90,13 @@ class SellerStoresView(SellerPortalMixin, FormView):
 
     template_name = "seller/marketing/stores.html"
     form_class = StoreForm
+    capability = Capability.VIEW_STORES
     write_capability = Capability.MANAGE_CATALOG
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stores"] = [(s, store_url(s)) for s in merchant_stores(self.merchant)]
+        # store staff: only the stores they are assigned to (``member_stores``)
+        context["stores"] = [(s, store_url(s)) for s in member_stores(self.membership)]
         return context
 
     def form_valid(self, form):
@@ -105,10 +110,13 @@ class SellerStoresView(SellerPortalMixin, FormView):
 
 
 class SellerStoreMixin(SellerPortalMixin):
+    """One store's pages: another merchant's store, and for store staff a store they are not
+    assigned to, is a 404 (``member_stores``)."""
+
+    capability = Capability.VIEW_STORES
+
     def get_store(self) -> OfflineStore:
-        return get_object_or_404(
-            OfflineStore.objects.for_merchant(self.merchant), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(member_stores(self.membership), pk=self.kwargs["pk"])
 
 
 class SellerStoreQRView(SellerStoreMixin, View):
@@ -151,9 +159,9 @@ class SellerStoreDetailView(SellerStoreMixin, FormView):
     write_capability = Capability.MANAGE_CATALOG
 
     def get_store(self) -> OfflineStore:
-        """The store with its figures (``merchant_stores``), read once per request."""
+        """The store with its figures (``member_stores``), read once per request."""
         if getattr(self, "_store", None) is None:
-            self._store = get_object_or_404(merchant_stores(self.merchant), pk=self.kwargs["pk"])
+            self._store = super().get_store()
         return self._store
 
     def get_initial(self):
@@ -185,4 +193,62 @@ class SellerStoreDetailView(SellerStoreMixin, FormView):
             form_add_service_errors(form, exc, {})
             return self.form_invalid(form)
         messages.success(self.request, gettext("Store saved."))
+        return redirect("seller_stores:detail", pk=self.kwargs["pk"])
+
+
+class StoreStaffForm(forms.Form):
+    staff = forms.MultipleChoiceField(
+        label=_("Store staff who work here"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, store: OfflineStore, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = list(
+            Membership.objects.filter(
+                merchant_id=store.merchant_id, role=Role.STORE_STAFF, is_active=True
+            )
+            .select_related("user")
+            .annotate(
+                here=Exists(
+                    OfflineStore.staff.through.objects.filter(
+                        offlinestore_id=store.pk, membership_id=OuterRef("pk")
+                    )
+                )
+            )
+            .order_by("pk")
+        )
+        self.fields["staff"].choices = [(m.pk, str(m.user)) for m in members]
+        self.initial.setdefault("staff", [m.pk for m in members if m.here])
+
+
+class SellerStoreStaffView(SellerStoreMixin, FormView):
+    """Who works at a store: team members with the store-staff role, who then see only the
+    stores they are assigned to (capability ``manage_team``: who sees what is a team matter)."""
+
+    template_name = "seller/marketing/store_staff.html"
+    form_class = StoreStaffForm
+    capability = Capability.MANAGE_TEAM
+
+    def get_store(self) -> OfflineStore:
+        if getattr(self, "_store", None) is None:
+            self._store = get_object_or_404(
+                OfflineStore.objects.for_merchant(self.merchant), pk=self.kwargs["pk"]
+            )
+        return self._store
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "store": self.get_store()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "store": self.get_store()}
+
+    def form_valid(self, form):
+        try:
+            offline_store_staff_set(
+                store=self.get_store(), membership_ids=form.cleaned_data["staff"]
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, {})
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Store staff saved."))
         return redirect("seller_stores:detail", pk=self.kwargs["pk"])

@@ -472,6 +472,7 @@ def distribution_dashboard(request):
             share_url=_share_url(distributor.code, home),
             qr_url=f"{reverse('distribution:qr', args=[distributor.code])}?{urlencode({'next': home})}",
             referrals=distributor.referrals.all()[:20],
+            withdrawals=distribution_selectors.account_withdrawals(request.user),
         )
     return render(request, "marketing/distribution.html", context)
 

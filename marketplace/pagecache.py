@@ -46,6 +46,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from marketplace import sharing
+
 _SLOT = re.compile(rb"<!--live:([A-Za-z0-9_-]+)-->")
 
 
@@ -109,16 +111,46 @@ def read_along_keys(request: HttpRequest) -> list[str]:
     return getattr(request, "_pagecache_read_along", [])
 
 
+def read_along_user(request: HttpRequest, keys_of) -> None:
+    """Like ``read_along``, for keys that name the signed-in user (``keys_of(user_id)``): read
+    in the same round trip as their account menu, once the session has told who they are."""
+    request._pagecache_read_along_user = [
+        *getattr(request, "_pagecache_read_along_user", []),
+        keys_of,
+    ]
+
+
+def read_along_user_keys(request: HttpRequest, user_id) -> list[str]:
+    return [
+        key
+        for keys_of in getattr(request, "_pagecache_read_along_user", [])
+        for key in keys_of(user_id)
+    ]
+
+
+def slot_meta(request: HttpRequest) -> dict:
+    """What a template tag that left a live slot needs to fill it (the share buttons' title and
+    path), kept with the cached page's ``meta`` (``storefront_page`` merges it)."""
+    meta = getattr(request, "_pagecache_slot_meta", None)
+    if meta is None:
+        meta = request._pagecache_slot_meta = {}
+    return meta
+
+
 NAV_SLOT = "nav"
 MESSAGES_SLOT = "messages"
 NONCE_SLOT = "csp-nonce"
 
 
-def personal_live(request: HttpRequest, slots) -> dict[str, str]:
+def personal_live(request: HttpRequest, slots, meta: dict | None = None) -> dict[str, str]:
     """The personal slots among ``slots`` filled for ``request``: the header's cart link and
-    account menu, the flash messages, the CSP nonce. Each is rendered by the same code that
-    renders it in place on pages that are not shared (``render_nav``, ``render_messages``)."""
+    account menu, the flash messages, the CSP nonce, the share buttons (``meta``: the page's,
+    ``slot_meta``). Each is rendered by the same code that renders it in place on pages that
+    are not shared (``render_nav``, ``render_messages``, ``sharing.buttons_html``)."""
     live = {}
+    if sharing.SLOT in slots:
+        # a distributor's code is read in the same round trip as their menu (before the nav)
+        read_along_user(request, sharing.user_keys)
     if NAV_SLOT in slots:
         live[NAV_SLOT] = render_nav(request)
     if MESSAGES_SLOT in slots:
@@ -127,6 +159,8 @@ def personal_live(request: HttpRequest, slots) -> dict[str, str]:
         live[MESSAGES_SLOT] = render_messages(request) if has_messages else ""
     if NONCE_SLOT in slots:
         live[NONCE_SLOT] = nonce_of(request)
+    if sharing.SLOT in slots:
+        live[sharing.SLOT] = sharing.share_live(request, meta or {})
     return live
 
 

@@ -162,7 +162,7 @@ class Membership(MerchantOwned):
         related_name="memberships",
         verbose_name=_("user"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
@@ -398,7 +398,7 @@ class Invitation(MerchantOwned):
     """
 
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

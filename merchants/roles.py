@@ -8,6 +8,9 @@ class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     MANAGER = "manager", _("Manager")
     STAFF = "staff", _("Staff")
+    # O2O: the people behind a shop's counter see only the offline stores they are assigned
+    # to (their page, figures, QR codes and poster), nothing else of the merchant
+    STORE_STAFF = "store_staff", _("Store staff")
 
 
 class Capability(models.TextChoices):
@@ -16,12 +19,29 @@ class Capability(models.TextChoices):
     MANAGE_ORDERS = "manage_orders", _("Fulfil orders")
     MANAGE_TEAM = "manage_team", _("Invite and manage staff")
     MANAGE_PAYOUT = "manage_payout", _("Change payout details")
+    # the offline stores' pages: every store with ``view``, only one's assigned stores without
+    VIEW_STORES = "view_stores", _("See offline stores")
 
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(Capability.values),
-    Role.MANAGER: frozenset({Capability.VIEW, Capability.MANAGE_CATALOG, Capability.MANAGE_ORDERS}),
-    Role.STAFF: frozenset({Capability.VIEW, Capability.MANAGE_CATALOG, Capability.MANAGE_ORDERS}),
+    Role.MANAGER: frozenset(
+        {
+            Capability.VIEW,
+            Capability.VIEW_STORES,
+            Capability.MANAGE_CATALOG,
+            Capability.MANAGE_ORDERS,
+        }
+    ),
+    Role.STAFF: frozenset(
+        {
+            Capability.VIEW,
+            Capability.VIEW_STORES,
+            Capability.MANAGE_CATALOG,
+            Capability.MANAGE_ORDERS,
+        }
+    ),
+    Role.STORE_STAFF: frozenset({Capability.VIEW_STORES}),
 }
 
 

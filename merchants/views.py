@@ -33,6 +33,16 @@ from .roles import Capability
 class DashboardView(SellerPortalMixin, TemplateView):
     template_name = "seller/dashboard.html"
 
+    def required_capability(self, request) -> str | None:
+        return None  # decided in ``get``: store staff land on their stores
+
+    def get(self, request, *args, **kwargs):
+        if not self.membership.can(Capability.VIEW):
+            if self.membership.can(Capability.VIEW_STORES):  # store staff: their stores only
+                return redirect("seller_stores:list")
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
 
 class ProfileView(SellerPortalMixin, TemplateView):
     """The merchant as the platform knows it, its commission summary and its history."""

@@ -33,3 +33,16 @@ def barcodes(pdf: bytes, tmp_path, symbology: str = "code128") -> list[str]:
         )
         found += out.stdout.split()
     return found
+
+
+def image_codes(png: bytes, tmp_path, symbology: str = "qrcode") -> list[str]:
+    """Decode the ``symbology`` codes of one image (a QR code served as PNG, a screenshot)."""
+    assert shutil.which("zbarimg"), "scripts/ensure_label_tools.sh"
+    image = tmp_path / "image.png"
+    image.write_bytes(png)
+    out = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", "-Sdisable", f"-S{symbology}.enable", image],
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.split()

@@ -152,7 +152,7 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
     def fill(entry: pagecache.CachedPage, request) -> dict[str, str]:
         if live_keys is not None:
             pagecache.read_along(request, live_keys(entry.meta))
-        filled = pagecache.personal_live(request, entry.slots)
+        filled = pagecache.personal_live(request, entry.slots, entry.meta)
         if live is not None:
             filled.update(live(entry.meta, request))
         return filled
@@ -188,7 +188,8 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
             if response.streaming:
                 return response
             store = key is not None and pagecache.storable(request, response)
-            entry = pagecache.CachedPage.of(response, getattr(response, "live_meta", None))
+            meta = {**(getattr(response, "live_meta", None) or {}), **pagecache.slot_meta(request)}
+            entry = pagecache.CachedPage.of(response, meta)
             if store:
                 cache.set(key, entry, timeout)
             if entry.has_slots:

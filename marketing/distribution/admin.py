@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.forms import form_add_service_errors
 from marketplace.transitions import IllegalTransition
 
-from .ledger import withdrawal_approve, withdrawal_reject
+from .ledger import withdrawal_approve, withdrawal_pay, withdrawal_pay_check, withdrawal_reject
 from .models import Commission, CommissionRate, LedgerEntry, Withdrawal
 from .rates import commission_rate_set
 
@@ -91,9 +91,19 @@ class WithdrawalReviewForm(forms.ModelForm):
     decision = forms.ChoiceField(
         label=_("decision"),
         required=False,
-        choices=[("", "—"), ("approve", _("Approve")), ("reject", _("Reject"))],
+        choices=[
+            ("", "—"),
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("pay", _("Mark paid")),
+        ],
     )
     review_reason = forms.CharField(label=_("reason (to reject)"), required=False, max_length=300)
+    # not "payout_reference": the admin drops a form field named like a read-only one
+    payout_ref = forms.CharField(
+        label=_("payout reference (to mark paid)"), required=False, max_length=100
+    )
+    payout_paid_at = forms.DateTimeField(label=_("paid at (to mark paid)"), required=False)
 
     class Meta:
         model = Withdrawal
@@ -113,17 +123,35 @@ class WithdrawalReviewForm(forms.ModelForm):
                 ),
                 {},
             )
+        if data.get("decision") == "pay":
+            try:
+                withdrawal_pay_check(
+                    reference=data.get("payout_ref") or "", paid_at=data.get("payout_paid_at")
+                )
+            except ValidationError as exc:
+                form_add_service_errors(
+                    self, exc, {"payout_reference": "payout_ref", "paid_at": "payout_paid_at"}
+                )
         return data
 
 
 @admin.register(Withdrawal)
 class WithdrawalAdmin(admin.ModelAdmin):
     form = WithdrawalReviewForm
-    list_display = ("id", "account", "amount", "currency", "status", "created_at")
+    list_display = ("id", "account", "amount", "currency", "status", "created_at", "paid_at")
     list_filter = ("status", "currency")
     search_fields = ("account__user__email",)
     list_select_related = ("account__user",)
-    readonly_fields = ("account", "amount", "currency", "status", "reason", "created_at")
+    readonly_fields = (
+        "account",
+        "amount",
+        "currency",
+        "status",
+        "reason",
+        "created_at",
+        "payout_reference",
+        "paid_at",
+    )
     actions = ["approve_withdrawals"]
 
     def has_add_permission(self, request):
@@ -140,6 +168,13 @@ class WithdrawalAdmin(admin.ModelAdmin):
             elif decision == "reject":
                 withdrawal_reject(
                     withdrawal=obj, by=request.user, reason=form.cleaned_data["review_reason"]
+                )
+            elif decision == "pay":
+                withdrawal_pay(
+                    withdrawal=obj,
+                    by=request.user,
+                    reference=form.cleaned_data["payout_ref"],
+                    paid_at=form.cleaned_data["payout_paid_at"],
                 )
         except (IllegalTransition, ValidationError) as exc:  # say it, change nothing
             self.message_user(request, f"{obj}: {exc}", messages.ERROR)

@@ -1,4 +1,5 @@
-"""A withdrawal's lifecycle: requested ─approve→ approved | ─reject→ rejected (reason)."""
+"""A withdrawal's lifecycle: requested ─approve→ approved ─pay→ paid (once, with the payout's
+reference and time); requested ─reject→ rejected (reason). Rejected and paid are final."""
 
 from __future__ import annotations
 
@@ -13,5 +14,6 @@ WITHDRAWAL_FLOW = Workflow(
     transitions={
         "approve": Transition(sources={W.REQUESTED}, target=W.APPROVED),
         "reject": Transition(sources={W.REQUESTED}, target=W.REJECTED, reason_required=True),
+        "pay": Transition(sources={W.APPROVED}, target=W.PAID),
     },
 )

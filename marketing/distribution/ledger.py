@@ -24,11 +24,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.money import Money, minor_unit
 from marketplace.rules import field_error
 
+from ..models import Referral
 from ..pricing import allocate
 from .flow import WITHDRAWAL_FLOW
 from .lock_objects import lock_reward_accounts
@@ -160,7 +162,7 @@ def commissions_confirm(*, order_id: int) -> int:
     One transaction per account; idempotent (rows are re-read under the lock)."""
     due = Commission.objects.filter(status=C.FROZEN, order_id=order_id)
     accounts = sorted(set(due.values_list("account_id", flat=True)))
-    confirmed = 0
+    confirmed, checkouts = 0, set()
     for account_id in accounts:
         with transaction.atomic():
             lock_reward_accounts([account_id])
@@ -178,8 +180,27 @@ def commissions_confirm(*, order_id: int) -> int:
                     )
                 row.status = C.CONFIRMED
                 row.save(update_fields=["status"])
+                checkouts.add(row.checkout_number)
                 confirmed += 1
+    for checkout_number in sorted(checkouts):
+        referral_confirm(checkout_number=checkout_number)
     return confirmed
+
+
+def referral_confirm(*, checkout_number: str) -> bool:
+    """The checkout's referral turns confirmed once none of its commission is frozen any more
+    (every row confirmed — its order completed or its return window ended — or reversed):
+    called by ``commissions_confirm`` for each checkout it confirmed rows of. A referral
+    already reversed stays reversed. Returns whether it changed."""
+    if Commission.objects.filter(checkout_number=checkout_number, status=C.FROZEN).exists():
+        return False
+    if not Commission.objects.filter(checkout_number=checkout_number, status=C.CONFIRMED).exists():
+        return False
+    return bool(
+        Referral.objects.filter(
+            checkout_number=checkout_number, status=Referral.Status.PENDING
+        ).update(status=Referral.Status.CONFIRMED)
+    )
 
 
 def withdrawal_request(*, user, amount: Money) -> Withdrawal:
@@ -236,4 +257,39 @@ def withdrawal_reject(*, withdrawal: Withdrawal, by, reason: str) -> Withdrawal:
         withdrawal=withdrawal,
         note=reason[:200],
     )
+    return withdrawal
+
+
+def withdrawal_pay_check(*, reference: str, paid_at) -> str:
+    """The payout's rules (``withdrawal_pay``; the back office's form asks them first): a
+    reference, and a time that is not in the future. Returns the reference, stripped."""
+    reference = (reference or "").strip()[:100]
+    if not reference:
+        raise field_error(
+            "payout_reference", _("Enter the payout's reference."), "payout_reference_required"
+        )
+    if paid_at is None:
+        raise field_error("paid_at", _("Enter when it was paid."), "payout_time_required")
+    if paid_at > timezone.now():
+        raise field_error("paid_at", _("The payout time is in the future."), "payout_time_future")
+    return reference
+
+
+def withdrawal_pay(*, withdrawal: Withdrawal, by, reference: str, paid_at) -> Withdrawal:
+    """An operator records the payout of an approved withdrawal (a bank or WeChat Pay transfer
+    made outside Silkway): its reference and when it was paid, both required, the time not in
+    the future. Once: under the account's lock the withdrawal is re-read, so a second "mark
+    paid" (a double click, two operators) finds it paid and is refused (``IllegalTransition``)
+    and the first reference stays. No ledger entry: the amount left the available balance when
+    it was requested; the payout closes that debt."""
+    reference = withdrawal_pay_check(reference=reference, paid_at=paid_at)
+    with transaction.atomic():
+        lock_reward_accounts([withdrawal.account_id])
+        # the payout's facts first (a paid row must have them), only while still approved:
+        # a second "mark paid" never overwrites the first's, and is refused by the flow
+        Withdrawal.objects.filter(pk=withdrawal.pk, status=Withdrawal.Status.APPROVED).update(
+            payout_reference=reference, paid_at=paid_at
+        )
+        WITHDRAWAL_FLOW.apply(withdrawal, "pay", by=by, event_model=WithdrawalEvent)
+    withdrawal.payout_reference, withdrawal.paid_at = reference, paid_at
     return withdrawal

@@ -242,12 +242,16 @@ class OrderRefundSeen(models.Model):
 
 
 class Withdrawal(models.Model):
-    """A request to be paid ``amount`` of the confirmed balance; operators review it."""
+    """A request to be paid ``amount`` of the confirmed balance: ``requested`` → ``approved``
+    (the platform owes it) → ``paid`` (once: the payout's reference and time recorded by an
+    operator), or ``rejected`` (the amount back). Rejected and paid are final
+    (``marketing.distribution.flow``)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        PAID = "paid", _("Paid")
 
     account = models.ForeignKey(RewardAccount, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -257,11 +261,26 @@ class Withdrawal(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    payout_reference = models.CharField(
+        _("payout reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The bank transfer's or the WeChat Pay transfer's reference."),
+    )
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
         ordering = ["-id"]
+        constraints = [
+            # a paid withdrawal names its payout (reference and time)
+            models.CheckConstraint(
+                condition=~models.Q(status="paid")
+                | (models.Q(paid_at__isnull=False) & ~models.Q(payout_reference="")),
+                name="withdrawal_paid_has_payout",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} · {self.amount} {self.currency}"

@@ -24,7 +24,8 @@ class Dashboard:
     confirmed: Decimal  # ever confirmed (available + withdrawn + in review)
     available: Decimal  # confirmed, not withdrawn: what a withdrawal may take
     in_review: Decimal  # withdrawals waiting for an operator
-    withdrawn: Decimal  # withdrawals approved
+    withdrawn: Decimal  # withdrawals approved (paid out or still to be paid)
+    paid_out: Decimal  # of those, paid out (the payout's reference recorded)
 
 
 def distributor_dashboard(distributor: Distributor, currency: str | None = None) -> Dashboard:
@@ -41,7 +42,7 @@ def _figures(account, clicks: int, orders: int, currency: str | None) -> Dashboa
     zero = Decimal("0.00")
     if account is None:
         return Dashboard(
-            clicks, orders, currency or settings.BASE_CURRENCY, zero, zero, zero, zero, zero
+            clicks, orders, currency or settings.BASE_CURRENCY, zero, zero, zero, zero, zero, zero
         )
     entries = LedgerEntry.objects.filter(account=account)
     if currency is None:
@@ -58,7 +59,8 @@ def _figures(account, clicks: int, orders: int, currency: str | None) -> Dashboa
     W = Withdrawal.Status
     held = Withdrawal.objects.filter(account=account, currency=currency).aggregate(
         in_review=Sum("amount", filter=Q(status=W.REQUESTED)),
-        withdrawn=Sum("amount", filter=Q(status=W.APPROVED)),
+        withdrawn=Sum("amount", filter=Q(status__in=[W.APPROVED, W.PAID])),
+        paid_out=Sum("amount", filter=Q(status=W.PAID)),
     )
     return Dashboard(
         clicks=clicks,
@@ -69,6 +71,7 @@ def _figures(account, clicks: int, orders: int, currency: str | None) -> Dashboa
         available=sums["available"] or zero,
         in_review=held["in_review"] or zero,
         withdrawn=held["withdrawn"] or zero,
+        paid_out=held["paid_out"] or zero,
     )
 
 

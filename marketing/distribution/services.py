@@ -186,15 +186,6 @@ def distributor_recruit(*, distributor: Distributor, parent: Distributor) -> Upl
     return Upline.objects.create(distributor=distributor, parent=parent)
 
 
-def referral_confirm(*, checkout_number: str) -> bool:
-    """The checkout's orders completed: its pending commission is confirmed."""
-    return bool(
-        Referral.objects.filter(
-            checkout_number=checkout_number, status=Referral.Status.PENDING
-        ).update(status=Referral.Status.CONFIRMED)
-    )
-
-
 def referral_reverse(*, checkout_number: str) -> bool:
     """The checkout ended unpaid: no commission (nor level 2, nor rebate)."""
     commissions_reverse_checkout(checkout_number=checkout_number)

@@ -28,6 +28,10 @@ class OfflineStore(MerchantOwned):
     code = models.CharField(_("code"), max_length=16, unique=True, default=new_store_code)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # the team members with the store-staff role who work here (they see only these stores)
+    staff = models.ManyToManyField(
+        "merchants.Membership", blank=True, related_name="offline_stores", verbose_name=_("staff")
+    )
 
     class Meta:
         verbose_name = _("offline store")

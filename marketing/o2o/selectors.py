@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 
+from merchants.roles import Capability
+
 from .models import OfflineStore, StoreOrder
 
 
@@ -22,6 +24,18 @@ def merchant_stores(merchant):
         )
         .order_by("name", "id")
     )
+
+
+def member_stores(membership):
+    """The stores ``membership`` may open, with their figures (``merchant_stores``): every
+    store of the merchant for a member who sees its data (``view``), only the stores they are
+    assigned to for store staff, none for anyone else — one query."""
+    stores = merchant_stores(membership.merchant)
+    if membership.can(Capability.VIEW):
+        return stores
+    if membership.can(Capability.VIEW_STORES):
+        return stores.filter(staff=membership)
+    return stores.none()
 
 
 def store_orders(store, *, limit: int = 50):

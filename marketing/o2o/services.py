@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.rules import field_error
+from merchants.models import Membership
+from merchants.roles import Role
 
 from .models import OfflineStore, StoreOrder, StoreScan
 
@@ -47,6 +49,27 @@ def offline_store_update(
     for key, value in fields.items():
         setattr(store, key, value)
     return store
+
+
+def offline_store_staff_set(*, store: OfflineStore, membership_ids) -> list[int]:
+    """Who works at ``store``: team members of its merchant with the store-staff role (they see
+    only the stores they are assigned to). Anyone else — another merchant's member, a member
+    with another role, an inactive one — is refused (``store_staff_unknown``). Replaces the
+    store's staff; returns their membership ids."""
+    wanted = {int(pk) for pk in membership_ids}
+    allowed = set(
+        Membership.objects.filter(
+            merchant_id=store.merchant_id, role=Role.STORE_STAFF, is_active=True, pk__in=wanted
+        ).values_list("pk", flat=True)
+    )
+    if wanted - allowed:
+        raise field_error(
+            "staff",
+            _("Only your team's store staff can be assigned to a store."),
+            "store_staff_unknown",
+        )
+    store.staff.set(sorted(allowed))
+    return sorted(allowed)
 
 
 def store_scan_record(*, code: str, user=None, now=None) -> StoreScan | None:

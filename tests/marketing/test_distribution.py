@@ -11,11 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from marketing.distribution.services import (
-    distributor_signup,
-    referral_confirm,
-    share_click_record,
-)
+from marketing.distribution.ledger import commissions_confirm
+from marketing.distribution.services import distributor_signup, share_click_record
 from marketing.models import Distributor, Referral, ShareClick
 from orders.services import checkouts_expire
 from tests.factories import PASSWORD, UserFactory
@@ -71,7 +68,24 @@ def test_a_purchase_after_the_click_earns_commission_on_what_was_paid(world, cli
     assert referral.paid == D("368.00")  # 398 less the spend-and-save, no duties, no shipping
     assert referral.commission == D("18.40")  # 5 %
     assert referral.status == Referral.Status.PENDING
-    assert referral_confirm(checkout_number=checkout.number)
+
+
+def test_the_referral_is_confirmed_when_its_last_order_s_commission_is(world):
+    """Two merchants' goods make two orders; the referral stays pending while either order's
+    commission is frozen, and turns confirmed with the last (docs/MARKETING.md, "Freeze,
+    confirmation"): each order's by its own completion."""
+    distributor = distributor_signup(user=UserFactory())
+    buyer, cart = shopper_with((world.honey, 1), (world.balm, 1))
+    share_click_record(code=distributor.code, user=buyer)
+    checkout = place(buyer, cart)
+    first, second = checkout.orders.order_by("pk")
+    referral = Referral.objects.get()
+
+    assert commissions_confirm(order_id=first.pk) >= 1  # that order completed
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.PENDING  # the other order's is still frozen
+
+    assert commissions_confirm(order_id=second.pk) >= 1  # the other completed too
     referral.refresh_from_db()
     assert referral.status == Referral.Status.CONFIRMED
 

@@ -4,12 +4,18 @@ X, Facebook, LinkedIn and a WeChat QR code of the page."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import re
+from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
-from tests.factories import ProductFactory, SKUFactory, StockFactory
+from marketing.distribution.services import distributor_signup
+from marketing.models import ShareClick
+from tests.factories import ProductFactory, SKUFactory, StockFactory, UserFactory
+from tests.orders.test_shared_pages import renders, stored_pages  # noqa: F401 - fixture
+from tests.pdfs import image_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +85,113 @@ def test_the_product_page_is_still_served_from_the_page_cache(
     with django_assert_max_num_queries(2):  # the stock hole only: the page came whole
         html = client.get(url).content.decode()
     assert '<meta property="og:title" content="Manuka Honey">' in html
+
+
+# ---------------------------------------------------- a distributor's own link on the buttons
+
+SHARE_NAV = re.compile(r'<nav class="share".*?</nav>', re.S)
+
+
+def _share_nav(page: str) -> str:
+    found = SHARE_NAV.search(page)
+    assert found, "no share buttons"
+    return found.group(0)
+
+
+def _link_of(code: str, path: str) -> str:
+    return f"https://shop.example/en/r/{code}/?" + urlencode({"next": path})
+
+
+def test_the_buttons_carry_each_distributor_s_own_link_from_one_cached_copy(
+    client,
+    client_for,
+    honey,
+    renders,  # noqa: F811 - the fixture
+    django_assert_max_num_queries,
+):
+    url = reverse("storefront:product", args=[honey.pk, honey.slug])
+    anonymous = _share_nav(client.get(url).content.decode())  # rendered and stored
+    assert "/r/" not in anonymous and "data-share-code" not in anonymous
+    assert quote(f"https://shop.example{url}", safe="") in anonymous
+
+    ann, ben = distributor_signup(user=UserFactory()), distributor_signup(user=UserFactory())
+    ann_browser, ben_browser = client_for(ann.user), client_for(ben.user)
+    renders.clear()
+    for distributor, browser in ((ann, ann_browser), (ben, ben_browser)):
+        nav = _share_nav(browser.get(url).content.decode())
+        assert f'data-share-code="{distributor.code}"' in nav
+        link = quote(_link_of(distributor.code, url), safe="")
+        for prefix in ("share.php?url=", "share/service?href=", "sharer.php?u="):
+            assert prefix + link in nav
+        qr = reverse("distribution:qr", args=[distributor.code]) + "?" + urlencode({"next": url})
+        assert qr.replace("&", "&amp;") in nav
+        other = ben if distributor is ann else ann
+        assert other.code not in nav
+    assert renders == []  # both came from the one cached copy
+    for stored in stored_pages():
+        assert ann.code.encode() not in stored and ben.code.encode() not in stored
+
+    # a shopper who is not a distributor shares the plain page
+    plain = _share_nav(client_for(UserFactory()).get(url).content.decode())
+    assert "/r/" not in plain
+
+
+def test_a_warm_page_costs_a_distributor_no_query_and_two_cache_round_trips(
+    client_for, honey, monkeypatch, django_assert_max_num_queries
+):
+    url = reverse("storefront:product", args=[honey.pk, honey.slug])
+    distributor = distributor_signup(user=UserFactory())
+    browser = client_for(distributor.user)
+    browser.get(url)
+    browser.get(url)
+    backend = type(caches["default"])
+    reads: list[str] = []
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            reads.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    with django_assert_max_num_queries(0):
+        page = browser.get(url).content.decode()
+    assert f'data-share-code="{distributor.code}"' in page
+    assert reads == ["get_many", "get_many"]
+
+
+def test_signing_up_shows_the_code_at_once_and_deactivating_hides_it(client_for, honey):
+    url = reverse("storefront:product", args=[honey.pk, honey.slug])
+    user = UserFactory()
+    browser = client_for(user)
+    assert "data-share-code" not in browser.get(url).content.decode()  # "" is cached
+    distributor = distributor_signup(user=user)
+    assert f'data-share-code="{distributor.code}"' in browser.get(url).content.decode()
+    distributor.is_active = False
+    distributor.save()
+    assert "data-share-code" not in browser.get(url).content.decode()
+
+
+def test_the_store_page_buttons_carry_the_code_too(client_for, honey):
+    distributor = distributor_signup(user=UserFactory())
+    path = f"/zh-hans/store/{honey.merchant.slug}/"
+    nav = _share_nav(client_for(distributor.user).get(path).content.decode())
+    assert f"/zh-hans/r/{distributor.code}/qr.svg" in nav and "微博" in nav
+
+
+def test_the_wechat_qr_and_the_shared_link_attribute_to_the_distributor(
+    client, client_for, honey, tmp_path
+):
+    url = reverse("storefront:product", args=[honey.pk, honey.slug])
+    distributor = distributor_signup(user=UserFactory())
+    nav = _share_nav(client_for(distributor.user).get(url).content.decode())
+    src = re.search(r'<img src="([^"]+)"', nav).group(1).replace("&amp;", "&")
+    png = client.get(src + "&format=png").content
+    (scanned,) = image_codes(png, tmp_path)
+    assert scanned == _link_of(distributor.code, url)
+
+    friend = UserFactory()
+    followed = client_for(friend).get(scanned.removeprefix("https://shop.example"))
+    assert followed.status_code == 302 and followed["Location"] == url
+    click = ShareClick.objects.get()
+    assert click.distributor == distributor and click.user == friend and click.path == url

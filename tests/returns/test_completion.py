@@ -25,6 +25,7 @@ from logistics.returns.tasks import orders_complete_due as orders_complete_due_t
 from marketing.distribution.ledger import balance, reward_account
 from marketing.distribution.models import Commission, LedgerEntry
 from marketing.distribution.services import distributor_signup, share_click_record
+from marketing.models import Referral
 from marketing.points.services import points_balance
 from orders.flow import ORDER_FLOW
 from orders.models import Order, OrderEvent
@@ -66,6 +67,7 @@ def test_an_order_completes_when_its_return_window_ends_earning_points_and_commi
     assert order.status == Order.Status.DELIVERED
     assert points_balance(user.pk) == 0
     assert Commission.objects.filter(order_id=order.pk, status="frozen").exists()
+    assert Referral.objects.get(distributor=distributor).status == Referral.Status.PENDING
 
     assert deliver(orders_complete_due, now=now + timedelta(days=10, minutes=1)) == 1
 
@@ -80,6 +82,8 @@ def test_an_order_completes_when_its_return_window_ends_earning_points_and_commi
     account = reward_account(distributor.user)
     assert balance(account.pk, "CNY", B.PENDING) == 0
     assert balance(account.pk, "CNY", B.AVAILABLE) > 0
+    # the distributor's referral turns confirmed with its commission (it had no caller)
+    assert Referral.objects.get(distributor=distributor).status == Referral.Status.CONFIRMED
     # idempotent: the next run finds nothing to do, and nothing is earned twice
     assert deliver(orders_complete_due, now=now + timedelta(days=30)) == 0
     assert points_balance(user.pk) == int(paid_for_goods(order))
