@@ -14,7 +14,7 @@ from django.utils import timezone
 from catalog.models import Stock
 from marketing.models import GiftPromotion
 from orders.models import Allocation, LinePromotionShare
-from orders.services import checkouts_expire
+from orders.services import checkout_pay, checkouts_expire
 from tests.factories import ProductFactory, SKUFactory, StockFactory
 from tests.orders.checkout_helpers import place, shopper_with
 
@@ -150,3 +150,19 @@ def test_expiry_releases_the_gifts_reservation_like_any_line(world, settings):
     assert set(
         Allocation.objects.filter(line__order__checkout=checkout).values_list("status", flat=True)
     ) == {Allocation.Status.RELEASED}
+
+
+def test_a_late_payment_takes_the_gift_again_with_the_goods(world):
+    from tests.orders.test_checkout_pay import paid
+
+    sample = sample_of(world)
+    gift_for(world, sample)
+    user, cart = shopper_with((world.honey, 2))
+    checkout = place(user, cart)
+    checkouts_expire(now=checkout.expires_at + timedelta(seconds=1))
+    checkout_pay(checkout=checkout, payment=paid(checkout))
+    checkout.refresh_from_db()
+    assert checkout.status == "paid"
+    assert Stock.objects.get(sku=sample, warehouse=world.bonded).reserved == 1
+    gift = checkout.orders.get().lines.get(is_gift=True)
+    assert Allocation.objects.get(line=gift).status == Allocation.Status.ALLOCATED
