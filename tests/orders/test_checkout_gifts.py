@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog.models import Stock
 from marketing.models import GiftPromotion
 from orders.models import Allocation, LinePromotionShare
+from orders.selectors.orders import promotion_costs
 from orders.services import checkout_pay, checkouts_expire
 from tests.factories import ProductFactory, SKUFactory, StockFactory
 from tests.orders.checkout_helpers import place, shopper_with
@@ -89,6 +90,9 @@ def test_an_order_past_the_threshold_gets_the_gift_at_price_0_reserved_with_its_
     )
     assert share.cuts_price is False
     assert checkout.gifts_ran_out == []
+    # the seller's promotion costs name it
+    costs = [(c.step, c.label, c.merchant_bears) for c in promotion_costs(order)]
+    assert costs == [("gift", "Gifts with purchase", Decimal("30.00"))]
 
 
 def test_below_the_threshold_no_gift(world):
