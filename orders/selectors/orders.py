@@ -409,6 +409,7 @@ PROMOTION_STEP_LABELS = {
     "sale": gettext_lazy("Flash-sale price"),
     "spend_and_save": gettext_lazy("Spend and save"),
     "coupon": gettext_lazy("Coupons"),
+    "gift": gettext_lazy("Gifts with purchase"),
     "points": gettext_lazy("Points"),
     "shipping": gettext_lazy("Free shipping"),
 }

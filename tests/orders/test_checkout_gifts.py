@@ -14,7 +14,8 @@ from django.utils import timezone
 from catalog.models import Stock
 from marketing.models import GiftPromotion
 from orders.models import Allocation, LinePromotionShare
-from orders.services import checkouts_expire
+from orders.selectors.orders import promotion_costs
+from orders.services import checkout_pay, checkouts_expire
 from tests.factories import ProductFactory, SKUFactory, StockFactory
 from tests.orders.checkout_helpers import place, shopper_with
 
@@ -89,6 +90,9 @@ def test_an_order_past_the_threshold_gets_the_gift_at_price_0_reserved_with_its_
     )
     assert share.cuts_price is False
     assert checkout.gifts_ran_out == []
+    # the seller's promotion costs name it
+    costs = [(c.step, c.label, c.merchant_bears) for c in promotion_costs(order)]
+    assert costs == [("gift", "Gifts with purchase", Decimal("30.00"))]
 
 
 def test_below_the_threshold_no_gift(world):
@@ -150,3 +154,19 @@ def test_expiry_releases_the_gifts_reservation_like_any_line(world, settings):
     assert set(
         Allocation.objects.filter(line__order__checkout=checkout).values_list("status", flat=True)
     ) == {Allocation.Status.RELEASED}
+
+
+def test_a_late_payment_takes_the_gift_again_with_the_goods(world):
+    from tests.orders.test_checkout_pay import paid
+
+    sample = sample_of(world)
+    gift_for(world, sample)
+    user, cart = shopper_with((world.honey, 2))
+    checkout = place(user, cart)
+    checkouts_expire(now=checkout.expires_at + timedelta(seconds=1))
+    checkout_pay(checkout=checkout, payment=paid(checkout))
+    checkout.refresh_from_db()
+    assert checkout.status == "paid"
+    assert Stock.objects.get(sku=sample, warehouse=world.bonded).reserved == 1
+    gift = checkout.orders.get().lines.get(is_gift=True)
+    assert Allocation.objects.get(line=gift).status == Allocation.Status.ALLOCATED
