@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("seller/marketing/gifts/", include("marketing.seller_gift_urls")),
     path("seller/marketing/distribution/", include("marketing.seller_distribution_urls")),
     path("seller/marketing/stores/", include("marketing.seller_o2o_urls")),
+    path("seller/marketing/points/", include("marketing.seller_points_urls")),
     path("apply/", include("merchants.apply_urls")),
     path("cart/", include("orders.urls")),
     path("flash/", include("marketing.urls")),

@@ -8,7 +8,21 @@ from .models import PointsEntry, PointsRate
 
 @admin.register(PointsRate)
 class PointsRateAdmin(admin.ModelAdmin):
-    list_display = ("merchant", "category", "points_per_yuan")
+    list_display = ("merchant", "category", "points_per_yuan", "set_by", "updated_at")
+    readonly_fields = ("set_by",)
+
+    def save_model(self, request, obj, form, change):
+        """An operator's row (``points_rate_set``: the merchant cannot change it then)."""
+        from .services import points_rate_set
+
+        saved = points_rate_set(
+            merchant=obj.merchant,
+            category=obj.category,
+            points_per_yuan=obj.points_per_yuan,
+            by=request.user,
+        )
+        obj.pk, obj.set_by = saved.pk, saved.set_by
+
     list_select_related = ("merchant", "category")
     raw_id_fields = ("merchant", "category")
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from marketplace.locking import for_update
 
-from .models import PointsAccount
+from .models import PointsAccount, PointsRate
+
+
+def lock_points_rate(*, merchant, category) -> PointsRate | None:
+    """Lock the points-rate row of one scope, if it exists: taken alone, in a transaction
+    that holds no other row (``points_rate_set``)."""
+    return for_update(PointsRate.objects).filter(merchant=merchant, category=category).first()
 
 
 def lock_points_account(user_id: int) -> PointsAccount:

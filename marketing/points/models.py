@@ -74,7 +74,13 @@ class PointsEntry(models.Model):
 
 class PointsRate(models.Model):
     """Points per yuan paid for the goods of a merchant, of a category, or of a merchant's
-    category (the most specific one set wins; else ``settings.POINTS_EARN_PER_YUAN``)."""
+    category (the most specific one set wins; else ``settings.POINTS_EARN_PER_YUAN``).
+    ``set_by``: an operator's row is the platform's (the merchant cannot change it,
+    ``points_rate_set``); a merchant sets its own rows within the platform's bounds."""
+
+    class SetBy(models.TextChoices):
+        OPERATOR = "operator", _("Operator")
+        MERCHANT = "merchant", _("Merchant")
 
     merchant = models.ForeignKey(
         "merchants.Merchant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -85,6 +91,10 @@ class PointsRate(models.Model):
     points_per_yuan = models.DecimalField(
         _("points per yuan"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    set_by = models.CharField(
+        _("set by"), max_length=10, choices=SetBy.choices, default=SetBy.OPERATOR
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("points rate")

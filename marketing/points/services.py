@@ -35,10 +35,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import is_operator, require_operator
 from marketing import pricing
 from marketplace.rules import field_error
+from merchants.roles import Capability
+from merchants.services import require_capability
 
-from .lock_objects import lock_points_account
+from .lock_objects import lock_points_account, lock_points_rate
 from .models import PointsEntry, PointsRate
 
 # Points are valued, and redeemed, in yuan: they apply to the lines listed in CNY.
@@ -155,6 +158,57 @@ def points_rate(merchant_id: int, category_id: int | None) -> Decimal:
         if key in rates:
             return rates[key]
     return Decimal(settings.POINTS_EARN_PER_YUAN)
+
+
+def points_rates_of(merchant) -> list[PointsRate]:
+    """The merchant's own points rates (all its goods first, then by category); one query."""
+    return list(
+        PointsRate.objects.filter(merchant=merchant)
+        .select_related("category")
+        .order_by("category_id", "pk")
+    )
+
+
+def points_rate_set(*, merchant, points_per_yuan, by, category=None) -> PointsRate:
+    """Set the points per yuan of ``merchant``'s goods (``category``: of that category of
+    them; ``merchant`` None: the platform's rate of ``category``, operators only), as ``by``.
+    Operators (and the platform, ``by=None``) set any rate ≥ 0; a member with
+    ``manage_catalog`` from 0 to ``POINTS_MERCHANT_MAX_PER_YUAN`` and cannot change a row an
+    operator set (the operators' rates win, as commission rates do,
+    ``marketing.distribution.rates``). Who set it is recorded (``set_by``)."""
+    by_operator = by is None or is_operator(by)
+    if merchant is None:
+        if by is not None:
+            require_operator(by)
+    else:
+        require_capability(by=by, merchant=merchant, capability=Capability.MANAGE_CATALOG)
+    value = Decimal(str(points_per_yuan))
+    high = Decimal(settings.POINTS_MERCHANT_MAX_PER_YUAN)
+    if value < 0 or value != value.quantize(Decimal("0.01")) or value >= Decimal("1000000"):
+        raise field_error(
+            "points_per_yuan",
+            _("Points per yuan are a number of at least 0, with at most 2 decimals."),
+            "points_rate_invalid",
+        )
+    if not by_operator and value > high:
+        raise field_error(
+            "points_per_yuan",
+            _("The platform allows from 0 to %(high)s points per yuan.") % {"high": high},
+            "points_rate_out_of_bounds",
+        )
+    with transaction.atomic():
+        row = lock_points_rate(merchant=merchant, category=category)
+        if row is not None and row.set_by == PointsRate.SetBy.OPERATOR and not by_operator:
+            raise field_error(
+                "points_per_yuan",
+                _("The platform set this rate; ask the operator to change it."),
+                "points_rate_set_by_operator",
+            )
+        row = row or PointsRate(merchant=merchant, category=category)
+        row.points_per_yuan = value
+        row.set_by = PointsRate.SetBy.OPERATOR if by_operator else PointsRate.SetBy.MERCHANT
+        row.save()
+    return row
 
 
 def _earned(lines: Iterable[EarnLine], kept: Decimal) -> int:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("logistics.fulfilment.api.urls")),
     path("", include("logistics.returns.api")),
     path("", include("marketing.points.api")),
+    path("", include("marketing.points.seller_api")),
 ]

@@ -35,3 +35,5 @@ POINTS_EARN_PER_YUAN = env_str("POINTS_EARN_PER_YUAN", "1")
 POINTS_VALUE_PER_POINT = env_str("POINTS_VALUE_PER_POINT", "0.01")
 POINTS_MAX_SHARE = env_str("POINTS_MAX_SHARE", "0.20")
 POINTS_EXPIRE_DAYS = env_int("POINTS_EXPIRE_DAYS", 365)
+# The most points per yuan a merchant may give on its goods (operators set any rate).
+POINTS_MERCHANT_MAX_PER_YUAN = env_str("POINTS_MERCHANT_MAX_PER_YUAN", "5")
