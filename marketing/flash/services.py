@@ -21,6 +21,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.lock_objects import lock_skus
 from catalog.models import SKU, Stock
 from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
@@ -51,8 +52,9 @@ def _sale_check(
     sale_id: int | None = None,
 ) -> list[int]:
     """The rules a sale's terms must follow, for scheduling and editing alike (``sale_id``:
-    the sale being edited, which does not overlap itself). Raises the refusals together;
-    returns the SKU ids in ``items``' order."""
+    the sale being edited, which does not overlap itself). Locks the merchant's SKUs named
+    (the caller holds a transaction). Raises the refusals together; returns the SKU ids in
+    ``items``' order."""
     errors = RuleErrors()
     if not (title or "").strip():
         errors.add("title", _("Give the sale a title."), "flash_title_required")
@@ -69,7 +71,11 @@ def _sale_check(
     errors.raise_if_any()
 
     sku_ids = [int(getattr(i["sku"], "pk", i["sku"])) for i in items]
-    skus = {s.pk: s for s in SKU.objects.for_merchant(merchant).filter(pk__in=sku_ids)}
+    # The SKUs' rows are locked before the overlap is read: two schedulings (or changes) of
+    # one SKU at the same moment take turns, and the second sees the first's items (READ
+    # COMMITTED: each statement reads what has committed before it). Lock order: the sale
+    # (when editing), then the SKUs in pk order (docs/ARCHITECTURE.md, slot 5).
+    skus = lock_skus(SKU.objects.for_merchant(merchant), sku_ids)
     available = dict(
         Stock.objects.filter(sku_id__in=skus, warehouse__is_active=True)
         .values("sku_id")
