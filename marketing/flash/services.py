@@ -207,11 +207,19 @@ def flash_sale_edit(
     per_shopper_limit: int,
     items: list[dict],
     now=None,
+    reason: str = "",
 ) -> FlashSale:
     """Change a sale's terms before it starts: the same rules as scheduling (its own SKUs do
     not overlap it), its items replaced by ``items``. Once it has started (or was cancelled)
-    it is refused (``flash_sale_started``): shoppers may hold units at the old terms."""
-    require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
+    it is refused (``flash_sale_started``): shoppers may hold units at the old terms.
+
+    The one door for every changer: the merchant's staff (portal, API) and operators (the
+    back office's *Change this upcoming sale*). Each change writes a ``FlashSaleEvent``
+    (``change``, or ``operator_change`` when an operator changed a merchant's sale) naming
+    who and why (``reason``), and forgets the gates' and the pages' indexes."""
+    membership = require_capability(
+        by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG
+    )
     now = now or timezone.now()
     with transaction.atomic():
         locked = lock_flash_sale(sale.pk)
@@ -239,6 +247,15 @@ def flash_sale_edit(
         locked.ends_at = ends_at
         locked.per_shopper_limit = per_shopper_limit
         locked.save(update_fields=["title", "starts_at", "ends_at", "per_shopper_limit"])
+        by_operator = membership is None and getattr(by, "is_authenticated", False)
+        FlashSaleEvent.objects.create(
+            subject=locked,
+            transition="operator_change" if by_operator else "change",
+            from_state=locked.status,
+            to_state=locked.status,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            reason=reason.strip(),
+        )
         transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in old])
         _put_items(locked, sku_ids, items)
         _forget_offers()
