@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.lock_objects import lock_skus
 from catalog.models import SKU, Stock
+from marketplace.cacheversion import storefront_version
 from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
@@ -151,9 +152,12 @@ def _put_items(sale: FlashSale, sku_ids: list[int], items: list[dict]) -> None:
 def _forget_offers() -> None:
     """The product pages' index of sales changes: forget it now and when the transaction
     commits (a reader between the two may have cached the old rows: the second forget
-    retires them, as the storefront version's double bump does)."""
+    retires them, as the storefront version's double bump does). The flash page's cached
+    copy lists the sales too: the storefront version is bumped the same way (a sale is
+    scheduled or changed rarely; the product pages it also retires re-render once)."""
     selectors.flash_offers_forget()
     transaction.on_commit(selectors.flash_offers_forget)
+    storefront_version.bump_for_write()
 
 
 @transaction.atomic
