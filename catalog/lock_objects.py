@@ -10,6 +10,10 @@ table, so a join never locks another table's row).
 - the **product aggregate** (``lock_product``): the product, then its pending revision, then
   the SKUs asked for (primary-key order). Wholesale tiers, images and proposed images are
   written only under their product's lock, so they need no lock of their own;
+- **SKUs alone** (``lock_skus``): primary-key order, without their products. A flash sale's
+  scheduling or change takes them (after the sale's row) to serialise its "no other sale of
+  this SKU overlaps" check; nothing that holds a SKU ever waits for a product (products come
+  first), so taking the children without the parent cannot close a cycle;
 - **stock rows** (``lock_stock``): primary-key order. They come after every product row in
   the global order; no stock service locks a product.
 
@@ -70,6 +74,13 @@ def lock_product(
             rows = rows.filter(Q(pk__in=ids) | Q(code__in=codes))
         skus = {sku.pk: sku for sku in rows.order_by("pk")}
     return LockedProduct(product=product, revision=pending, skus=skus)
+
+
+def lock_skus(queryset, sku_ids: Iterable[int]) -> dict[int, SKU]:
+    """Lock the SKUs ``sku_ids`` of ``queryset`` (a merchant's, say: another merchant's SKU is
+    simply not locked) in primary-key order; returns those that exist, by id."""
+    ids = sorted({int(pk) for pk in sku_ids})
+    return {sku.pk: sku for sku in for_update(queryset).filter(pk__in=ids).order_by("pk")}
 
 
 def lock_stock(stock_ids: Iterable[int]) -> dict[int, Stock]:

@@ -1,16 +1,19 @@
 """Back office: flash sales and admissions. Operators see every merchant's sales with their
 live counters, schedule a sale for a merchant (*Schedule a flash sale*, through
-``flash_sale_schedule``) and cancel one (``flash_sale_cancel``); merchants schedule theirs
-in the seller portal. Admissions are read-only: they move only through the services."""
+``flash_sale_schedule``), change an upcoming one (*Change this upcoming sale*, through
+``flash_sale_edit``, the merchants' own door) and cancel one (``flash_sale_cancel``);
+merchants schedule theirs in the seller portal. Admissions are read-only: they move only through the services."""
 
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -21,7 +24,7 @@ from merchants.models import Merchant
 
 from .coupons.services import coupon_check, coupon_create
 from .flash.selectors import flash_counters, flash_held_units_by_item
-from .flash.services import flash_sale_cancel, flash_sale_schedule
+from .flash.services import flash_sale_cancel, flash_sale_edit, flash_sale_schedule
 from .gifts.services import (
     gift_promotion_check,
     gift_promotion_create,
@@ -35,10 +38,28 @@ from .models import (
     Distributor,
     FlashAdmission,
     FlashSale,
+    FlashSaleEvent,
     FlashSaleItem,
     GiftPromotion,
     Referral,
 )
+
+
+class FlashSaleEventInline(admin.TabularInline):
+    """The sale's history: cancellations and changes, with who (an operator's change is
+    ``operator_change``) and why."""
+
+    model = FlashSaleEvent
+    fields = ("created_at", "transition", "from_state", "to_state", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 class FlashSaleItemInline(admin.TabularInline):
@@ -64,17 +85,16 @@ class FlashSaleItemInline(admin.TabularInline):
         return "—" if value is None else value
 
 
-class FlashSaleScheduleForm(forms.Form):
-    """An operator schedules a merchant's flash sale; ``flash_sale_schedule`` decides."""
+_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-    merchant = forms.ModelChoiceField(label=_("Merchant"), queryset=Merchant.objects.none())
+
+class FlashSaleTermsForm(forms.Form):
+    """A sale's terms as an operator types them; the service decides (``_sale_check``).
+    ``sku_owner()`` says whose SKU codes the lines name."""
+
     title = forms.CharField(label=_("Title"), max_length=120)
-    starts_at = forms.DateTimeField(
-        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_WHEN)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_WHEN)
     per_shopper_limit = forms.IntegerField(label=_("Units per shopper"), min_value=1, initial=1)
     items = forms.CharField(
         label=_("SKUs in the sale"),
@@ -84,15 +104,12 @@ class FlashSaleScheduleForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["merchant"].queryset = Merchant.objects.filter(
-            status=Merchant.Status.APPROVED
-        ).order_by("name_en")
+    def sku_owner(self, data):
+        raise NotImplementedError
 
     def clean(self):
         data = super().clean()
-        merchant, text = data.get("merchant"), data.get("items")
+        merchant, text = self.sku_owner(data), data.get("items")
         if merchant is None or not text:
             return data
         rows = []
@@ -121,6 +138,50 @@ class FlashSaleScheduleForm(forms.Form):
         return data
 
 
+class FlashSaleScheduleForm(FlashSaleTermsForm):
+    """An operator schedules a merchant's flash sale; ``flash_sale_schedule`` decides."""
+
+    merchant = forms.ModelChoiceField(label=_("Merchant"), queryset=Merchant.objects.none())
+    field_order = ["merchant"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merchant"].queryset = Merchant.objects.filter(
+            status=Merchant.Status.APPROVED
+        ).order_by("name_en")
+
+    def sku_owner(self, data):
+        return data.get("merchant")
+
+
+class FlashSaleChangeForm(FlashSaleTermsForm):
+    """An operator changes a merchant's upcoming sale; ``flash_sale_edit`` decides, the same
+    service the merchant's portal and API call."""
+
+    reason = forms.CharField(
+        label=_("Why (kept in the sale's history)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, sale: FlashSale, **kwargs):
+        self.sale = sale
+        items = sale.items.select_related("sku").order_by("pk")
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": sale.title,
+                "starts_at": timezone.localtime(sale.starts_at),
+                "ends_at": timezone.localtime(sale.ends_at),
+                "per_shopper_limit": sale.per_shopper_limit,
+                "items": "\n".join(f"{i.sku.code}, {i.flash_price}, {i.quantity}" for i in items),
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def sku_owner(self, data):
+        return self.sale.merchant
+
+
 @admin.register(FlashSale)
 class FlashSaleAdmin(admin.ModelAdmin):
     list_display = ("title", "merchant", "starts_at", "ends_at", "per_shopper_limit", "status")
@@ -137,8 +198,9 @@ class FlashSaleAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
     )
-    inlines = [FlashSaleItemInline]
-    actions = ["cancel_sales"]
+    inlines = [FlashSaleItemInline, FlashSaleEventInline]
+    actions = ["change_sale", "cancel_sales"]
+    change_form_template = "admin/marketing/flashsale/change_form.html"
 
     def has_add_permission(self, request):
         return False  # scheduled through schedule_view (the service's rules), not a raw row
@@ -152,6 +214,11 @@ class FlashSaleAdmin(admin.ModelAdmin):
                 "schedule/",
                 self.admin_site.admin_view(self.schedule_view),
                 name="marketing_flashsale_schedule",
+            ),
+            path(
+                "<int:sale_id>/terms/",
+                self.admin_site.admin_view(self.terms_view),
+                name="marketing_flashsale_terms",
             ),
             *super().get_urls(),
         ]
@@ -185,6 +252,66 @@ class FlashSaleAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/marketing/flashsale/schedule.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        sale = self.get_object(request, object_id)
+        upcoming = bool(
+            sale and sale.status == FlashSale.Status.SCHEDULED and sale.starts_at > timezone.now()
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "upcoming": upcoming}
+        )
+
+    def terms_view(self, request, sale_id):
+        """Change a merchant's upcoming sale (operators) through ``flash_sale_edit``: the
+        merchant's own rules, an event naming the operator and the reason."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        sale = self.get_object(request, str(sale_id))
+        if sale is None:
+            raise Http404
+        form = FlashSaleChangeForm(request.POST or None, sale=sale)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                flash_sale_edit(
+                    sale=sale,
+                    by=request.user,
+                    title=data["title"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    per_shopper_limit=data["per_shopper_limit"],
+                    items=data["item_rows"],
+                    reason=data["reason"],
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc, {})
+            else:
+                self.message_user(request, gettext("Flash sale changed."), messages.SUCCESS)
+                return redirect("admin:marketing_flashsale_change", sale.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Change this upcoming sale"),
+            "intro": gettext(
+                "Change a merchant's flash sale before it starts: the same rules as in the "
+                "seller portal. Your name and your reason are kept in the sale's history."
+            ),
+            "submit": gettext("Save the change"),
+            "form": form,
+            "original": sale,
+        }
+        return TemplateResponse(request, "admin/marketing/flashsale/schedule.html", context)
+
+    @admin.action(description=_("Change the selected upcoming flash sale"))
+    def change_sale(self, request, queryset):
+        sales = list(queryset[:2])
+        if len(sales) != 1:
+            self.message_user(
+                request, gettext("Select one flash sale to change."), messages.WARNING
+            )
+            return None
+        return redirect("admin:marketing_flashsale_terms", sales[0].pk)
 
     @admin.action(description=_("Cancel the selected flash sales"))
     def cancel_sales(self, request, queryset):

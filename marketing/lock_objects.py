@@ -1,8 +1,10 @@
 """The marketing app's row locks (docs/ARCHITECTURE.md, "Lock order").
 
-- **flash sales** (``lock_flash_sale``): scheduling changes and cancellation; slot 5's
-  neighbour: a sale is locked alone, never while a cart, checkout or order is held.
-- **gifts with purchase** (``lock_gift_promotion``): changing and ending one, likewise alone
+- **flash sales** (``lock_flash_sale``): scheduling changes and cancellation; slot 5: a
+  sale is locked before the SKUs it is changed on (``catalog.lock_objects.lock_skus``, which
+  scheduling takes too, to serialise the overlap check), never while a cart, checkout or
+  order is held.
+- **gifts with purchase** (``lock_gift_promotion``): changing and ending one, alone
   (checkout only reads the gifts in force, it never locks one).
 - **flash-sale admissions** (``lock_admissions``) and **claimed coupons**
   (``lock_coupon_claims``): slot 6, after the checkout (a checkout uses its shopper's

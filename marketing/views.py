@@ -21,6 +21,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
+from accounts.menu import menu_of
+from catalog.views.storefront import storefront_page
 from marketplace import pagecache
 from marketplace.currency import display_currency
 from marketplace.forms import form_add_service_errors
@@ -31,7 +33,7 @@ from .coupons import selectors as coupon_selectors
 from .coupons.services import coupon_claim, coupon_create
 from .distribution import selectors as distribution_selectors
 from .distribution.services import SESSION_KEY, distributor_signup, share_click_record
-from .flash import selectors
+from .flash import gate, selectors
 from .flash.services import (
     flash_admit,
     flash_sale_cancel,
@@ -53,18 +55,101 @@ from .models import Distributor, FlashSale, FlashSaleItem
 # ---------------------------------------------------------------------------- storefront
 
 
+# The flash page's stored copy lives at most this long (and never past the end of a sale it
+# lists); what changes with the clock or the shopper is in its live slots (``flash_page_live``).
+FLASH_PAGE_TTL = 60
+
+
+def _phase(window, now) -> str:
+    starts_at, ends_at = window
+    if now < starts_at:
+        return "upcoming"
+    return "live" if now < ends_at else "ended"
+
+
+def flash_page_live(meta: dict, request) -> dict[str, str]:
+    """The flash page's live slots, made for this response from its clock: per sale its phase
+    and countdown (``sale-<id>``), per item the units left and sold (from the gate), then
+    "You hold N units" for a shopper who holds some, else "Grab it" with this response's
+    CSRF token while the sale is on (``item-<id>``). One Redis round trip for the live
+    items' counters and the shopper's own (``gate_read``); a query only for a shopper the
+    gate says holds units (their admissions' expiry). The shopper is the one the header's
+    account menu resolved (no user is loaded)."""
+    now = timezone.now()
+    menu = menu_of(request)
+    user_id = menu.user_id if menu is not None else None
+    phases = {sale["id"]: _phase(sale["window"], now) for sale in meta["sales"]}
+    live_items = [
+        item_id
+        for sale in meta["sales"]
+        if phases[sale["id"]] == "live"
+        for item_id, _quantity in sale["items"]
+    ]
+    left, mine = gate.gate_read(live_items, user_id=user_id)
+    holds = {}
+    if user_id is not None and live_items and (mine is None or any(mine.values())):
+        holds = selectors.shopper_holds(user_id, live_items, now=now)
+    slots = {}
+    sale_template = get_template("marketing/_flash_sale_phase.html")
+    item_template = get_template("marketing/_flash_item_live.html")
+    csrf = None
+    for sale in meta["sales"]:
+        phase = phases[sale["id"]]
+        starts_at, ends_at = sale["window"]
+        slots[f"sale-{sale['id']}"] = sale_template.render(
+            {"phase": phase, "starts_at": starts_at, "ends_at": ends_at}
+        )
+        for item_id, quantity in sale["items"]:
+            remaining = left.get(item_id) if phase == "live" else None
+            held = holds.get(item_id)
+            grab = phase == "live" and held is None and remaining != 0
+            if grab and csrf is None:
+                csrf = pagecache.csrf_input(request)
+            slots[f"item-{item_id}"] = item_template.render(
+                {
+                    "item_id": item_id,
+                    "phase": phase,
+                    "quantity": quantity,
+                    "left": remaining,
+                    "sold": None if remaining is None else max(quantity - remaining, 0),
+                    "held": held,
+                    "grab": grab,
+                    "limit": sale["limit"],
+                    "csrf_input": csrf,
+                }
+            )
+    return slots
+
+
 @require_GET
+@storefront_page("flash", FLASH_PAGE_TTL, live=flash_page_live)
 def flash_sales(request):
-    """The flash-sale page: sales on now and soon, each with its countdown; units left come
-    from the gate through ``flash_live`` (the page itself reads no counter)."""
+    """The flash-sale page, from the whole-page cache like the product pages: sales on now
+    and soon with their items; what depends on the clock or the shopper is in live slots
+    (``flash_page_live``). The stored copy never outlives the first end among its sales, and
+    a sale scheduled, changed or cancelled retires it (the storefront version)."""
     now = timezone.now()
     sales = selectors.storefront_flash_sales(now=now)
-    held = {a.item_id: a for a in selectors.shopper_admissions(request.user, now=now)}
-    return render(
-        request,
-        "marketing/flash_sales.html",
-        {"sales": sales, "now": now, "held": held, "take_form": FlashTakeForm()},
-    )
+    for sale in sales:
+        sale.phase_slot = pagecache.live_slot(f"sale-{sale.pk}")
+        for item in sale.items.all():
+            item.live_slot = pagecache.live_slot(f"item-{item.pk}")
+    response = render(request, "marketing/flash_sales.html", {"sales": sales})
+    response.live_meta = {
+        "sales": [
+            {
+                "id": sale.pk,
+                "window": (sale.starts_at, sale.ends_at),
+                "limit": sale.per_shopper_limit,
+                "items": [(item.pk, item.quantity) for item in sale.items.all()],
+            }
+            for sale in sales
+        ]
+    }
+    if sales:
+        first_end = min(sale.ends_at for sale in sales)
+        response.page_timeout = max(int((first_end - now).total_seconds()), 0)
+    return response
 
 
 @require_GET

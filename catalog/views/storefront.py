@@ -144,6 +144,8 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
     The version and the page come in one cache round trip (``sf.read_versioned``).
     ``live(meta, request)`` returns the HTML of the page's own live slots; it runs on every
     request, cached page or not, with the ``live_meta`` the view left on its response.
+    A view may set ``response.page_timeout`` (seconds) to store its copy for less than
+    ``timeout``; 0 stores nothing.
     ``live_keys(meta)``: cache keys ``live`` reads, read along with a signed-in visitor's
     account menu (``pagecache.read_along``), so a cached page costs a signed-in shopper two
     cache round trips (page, version and session; then menu, cart count and live data).
@@ -190,8 +192,11 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
             store = key is not None and pagecache.storable(request, response)
             meta = {**(getattr(response, "live_meta", None) or {}), **pagecache.slot_meta(request)}
             entry = pagecache.CachedPage.of(response, meta)
-            if store:
-                cache.set(key, entry, timeout)
+            # a view may keep its copy for less (``response.page_timeout``: the flash page's
+            # copy never outlives the first end among the sales it lists)
+            ttl = min(timeout, getattr(response, "page_timeout", timeout))
+            if store and ttl > 0:
+                cache.set(key, entry, ttl)
             if entry.has_slots:
                 response.content = entry.body(fill(entry, request))
             patch_vary_headers(response, ("Cookie",))

@@ -185,3 +185,28 @@ def gate_left(item_ids) -> dict[int, int | None]:
     except (redis.RedisError, GateUnavailable):
         return dict.fromkeys(ids)
     return {i: (int(v) if v is not None else None) for i, v in zip(ids, values, strict=True)}
+
+
+def gate_read(item_ids, *, user_id: int | None = None) -> tuple[dict, dict | None]:
+    """Units left per item and, for ``user_id``, the units that shopper holds per item (the
+    per-shopper counters: admitted or used), in one round trip. Unknowns are ``None``; the
+    second dict is ``None`` without a shopper or when Redis did not answer."""
+    ids = list(item_ids)
+    if not ids:
+        return {}, ({} if user_id is not None else None)
+    try:
+        pipe = client().pipeline(transaction=False)
+        for item_id in ids:
+            gate_key, shoppers_key = _keys(item_id)
+            pipe.hget(gate_key, "left")
+            if user_id is not None:
+                pipe.hget(shoppers_key, str(user_id))
+        values = pipe.execute()
+    except (redis.RedisError, GateUnavailable):
+        return dict.fromkeys(ids), None
+    step = 1 if user_id is None else 2
+    lefts = values[::step]
+    left = {i: (int(v) if v is not None else None) for i, v in zip(ids, lefts, strict=True)}
+    if user_id is None:
+        return left, None
+    return left, {i: int(v or 0) for i, v in zip(ids, values[1::2], strict=True)}

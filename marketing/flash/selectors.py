@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from ..models import FlashAdmission, FlashSale, FlashSaleItem
@@ -74,6 +74,24 @@ def shopper_admissions(user, *, now=None) -> QuerySet[FlashAdmission]:
         .select_related("item__sku__product", "item__sale")
         .order_by("expires_at")
     )
+
+
+def shopper_holds(user_id: int, item_ids, *, now=None) -> dict[int, tuple[int, datetime]]:
+    """Per item of ``item_ids``: the units ``user_id``'s admissions still waiting for a
+    checkout hold, and when the first of them runs out (one query)."""
+    now = now or timezone.now()
+    rows = (
+        FlashAdmission.objects.filter(
+            user_id=user_id,
+            item_id__in=list(item_ids),
+            status=FlashAdmission.Status.ADMITTED,
+            expires_at__gt=now,
+        )
+        .values("item_id")
+        .annotate(n=Sum("quantity"), until=Min("expires_at"))
+        .values_list("item_id", "n", "until")
+    )
+    return {item_id: (n, until) for item_id, n, until in rows}
 
 
 def flash_held_units(item_id: int) -> int:

@@ -21,7 +21,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.lock_objects import lock_skus
 from catalog.models import SKU, Stock
+from marketplace.cacheversion import storefront_version
 from marketplace.rules import RuleErrors, field_error
 from merchants.roles import Capability
 from merchants.services import require_capability
@@ -51,8 +53,9 @@ def _sale_check(
     sale_id: int | None = None,
 ) -> list[int]:
     """The rules a sale's terms must follow, for scheduling and editing alike (``sale_id``:
-    the sale being edited, which does not overlap itself). Raises the refusals together;
-    returns the SKU ids in ``items``' order."""
+    the sale being edited, which does not overlap itself). Locks the merchant's SKUs named
+    (the caller holds a transaction). Raises the refusals together; returns the SKU ids in
+    ``items``' order."""
     errors = RuleErrors()
     if not (title or "").strip():
         errors.add("title", _("Give the sale a title."), "flash_title_required")
@@ -69,7 +72,11 @@ def _sale_check(
     errors.raise_if_any()
 
     sku_ids = [int(getattr(i["sku"], "pk", i["sku"])) for i in items]
-    skus = {s.pk: s for s in SKU.objects.for_merchant(merchant).filter(pk__in=sku_ids)}
+    # The SKUs' rows are locked before the overlap is read: two schedulings (or changes) of
+    # one SKU at the same moment take turns, and the second sees the first's items (READ
+    # COMMITTED: each statement reads what has committed before it). Lock order: the sale
+    # (when editing), then the SKUs in pk order (docs/ARCHITECTURE.md, slot 5).
+    skus = lock_skus(SKU.objects.for_merchant(merchant), sku_ids)
     available = dict(
         Stock.objects.filter(sku_id__in=skus, warehouse__is_active=True)
         .values("sku_id")
@@ -145,9 +152,12 @@ def _put_items(sale: FlashSale, sku_ids: list[int], items: list[dict]) -> None:
 def _forget_offers() -> None:
     """The product pages' index of sales changes: forget it now and when the transaction
     commits (a reader between the two may have cached the old rows: the second forget
-    retires them, as the storefront version's double bump does)."""
+    retires them, as the storefront version's double bump does). The flash page's cached
+    copy lists the sales too: the storefront version is bumped the same way (a sale is
+    scheduled or changed rarely; the product pages it also retires re-render once)."""
     selectors.flash_offers_forget()
     transaction.on_commit(selectors.flash_offers_forget)
+    storefront_version.bump_for_write()
 
 
 @transaction.atomic
@@ -201,11 +211,19 @@ def flash_sale_edit(
     per_shopper_limit: int,
     items: list[dict],
     now=None,
+    reason: str = "",
 ) -> FlashSale:
     """Change a sale's terms before it starts: the same rules as scheduling (its own SKUs do
     not overlap it), its items replaced by ``items``. Once it has started (or was cancelled)
-    it is refused (``flash_sale_started``): shoppers may hold units at the old terms."""
-    require_capability(by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG)
+    it is refused (``flash_sale_started``): shoppers may hold units at the old terms.
+
+    The one door for every changer: the merchant's staff (portal, API) and operators (the
+    back office's *Change this upcoming sale*). Each change writes a ``FlashSaleEvent``
+    (``change``, or ``operator_change`` when an operator changed a merchant's sale) naming
+    who and why (``reason``), and forgets the gates' and the pages' indexes."""
+    membership = require_capability(
+        by=by, merchant=sale.merchant_id, capability=Capability.MANAGE_CATALOG
+    )
     now = now or timezone.now()
     with transaction.atomic():
         locked = lock_flash_sale(sale.pk)
@@ -233,6 +251,15 @@ def flash_sale_edit(
         locked.ends_at = ends_at
         locked.per_shopper_limit = per_shopper_limit
         locked.save(update_fields=["title", "starts_at", "ends_at", "per_shopper_limit"])
+        by_operator = membership is None and getattr(by, "is_authenticated", False)
+        FlashSaleEvent.objects.create(
+            subject=locked,
+            transition="operator_change" if by_operator else "change",
+            from_state=locked.status,
+            to_state=locked.status,
+            actor=by if getattr(by, "is_authenticated", False) else None,
+            reason=reason.strip(),
+        )
         transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in old])
         _put_items(locked, sku_ids, items)
         _forget_offers()

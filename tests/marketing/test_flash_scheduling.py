@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from marketing.flash.services import flash_admit, flash_sale_cancel, flash_sale_edit
+from marketing.flash.services import (
+    flash_admit,
+    flash_gate_reconcile,
+    flash_sale_cancel,
+    flash_sale_edit,
+)
 from marketing.models import FlashSale
 from tests.factories import (
     MembershipFactory,
@@ -304,3 +309,145 @@ def test_the_back_office_schedule_page_is_for_operators(client_for):
     url = reverse("admin:marketing_flashsale_schedule")
     seller = client_for(MembershipFactory().user)
     assert seller.get(url).status_code == 302  # to the admin log-in
+
+
+# ---------------------------------------------------------------------------- operators change
+
+
+def _terms_post(sale, **over):
+    item = sale.items.select_related("sku").get()
+    now = timezone.localtime()
+    data = {
+        "title": "Changed by the platform",
+        "starts_at": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M"),
+        "per_shopper_limit": "2",
+        "items": f"{item.sku.code}, 8.50, 2",
+        "reason": "The merchant asked by phone",
+    }
+    data.update(over)
+    return data
+
+
+def test_an_operator_changes_a_merchants_upcoming_sale_through_the_merchants_door(
+    tenants, client_for, django_capture_on_commit_callbacks
+):
+    from marketing.flash import gate
+    from marketing.flash.selectors import flash_offers
+
+    sale = _sale_of(tenants.a)
+    old = sale.items.select_related("sku").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        flash_gate_reconcile(item_id=old.pk)
+    assert gate.gate_left([old.pk]) == {old.pk: 3}
+    assert flash_offers([old.sku_id])[old.sku_id].flash_price == Decimal("10.00")
+
+    operator = client_for(OperatorFactory())
+    page = operator.get(reverse("admin:marketing_flashsale_change", args=[sale.pk])).content
+    terms_url = reverse("admin:marketing_flashsale_terms", args=[sale.pk])
+    assert terms_url in page.decode()  # the upcoming sale offers the change
+    form = operator.get(terms_url).content.decode()
+    assert "Change this upcoming sale" in form and f"{old.sku.code}, 10.00, 3" in form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator.post(terms_url, _terms_post(sale))
+    assert response.status_code == 302
+    sale.refresh_from_db()
+    new = sale.items.get()
+    assert (sale.title, sale.per_shopper_limit) == ("Changed by the platform", 2)
+    assert (new.sku_id, new.flash_price, new.quantity) == (old.sku_id, Decimal("8.50"), 2)
+    # the old item's gate is gone, the new one loaded; the product pages' index forgotten
+    assert gate.gate_left([old.pk, new.pk]) == {old.pk: None, new.pk: 2}
+    assert flash_offers([new.sku_id])[new.sku_id].flash_price == Decimal("8.50")
+    event = sale.events.get()
+    assert (event.transition, event.actor.is_staff, event.reason) == (
+        "operator_change",
+        True,
+        "The merchant asked by phone",
+    )
+    history = operator.get(reverse("admin:marketing_flashsale_change", args=[sale.pk]))
+    assert "operator_change" in history.content.decode()
+    assert "The merchant asked by phone" in history.content.decode()
+
+
+def test_an_operators_change_keeps_the_merchants_rules(tenants, client_for):
+    sale = _sale_of(tenants.a)
+    item = sale.items.select_related("sku").get()
+    operator = client_for(OperatorFactory())
+    url = reverse("admin:marketing_flashsale_terms", args=[sale.pk])
+    refused = operator.post(url, _terms_post(sale, items=f"{item.sku.code}, 60, 2"))
+    assert "must be above zero and below its price" in refused.content.decode()
+    # a SKU of another merchant reads as unknown
+    other = SKUFactory(product__merchant=tenants.b.merchant, code="THEIRS-1")
+    assert (
+        "No such SKU"
+        in operator.post(url, _terms_post(sale, items="THEIRS-1, 1, 1")).content.decode()
+    )
+    assert other.pk and not sale.events.exists()
+    # a second sale of the same SKU cannot be moved onto this one's window
+    later = flash_sale_schedule_for(tenants.a, item.sku, hours=6)
+    now = timezone.localtime()
+    onto = _terms_post(
+        later,
+        starts_at=(now + timedelta(hours=1, minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+        items=f"{item.sku.code}, 9, 1",
+    )
+    answer = operator.post(reverse("admin:marketing_flashsale_terms", args=[later.pk]), onto)
+    assert "already in a flash sale at that time" in answer.content.decode()
+
+
+def flash_sale_schedule_for(tenant, sku, *, hours):
+    from marketing.flash.services import flash_sale_schedule
+
+    start = timezone.now() + timedelta(hours=hours)
+    return flash_sale_schedule(
+        merchant=tenant.merchant,
+        by=tenant.owner,
+        title="Later",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        per_shopper_limit=1,
+        items=[{"sku": sku, "flash_price": Decimal("10.00"), "quantity": 1}],
+    )
+
+
+def test_an_operator_cannot_change_a_sale_that_has_started(client_for):
+    live = make_scene()
+    operator = client_for(OperatorFactory())
+    change = operator.get(reverse("admin:marketing_flashsale_change", args=[live.sale.pk]))
+    url = reverse("admin:marketing_flashsale_terms", args=[live.sale.pk])
+    assert url not in change.content.decode()  # no offer to change a live sale
+    answer = operator.post(url, _terms_post(live.sale))
+    assert "can no longer be changed" in answer.content.decode()
+    live.sale.refresh_from_db()
+    assert live.sale.title == "Double 11 honey" and not live.sale.events.exists()
+
+
+def test_the_change_action_opens_the_terms_page_for_one_sale(tenants, client_for):
+    sale = _sale_of(tenants.a)
+    operator = client_for(OperatorFactory())
+    changelist = reverse("admin:marketing_flashsale_changelist")
+    response = operator.post(changelist, {"action": "change_sale", "_selected_action": [sale.pk]})
+    assert response["Location"] == reverse("admin:marketing_flashsale_terms", args=[sale.pk])
+    two = operator.post(
+        changelist,
+        {"action": "change_sale", "_selected_action": [sale.pk, _sale_of(tenants.a).pk]},
+        follow=True,
+    )
+    assert "Select one flash sale to change." in two.content.decode()
+
+
+def test_the_terms_page_is_for_operators_and_a_merchants_change_is_its_own_event(
+    tenants, client_for
+):
+    sale = _sale_of(tenants.a)
+    url = reverse("admin:marketing_flashsale_terms", args=[sale.pk])
+    assert client_for(tenants.a.owner).get(url).status_code == 302  # to the admin log-in
+    assert (
+        client_for(OperatorFactory())
+        .get(reverse("admin:marketing_flashsale_terms", args=[999999]))
+        .status_code
+        == 404
+    )
+    flash_sale_edit(sale=sale, by=tenants.a.owner, **terms(sale))
+    assert list(sale.events.values_list("transition", "actor")) == [("change", tenants.a.owner.pk)]
