@@ -232,7 +232,7 @@ _INSERT_AND_MOVE = (
     "WITH ins AS ({insert}), moved AS ("
     " UPDATE {parcels} p SET status_at = GREATEST(p.status_at, latest.at),"
     " last_event_received_at = %s"
-    " FROM (SELECT max(occurred_at) AS at FROM ins) latest"
+    " FROM (SELECT max(occurred_at) AS at FROM ins WHERE parcel_id = %s) latest"
     " WHERE p.id = %s AND p.status = %s AND latest.at IS NOT NULL RETURNING p.id)"
     " SELECT ins.*, EXISTS (SELECT 1 FROM moved) FROM ins"
 )
@@ -268,7 +268,7 @@ def _insert_new(
     )
     if move is not None:
         sql = _INSERT_AND_MOVE.format(insert=sql, parcels=Parcel._meta.db_table)
-        params += [now, move.pk, move.status]
+        params += [now, move.pk, move.pk, move.status]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchall()
