@@ -66,19 +66,33 @@ CUSTOMS_RETURN_DAYS = 30
 RETURN_EMAIL = "returns.email"
 
 
+def _read_once(obj, name: str, read):
+    """``read()`` once per instance ``obj``: a page asks the same questions of one order and
+    merchant several times (the return window, the customs window, the refusal, the policy),
+    so the answer is kept on the instance. Services that change them write on a locked, fresh
+    instance (``lock_orders``), or set it here (``return_policy_set``)."""
+    memo = obj.__dict__.setdefault("_returns_read", {})
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
+
+
 def window_days(merchant) -> int:
     """The merchant's return window in days after delivery (``DEFAULT_WINDOW_DAYS`` unset)."""
-    found = ReturnPolicy.objects.filter(merchant=merchant).values_list("window_days", flat=True)
-    return next(iter(found), DEFAULT_WINDOW_DAYS)
+    return return_policy_of(merchant).window_days
 
 
 def delivered_at(order: Order) -> datetime | None:
     """When the order was delivered: its ``deliver`` move (``ORDER_FLOW``)."""
-    return (
-        OrderEvent.objects.filter(subject=order, transition="deliver")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
+    return _read_once(
+        order,
+        "delivered_at",
+        lambda: (
+            OrderEvent.objects.filter(subject=order, transition="deliver")
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        ),
     )
 
 
@@ -99,18 +113,22 @@ def customs_file(order: Order) -> OrderDeclaration | None:
 
 def customs_released_at(order: Order) -> datetime | None:
     """When customs released the order's list: its ``clear`` move (``ORDER_FLOW``)."""
-    return (
-        OrderEvent.objects.filter(subject=order, transition="clear")
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
+    return _read_once(
+        order,
+        "released_at",
+        lambda: (
+            OrderEvent.objects.filter(subject=order, transition="clear")
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        ),
     )
 
 
 def customs_deadline(order: Order) -> datetime | None:
     """Until when the goods may be back at the supervised site (None: not a released
     import, no customs window)."""
-    if not customs_released(order):
+    if not _read_once(order, "released", lambda: customs_released(order)):
         return None
     at = customs_released_at(order)
     return None if at is None else at + timedelta(days=CUSTOMS_RETURN_DAYS)
@@ -157,8 +175,14 @@ def return_refusal(order: Order, *, now: datetime | None = None) -> Exception | 
 
 def return_policy_of(merchant) -> ReturnPolicy:
     """The merchant's policy (an unsaved default one when they never set it)."""
-    found = ReturnPolicy.objects.filter(merchant=merchant).first()
-    return found or ReturnPolicy(merchant=merchant, window_days=DEFAULT_WINDOW_DAYS)
+    return _read_once(
+        merchant,
+        "policy",
+        lambda: (
+            ReturnPolicy.objects.filter(merchant=merchant).first()
+            or ReturnPolicy(merchant=merchant, window_days=DEFAULT_WINDOW_DAYS)
+        ),
+    )
 
 
 @transaction.atomic
@@ -179,6 +203,7 @@ def return_policy_set(*, merchant, by, days: int, policy: str | None = None) -> 
             )
         defaults["policy"] = policy
     found, _created = ReturnPolicy.objects.update_or_create(merchant=merchant, defaults=defaults)
+    merchant.__dict__.setdefault("_returns_read", {})["policy"] = found
     return found
 
 

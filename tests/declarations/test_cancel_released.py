@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 
+from customs.ceb import schema
 from customs.declarations import documents as stored
 from customs.declarations import services as declarations
-from customs.declarations.models import Declaration, OrderDeclaration
+from customs.declarations.models import Declaration, OrderDeclaration, SentMessage
 from customs.selectors import quota_used
 from customs.services import quota_record_usage
 from orders.models import Order
@@ -66,6 +68,14 @@ def test_a_cleared_order_cancelled_declares_ceb623_and_its_receipt_restores_the_
     assert doc.invt_no == file.invt_no and doc.reason == "买家取消"
     row = _answered(p, file)
     assert (row.state, row.return_status) == (Declaration.State.DONE, "399")
+    sent = SentMessage.objects.get(declarations=row)
+    assert "623" in sent.message_type
+    # the CEB623 we signed and sent is valid against the official import XSD
+    # (../shared/reference/ceb/xsd/)
+    repo = Path(__file__).resolve().parents[2]
+    official = [up / "shared/reference/ceb/xsd/ceb-import-202205.xsd" for up in repo.parents[:2]]
+    xsd = next((path for path in official if path.exists()), schema.IMPORT_XSD)
+    schema.validate(schema.parse_xml(bytes(sent.message)), xsd=xsd)
 
     def restored():
         return quota_used(id_number=BUYER_ID, year=2026) == 0

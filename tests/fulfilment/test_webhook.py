@@ -260,3 +260,25 @@ def test_a_push_of_several_parcels_stores_each_new_event_once(client):
         p.refresh_from_db()
         assert p.status == "in_transit" and p.status_at.isoformat() == at(4)
     assert TrackingEvent.objects.count() == 4
+
+
+def test_a_push_moving_one_parcels_time_and_another_parcels_status_keeps_them_apart(client):
+    """One time-only parcel moves in the insert's own statement: to its own latest event,
+    not to another parcel's in the same push (that one is recomputed with its order)."""
+    c = simex("simex")
+    a, b = (
+        shipment_create(order=paid_order(carrier_obj=c, quantities=(1,)), by=None).parcels.get()
+        for _ in range(2)
+    )
+    for p in (a, b):
+        push(client, "simex", [event(p.waybill_number, "in_transit", 1)])
+    answer = push(
+        client,
+        "simex",
+        [event(a.waybill_number, "in_transit", 4, "Hub"), event(b.waybill_number, "customs", 9)],
+    )
+    assert answer.json()["accepted"] == 2
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, a.status_at.isoformat()) == ("in_transit", at(4))
+    assert (b.status, b.status_at.isoformat()) == ("customs", at(9))

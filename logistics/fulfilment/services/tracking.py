@@ -231,7 +231,7 @@ _INSERT_AND_MOVE = (
     "WITH ins AS ({insert}), moved AS ("
     " UPDATE {parcels} p SET status_at = GREATEST(p.status_at, latest.at),"
     " last_event_received_at = %s"
-    " FROM (SELECT max(occurred_at) AS at FROM ins) latest"
+    " FROM (SELECT max(occurred_at) AS at FROM ins WHERE parcel_id = %s) latest"
     " WHERE p.id = %s AND p.status = %s AND latest.at IS NOT NULL RETURNING p.id)"
     " SELECT ins.*, EXISTS (SELECT 1 FROM moved) FROM ins"
 )
@@ -269,7 +269,7 @@ def _insert_new(
     )
     if move is not None:
         sql = _INSERT_AND_MOVE.format(insert=sql, parcels=Parcel._meta.db_table)
-        params += [now, move.pk, move.status]
+        params += [now, move.pk, move.pk, move.status]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchall()
@@ -299,11 +299,8 @@ def _insert_new_portable(
         )
         new = {key: row for key, row in rows.items() if key not in seen}
         TrackingEvent.objects.bulk_create(new.values(), ignore_conflicts=True)
-        moved = (
-            {move.pk}
-            if move is not None and new and _move_time_on(move, list(new.values()))
-            else set()
-        )
+        own = [row for row in new.values() if move is not None and row.parcel_id == move.pk]
+        moved = {move.pk} if own and _move_time_on(move, own) else set()
     return new, moved
 
 
