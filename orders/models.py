@@ -338,69 +338,67 @@ class OrderLine(models.Model):
         return self.name_en or self.name_zh_hans
 
 
-class LinePromotionShare(models.Model):
-    """One order line's share of one promotion, as the pricing pipeline allocated it
-    (``marketing.pricing.Share``): in the listing currency (the merchant's), with who bears
-    it, so settlement can charge the merchant its half and the platform its own, and a
-    cancelled order can give back exactly the points its lines took. ``ref`` names the
-    promotion as the pipeline does (``flash``, ``points``, a coupon's or spend-and-save's
-    ref); the shares of a line add up to its discount (before conversion to the checkout's
-    currency) — except a gift line's ``gift`` share, which is the gift's value at list price
-    (the line itself costs 0) and who bears it."""
+def _share_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A promotion share's rules: its bearers add up to it, and it is more than nothing."""
+    return [
+        models.CheckConstraint(
+            condition=Q(amount=F("platform_bears") + F("merchant_bears")),
+            name=f"{prefix}_bearers_add_up",
+        ),
+        models.CheckConstraint(condition=Q(amount__gt=0), name=f"{prefix}_positive"),
+    ]
 
-    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="promotion_shares")
+
+class PromotionShare(models.Model):
+    """A share of one promotion as the pricing pipeline allocated it
+    (``marketing.pricing.Share``): in the listing currency (the merchant's), with who bears
+    it, so settlement can charge the merchant its half and the platform its own. ``ref``
+    names the promotion as the pipeline does (``flash``, ``points``, a coupon's or
+    spend-and-save's ref), ``step`` its pipeline step."""
+
     ref = models.CharField(_("promotion"), max_length=64)
     step = models.CharField(_("step"), max_length=20)
     currency = models.CharField(_("currency"), max_length=3)
     amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
     platform_bears = models.DecimalField(_("borne by the platform"), **MONEY_DIGITS)
     merchant_bears = models.DecimalField(_("borne by the merchant"), **MONEY_DIGITS)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.amount} {self.currency}"
+
+
+class LinePromotionShare(PromotionShare):
+    """One order line's share of one promotion (``PromotionShare``); a cancelled order gives
+    back exactly the points its lines took. The shares of a line add up to its discount
+    (before conversion to the checkout's currency) — except a gift line's ``gift`` share,
+    which is the gift's value at list price (the line itself costs 0) and who bears it."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="promotion_shares")
     cuts_price = models.BooleanField(_("lowers the taxable price"))
 
     class Meta:
         verbose_name = _("promotion share")
         verbose_name_plural = _("promotion shares")
         ordering = ["line_id", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount=F("platform_bears") + F("merchant_bears")),
-                name="orders_share_bearers_add_up",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_share_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ref} {self.amount} {self.currency}"
+        constraints = _share_constraints("orders_share")
 
 
-class OrderPromotionShare(models.Model):
+class OrderPromotionShare(PromotionShare):
     """An order's share of a promotion on its shipping (a free-shipping coupon: pipeline
-    step ``shipping``, ``marketing.pricing.PricingResult.shipping_shares``), with who bears
-    it, as ``LinePromotionShare`` records the goods' shares: in the listing currency; its
-    amount converted to the checkout's currency is ``Order.shipping_discount``."""
+    step ``shipping``, ``marketing.pricing.PricingResult.shipping_shares``), as
+    ``LinePromotionShare`` records the goods' shares; its amount converted to the checkout's
+    currency is ``Order.shipping_discount``."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="promotion_shares")
-    ref = models.CharField(_("promotion"), max_length=64)
-    step = models.CharField(_("step"), max_length=20)
-    currency = models.CharField(_("currency"), max_length=3)
-    amount = models.DecimalField(_("amount"), **MONEY_DIGITS)
-    platform_bears = models.DecimalField(_("borne by the platform"), **MONEY_DIGITS)
-    merchant_bears = models.DecimalField(_("borne by the merchant"), **MONEY_DIGITS)
 
     class Meta:
         verbose_name = _("shipping promotion share")
         verbose_name_plural = _("shipping promotion shares")
         ordering = ["order_id", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount=F("platform_bears") + F("merchant_bears")),
-                name="orders_order_share_bearers_add_up",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="orders_order_share_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ref} {self.amount} {self.currency}"
+        constraints = _share_constraints("orders_order_share")
 
 
 class Allocation(models.Model):
