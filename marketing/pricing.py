@@ -123,6 +123,12 @@ class Bearer:
         if not 0 <= self.platform_percent <= 100:
             raise ValueError("platform_percent is 0..100")
 
+    def split(self, minor: int) -> tuple[int, int]:
+        """``minor`` units as (the platform's, the merchant's): the platform's share rounded
+        half up, the merchant the rest, so the two add up to ``minor`` exactly."""
+        platform = (minor * self.platform_percent * 2 + 100) // 200
+        return platform, minor - platform
+
 
 PLATFORM = Bearer(100)
 MERCHANT = Bearer(0)
@@ -346,8 +352,8 @@ class _Money:
 
 
 def _split(m: _Money, amount: int, bearer: Bearer) -> tuple[Decimal, Decimal]:
-    platform = (amount * bearer.platform_percent * 2 + 100) // 200  # half up, in minor units
-    return m.major(platform), m.major(amount - platform)
+    platform, merchant = bearer.split(amount)
+    return m.major(platform), m.major(merchant)
 
 
 # ---------------------------------------------------------------------------- the pipeline

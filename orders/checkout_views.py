@@ -3,7 +3,8 @@
 - ``checkout``: the cart as it will be ordered: the destination address (fields per
   country), the payer's customs identity for imports into China, one section per future
   order with its shipping options and its duties line by line, the total; POST "update"
-  re-plans for the address and options posted (no JavaScript needed), POST "place" calls
+  re-plans for the address, options, coupons and points posted (no JavaScript needed; the
+  preview prices the points as placing does, nothing debited), POST "place" calls
   ``orders.services.checkout_place`` and goes to the pay page.
 - ``pay``: the orders placed, the total, the reservations' expiry, Stripe's card Element
   (Stripe.js, the one external script, from ``settings.STRIPE_JS_URL``).
@@ -32,6 +33,7 @@ from customs.selectors import buyer_identities_of
 from customs.services.identities import buyer_identity_save
 from marketing.coupons.services import coupon_claim_by_code
 from marketing.points.selectors import points_summary
+from marketing.points.services import points_redemption
 from marketplace.currency import display_currency
 from marketplace.digits import is_ascii_digits
 from marketplace.forms import form_add_service_errors
@@ -128,7 +130,10 @@ def checkout(request):
     choices = _shipping_choices(request) if posted else {}
     typed = _typed_coupon(request, address_form) if posted else []
     promotions = checkout_preview(
-        user=request.user, claim_ids=_ticked_coupons(request) if posted else None, typed=typed
+        user=request.user,
+        claim_ids=_ticked_coupons(request) if posted else None,
+        typed=typed,
+        points=_chosen_points(request, address_form) if posted else None,
     )
     plan = cart_plan(
         view,
@@ -187,6 +192,20 @@ def _ticked_coupons(request) -> list[int] | None:
     if not request.POST.get("coupons-shown"):
         return None
     return [int(v) for v in request.POST.getlist("coupon") if is_ascii_digits(v)]
+
+
+def _chosen_points(request, address_form):
+    """The points the shopper chose to redeem, as the pipeline's input
+    (``points_redemption``: the same rule placing applies, nothing debited), for the preview
+    to price them; asking for more than the balance is shown on the field."""
+    raw = request.POST.get(address_form.add_prefix("points"), "").strip()
+    if not raw or not is_ascii_digits(raw):
+        return None  # empty, or the form's own validation says what is wrong
+    try:
+        return points_redemption(user=request.user, requested=int(raw))
+    except ValidationError as exc:
+        form_add_service_errors(address_form, exc)
+        return None
 
 
 def _typed_coupon(request, address_form) -> list[int]:

@@ -285,6 +285,21 @@ class GroupView:
         return self._lines_shown(lambda member: member.discount.total)
 
     @property
+    def points_off(self) -> Money:
+        """What the points redeemed take off the goods (a non-cash deduction: the duties are
+        quoted on the price before it), in the shopper's currency."""
+        return self._lines_shown(
+            lambda member: sum(
+                (s.amount for s in member.discount.shares if s.step == "points"), Decimal(0)
+            )
+        )
+
+    @property
+    def promotions_off(self) -> Money:
+        """What the promotions take off the goods, points left out (``points_off``)."""
+        return self.discount - self.points_off
+
+    @property
     def goods_after_cuts(self) -> Money:
         """The goods less their real price cuts (sale, spend-and-save, coupons; not points
         or vouchers), in the shopper's currency: what the merchant's free-shipping threshold

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from marketing.distribution.selectors import order_commission_costs
 from marketplace.forms import form_error_messages
 from marketplace.portal import SellerPortalMixin
 from marketplace.transitions import IllegalTransition
@@ -76,6 +77,9 @@ class OrderDetailView(SellerOrderMixin, TemplateView):
             detail=detail,
             order=detail.order,
             promotion_costs=promotion_costs(detail.order),
+            commission_costs=order_commission_costs(
+                order_id=detail.order.pk, merchant_id=detail.order.merchant_id
+            ),
             note_form=NoteForm(initial={"note": detail.order.merchant_note}),
             reason_form=ReasonForm(),
             refund_form=RefundForm(),

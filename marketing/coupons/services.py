@@ -27,6 +27,7 @@ from merchants.roles import Capability
 from merchants.services import require_capability
 
 from .. import pricing
+from ..bearer import platform_percent_refusal
 from ..flow import COUPON_CLAIM_FLOW
 from ..lock_objects import lock_coupon_claims
 from ..models import Coupon, CouponClaim, CouponClaimEvent
@@ -95,14 +96,11 @@ def coupon_check(*, merchant, by, **fields) -> Coupon:
     if not starts_at or not ends_at or ends_at <= starts_at:
         errors.add("ends_at", _("A coupon is valid until after it starts."), "coupon_window")
     platform_percent = int(fields.get("platform_percent") or 0)
-    if merchant is not None and platform_percent and not is_operator(by):
-        errors.add(
-            "platform_percent",
-            _("Only operators may make the platform bear part of a merchant's coupon."),
-            "coupon_bearer_operator_only",
-        )
-    if not 0 <= platform_percent <= 100:
-        errors.add("platform_percent", _("A share is 0 to 100 %."), "coupon_bearer_range")
+    refusal = platform_percent_refusal(
+        platform_percent, by_operator=merchant is None or is_operator(by), kind="coupon"
+    )
+    if refusal is not None:
+        errors.add("platform_percent", refusal)
     scope = fields.get("scope") or Coupon.ScopeKind.PLATFORM
     scope_ids = [int(i) for i in fields.get("scope_ids") or []]
     if scope == Coupon.ScopeKind.PRODUCT and merchant is not None:

@@ -37,12 +37,21 @@ class CommissionRateAdmin(admin.ModelAdmin):
         "rate",
         "level2_rate",
         "rebate_rate",
+        "platform_percent",
         "set_by",
     )
     list_filter = ("set_by",)
     list_select_related = ("merchant", "category", "product")
     raw_id_fields = ("merchant", "category", "product")
-    fields = ("merchant", "category", "product", "rate", "level2_rate", "rebate_rate")
+    fields = (
+        "merchant",
+        "category",
+        "product",
+        "rate",
+        "level2_rate",
+        "rebate_rate",
+        "platform_percent",
+    )
 
     def save_model(self, request, obj, form, change):
         try:
@@ -53,6 +62,7 @@ class CommissionRateAdmin(admin.ModelAdmin):
                 rate=obj.rate,
                 level2_rate=obj.level2_rate,
                 rebate_rate=obj.rebate_rate,
+                platform_percent=obj.platform_percent,
                 by_operator=True,
             )
         except ValidationError as exc:
@@ -71,6 +81,9 @@ class CommissionAdmin(ReadOnlyAdmin):
         "rate",
         "amount",
         "reversed",
+        "platform_bears",
+        "merchant_bears",
+        "platform_reversed",
         "currency",
         "status",
     )

@@ -13,6 +13,8 @@ account's row lock (``lock_reward_accounts``, slot 13's tail), and so is every c
 - reverse: a refund of an order reverses its frozen commission in proportion to what was
   refunded of the order's total, to the fen (largest remainder over the lines); once per
   refund reference. Confirmed commission is not clawed back (the return window is over).
+  Each reversal takes from the platform's and the merchant's part of the row in proportion
+  (``Commission.platform_reversed``): settlement charges the merchant only what it still bears.
 - withdraw: a request takes the amount out of available at once (never below zero: checked
   under the account lock); an operator approves it or rejects it (the amount comes back).
 """
@@ -63,12 +65,16 @@ def _factor(currency: str) -> int:
 
 
 def accrue(commissions: list[Commission]) -> None:
-    """Write new commission rows and their pending entries (inside the caller's transaction)."""
+    """Write new commission rows and their pending entries (inside the caller's transaction).
+    A row made without its split (``platform_bears``, ``merchant_bears``) is the merchant's
+    to bear whole — the default of docs/MARKETING.md, "Who bears the commission"."""
     commissions = [c for c in commissions if c.amount > 0]
     if not commissions:
         return
     lock_reward_accounts(c.account_id for c in commissions)
     for commission in commissions:
+        if not commission.platform_bears and not commission.merchant_bears:
+            commission.merchant_bears = commission.amount
         commission.save()
         LedgerEntry.objects.create(
             account_id=commission.account_id,
@@ -97,8 +103,20 @@ def _reverse_rows(rows: list[Commission], targets: list[Decimal], note: str) -> 
             note=note[:200],
         )
         row.reversed = target
+        row.platform_reversed = _platform_part(row, target)
         row.status = C.REVERSED if row.reversed == row.amount else row.status
-        row.save(update_fields=["reversed", "status"])
+        row.save(update_fields=["reversed", "platform_reversed", "status"])
+
+
+def _platform_part(row: Commission, reversed_: Decimal) -> Decimal:
+    """The platform's part of ``reversed_`` of ``row``: in proportion to what it bears, half
+    up to the minor unit (all of it once the whole row is reversed); the merchant's part is
+    the rest, so the two halves of a reversal add up to it to the fen."""
+    f = _factor(row.currency)
+    whole, platform, done = int(row.amount * f), int(row.platform_bears * f), int(reversed_ * f)
+    if whole <= 0:
+        return Decimal(0)
+    return Decimal((2 * platform * done + whole) // (2 * whole)) / f
 
 
 def _frozen(**filters) -> list[Commission]:

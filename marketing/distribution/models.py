@@ -58,6 +58,9 @@ class CommissionRate(models.Model):
     rate = models.DecimalField(_("commission %"), **PERCENT)
     level2_rate = models.DecimalField(_("level-2 commission %"), **PERCENT)
     rebate_rate = models.DecimalField(_("buyer rebate %"), **PERCENT)
+    platform_percent = models.PositiveSmallIntegerField(
+        _("platform bears (%)"), default=0, help_text=_("The merchant bears the rest.")
+    )
     set_by = models.CharField(_("set by"), max_length=10, choices=SetBy.choices)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -73,6 +76,9 @@ class CommissionRate(models.Model):
             models.CheckConstraint(
                 condition=Q(category__isnull=True) | Q(product__isnull=True),
                 name="distribution_rate_one_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_percent__lte=100), name="distribution_rate_platform_percent"
             ),
         ]
 
@@ -122,7 +128,13 @@ class RewardAccount(models.Model):
 class Commission(models.Model):
     """What one beneficiary earns on one order line: ``frozen`` until the order completes (its
     merchant's return window after delivery passed with no return open), then
-    ``confirmed``; ``reversed`` (whole or in part) by refunds before."""
+    ``confirmed``; ``reversed`` (whole or in part) by refunds before.
+
+    Who bears it is frozen when the row is made, from the winning rate's
+    ``platform_percent``: ``platform_bears`` + ``merchant_bears`` = ``amount`` to the fen.
+    A reversal takes from both in proportion (``platform_reversed`` of ``reversed``; the
+    merchant's part is the rest). Settlement charges the merchant
+    ``merchant_bears - merchant_reversed`` of every row not reversed whole."""
 
     class Role(models.TextChoices):
         LEVEL1 = "level1", _("Commission")
@@ -144,6 +156,11 @@ class Commission(models.Model):
     rate = models.DecimalField(_("rate %"), max_digits=5, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
     reversed = models.DecimalField(_("reversed"), **MONEY, default=Decimal("0"))
+    platform_bears = models.DecimalField(_("the platform bears"), **MONEY, default=Decimal("0"))
+    merchant_bears = models.DecimalField(_("the merchant bears"), **MONEY, default=Decimal("0"))
+    platform_reversed = models.DecimalField(
+        _("reversed of the platform's part"), **MONEY, default=Decimal("0")
+    )
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.FROZEN
@@ -156,11 +173,37 @@ class Commission(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["order_line_id", "role"], name="one_commission_per_line_and_role"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_bears__gte=0)
+                & Q(merchant_bears__gte=0)
+                & Q(amount=models.F("platform_bears") + models.F("merchant_bears")),
+                name="commission_bearers_sum_to_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_reversed__gte=0)
+                & Q(platform_reversed__lte=models.F("platform_bears"))
+                & Q(platform_reversed__lte=models.F("reversed")),
+                name="commission_platform_reversed_within",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.checkout_number} · {self.role} · {self.amount} {self.currency}"
+
+    @property
+    def merchant_reversed(self) -> Decimal:
+        return self.reversed - self.platform_reversed
+
+    @property
+    def platform_net(self) -> Decimal:
+        """What the platform still bears (after reversals)."""
+        return self.platform_bears - self.platform_reversed
+
+    @property
+    def merchant_net(self) -> Decimal:
+        """What settlement charges the merchant (after reversals)."""
+        return self.merchant_bears - self.merchant_reversed
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -11,6 +11,10 @@ buyer's rebate), so the winning row decides all three.
 own rows within the operator's bounds (``DISTRIBUTION_MERCHANT_MIN_PERCENT`` ≤ rate ≤
 ``DISTRIBUTION_MERCHANT_MAX_PERCENT``, level 2 and rebate each ≤ the rate), and cannot change
 a row an operator set.
+
+**Who bears it**: the merchant, unless the winning row says the platform bears
+``platform_percent`` % (operators only: ``marketing.bearer``, as for coupons and gifts); the
+settings' rates are the merchant's to bear too. Each commission row freezes its split.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from catalog.selectors.storefront.refs import category_tree
 from marketplace.rules import field_error
 
+from ..bearer import platform_percent_refusal
 from .lock_objects import lock_commission_rate
 from .models import CommissionRate
 
@@ -34,6 +40,7 @@ class Rates:
     rate: Decimal
     level2: Decimal
     rebate: Decimal
+    platform_percent: int = 0  # the platform bears this share of each, the merchant the rest
 
 
 def default_rates() -> Rates:
@@ -76,7 +83,11 @@ def rates_for(scopes: list[LineScope]) -> list[Rates]:
                 None,
             )
         row = row or by_merchant.get(scope.merchant_id)
-        out.append(Rates(row.rate, row.level2_rate, row.rebate_rate) if row else fallback)
+        out.append(
+            Rates(row.rate, row.level2_rate, row.rebate_rate, row.platform_percent)
+            if row
+            else fallback
+        )
     return out
 
 
@@ -89,9 +100,11 @@ def commission_rate_set(
     by_operator: bool,
     category=None,
     product=None,
+    platform_percent: int = 0,
 ) -> CommissionRate:
     """Set the rates of one scope of ``merchant`` (its own product or category, or all its
-    goods). Operators may set anything from 0 to 100 %; a merchant stays in the bounds."""
+    goods). Operators may set anything from 0 to 100 % and make the platform bear
+    ``platform_percent`` % of the commission; a merchant stays in the bounds and bears it all."""
     if category is not None and product is not None:
         raise field_error("product", _("Choose a product or a category, not both."), "rate_scope")
     if product is not None and product.merchant_id != merchant.pk:
@@ -99,6 +112,9 @@ def commission_rate_set(
     for name, value in (("rate", rate), ("level2_rate", level2_rate), ("rebate_rate", rebate_rate)):
         if not Decimal(0) <= value <= Decimal(100):
             raise field_error(name, _("A rate is between 0 and 100 %."), "rate_range")
+    refusal = platform_percent_refusal(platform_percent, by_operator=by_operator, kind="commission")
+    if refusal is not None:
+        raise ValidationError({"platform_percent": refusal})
     if not by_operator:
         low = Decimal(settings.DISTRIBUTION_MERCHANT_MIN_PERCENT)
         high = Decimal(settings.DISTRIBUTION_MERCHANT_MAX_PERCENT)
@@ -125,6 +141,7 @@ def commission_rate_set(
             )
         row = row or CommissionRate(merchant=merchant, category=category, product=product)
         row.rate, row.level2_rate, row.rebate_rate = rate, level2_rate, rebate_rate
+        row.platform_percent = platform_percent
         row.set_by = CommissionRate.SetBy.OPERATOR if by_operator else CommissionRate.SetBy.MERCHANT
         row.save()
     return row

@@ -83,6 +83,51 @@ def account_commissions(user, limit: int = 50) -> list[Commission]:
     return list(Commission.objects.filter(account__user=user).order_by("-id")[:limit])
 
 
+@dataclass(frozen=True)
+class CommissionCost:
+    """One order's distribution commission for its merchant (one role: the distributor's,
+    level 2, the buyer's rebate), net of reversals, and who bears it — what settlement
+    charges (``Commission``'s frozen split)."""
+
+    role: str
+    label: str
+    currency: str
+    amount: Decimal  # earned, less reversed
+    merchant_bears: Decimal
+    platform_bears: Decimal
+
+
+def order_commission_costs(*, order_id: int, merchant_id: int) -> list[CommissionCost]:
+    """The commission on ``merchant_id``'s order ``order_id`` by role, net of refunds, with
+    the merchant's and the platform's part; one query. Only that merchant's rows."""
+    rows = (
+        Commission.objects.filter(order_id=order_id, merchant_id=merchant_id)
+        .values("role", "currency")
+        .annotate(
+            amount=Sum("amount"),
+            reversed=Sum("reversed"),
+            platform=Sum("platform_bears"),
+            merchant=Sum("merchant_bears"),
+            platform_reversed=Sum("platform_reversed"),
+        )
+        .order_by("role", "currency")
+    )
+    labels = dict(Commission.Role.choices)
+    order_of = {role: n for n, role in enumerate(labels)}
+    costs = [
+        CommissionCost(
+            role=row["role"],
+            label=str(labels.get(row["role"], row["role"])),
+            currency=row["currency"],
+            amount=row["amount"] - row["reversed"],
+            platform_bears=row["platform"] - row["platform_reversed"],
+            merchant_bears=row["merchant"] - (row["reversed"] - row["platform_reversed"]),
+        )
+        for row in rows
+    ]
+    return sorted(costs, key=lambda cost: order_of.get(cost.role, len(order_of)))
+
+
 def qr_svg(url: str) -> bytes:
     """The QR code of ``url`` as SVG (segno; error correction M, scale 4)."""
     out = io.BytesIO()

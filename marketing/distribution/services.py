@@ -19,6 +19,7 @@ from marketplace.money import minor_unit
 from marketplace.rules import field_error
 
 from ..models import Distributor, Referral, ShareClick
+from ..pricing import Bearer
 from .ledger import accrue, commissions_reverse_checkout, reward_account
 from .models import Commission, Upline
 from .rates import LineScope as PaidLineScope
@@ -106,7 +107,8 @@ def distribution_attribute(
     (``rates_for``: most specific wins), the distributor's commission, their recruiter's
     level-2 commission and the buyer's rebate, each rounded half up to the minor unit and
     frozen (pending) until the order completes (its merchant's return window after delivery
-    passed with no return open). Self-referral is refused
+    passed with no return open). Who bears each is frozen on its row (the rate's
+    ``platform_percent``; the merchant by default). Self-referral is refused
     (no referral; a recruiter who is the buyer earns no level 2). Idempotent."""
     now = now or timezone.now()
     click = _last_click(user, now)
@@ -135,6 +137,7 @@ def distribution_attribute(
             if account is None or percent <= 0 or line.paid <= 0:
                 continue
             amount = (line.paid * percent / 100).quantize(quantum, rounding=ROUND_HALF_UP)
+            platform, merchant = Bearer(rate.platform_percent).split(int(amount / quantum))
             rows.append(
                 Commission(
                     account=account,
@@ -146,6 +149,8 @@ def distribution_attribute(
                     base=line.paid,
                     rate=percent,
                     amount=amount,
+                    platform_bears=platform * quantum,
+                    merchant_bears=merchant * quantum,
                     currency=currency,
                 )
             )

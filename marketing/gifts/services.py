@@ -19,6 +19,7 @@ from merchants.roles import Capability
 from merchants.services import require_capability
 
 from .. import pricing
+from ..bearer import platform_percent_refusal
 from ..lock_objects import lock_gift_promotion
 from ..models import GiftPromotion
 
@@ -62,14 +63,11 @@ def gift_promotion_check(*, merchant, by, **fields) -> GiftPromotion:
     elif ends <= timezone.now():
         errors.add("ends_at", _("This window is already over."), "gift_window_over")
     platform_percent = fields.get("platform_percent", 0) or 0
-    if platform_percent and not (by is not None and is_operator(by)):
-        errors.add(
-            "platform_percent",
-            _("Only the platform's operators can make the platform bear a share."),
-            "gift_bearer_operator_only",
-        )
-    elif not isinstance(platform_percent, int) or not 0 <= platform_percent <= 100:
-        errors.add("platform_percent", _("Enter 0 to 100."), "gift_bearer_range")
+    refusal = platform_percent_refusal(
+        platform_percent, by_operator=by is not None and is_operator(by), kind="gift"
+    )
+    if refusal is not None:
+        errors.add("platform_percent", refusal)
     errors.raise_if_any()
     return GiftPromotion(
         merchant=merchant,

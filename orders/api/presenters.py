@@ -7,7 +7,7 @@ from django.conf import settings
 from marketplace.currency import price_in, rates_for_display
 from marketplace.i18n import page_language
 from marketplace.money import Money
-from orders.plan import GroupView, PlanView
+from orders.plan import GiftView, GroupView, PlanView
 from orders.selectors import LineView
 
 
@@ -56,6 +56,15 @@ def _option(option) -> dict:
     }
 
 
+def _gift(gift: GiftView) -> dict:
+    return {
+        "ref": gift.ref,
+        "name": gift.name,
+        "quantity": gift.quantity,
+        "short": _money(Money(gift.short, gift.currency)) if gift.short is not None else None,
+    }
+
+
 def _group(group: GroupView, language: str) -> dict:
     duties = group.duties
     return {
@@ -82,6 +91,9 @@ def _group(group: GroupView, language: str) -> dict:
             "error": duties.error or None,
             "quote": duties.as_json(language),
         },
+        # gifts with purchase this order reaches, and those within reach (``short`` more)
+        "gifts": [_gift(g) for g in group.gifts],
+        "gifts_short": [_gift(g) for g in group.gifts_short],
     }
 
 

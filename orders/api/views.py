@@ -27,6 +27,7 @@ from orders.api.presenters import cart_json
 from orders.plan import cart_plan
 from orders.selectors import cart_view
 from orders.services import MAX_QUANTITY, cart_add, cart_remove, cart_set_quantity
+from orders.services.checkout import cart_gifts_preview
 from orders.shoppers import cart_for_write, cart_of_request, destination_of, province_of
 
 PARAMETERS = [
@@ -53,7 +54,9 @@ CART = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="The cart: `lines` (each with `problem` when it cannot be checked out and "
     "`price_was` when its price changed since it was added) and `groups`, the future orders "
-    "(merchant × clearance mode × warehouse) with `shipping.options` and `duties`.",
+    "(merchant × clearance mode × warehouse) with `shipping.options`, `duties`, and the "
+    "gifts with purchase each reaches (`gifts`) or would reach with `short` more spent "
+    "(`gifts_short`).",
 )
 
 
@@ -95,7 +98,12 @@ class CartAPIMixin:
     def cart_response(self, request, http_status=status.HTTP_200_OK) -> Response:
         currency = self.currency(request)
         view = cart_view(cart_of_request(request), self.destination(request))
-        plan = cart_plan(view, currency=currency, province=self.province(request))
+        plan = cart_plan(
+            view,
+            currency=currency,
+            province=self.province(request),
+            promote=cart_gifts_preview(user=request.user),  # the cart page's gifts
+        )
         return Response(cart_json(plan, currency=currency), http_status)
 
 

@@ -586,14 +586,23 @@ class _Promotions:
             (group.gifts_short if shown.short is not None else group.gifts).append(shown)
 
 
-def checkout_preview(*, user, claim_ids: list[int] | None, typed: list[int] = ()) -> _Promotions:
+def checkout_preview(
+    *,
+    user,
+    claim_ids: list[int] | None,
+    typed: list[int] = (),
+    points: pricing.PointsRedemption | None = None,
+) -> _Promotions:
     """The checkout page's ``promote`` for ``cart_plan``: the same pipeline as placing, read
-    only (no admission used, no claim redeemed), with the coupon picker: ``claim_ids`` the
-    claims the shopper ticked (``None``: the best pick), ``typed`` a typed code's claim
-    (first, so it wins its issuer's place). After planning, ``claims_used`` are the claims to
-    place with, ``refused`` why a ticked one did not apply with the others, and ``pickers``
-    the choices per listing currency. Points are counted when the checkout is placed."""
-    return _Promotions(user=user, claim_ids=claim_ids, typed=typed, preview=True)
+    only (no admission used, no claim redeemed, no point debited), with the coupon picker:
+    ``claim_ids`` the claims the shopper ticked (``None``: the best pick), ``typed`` a typed
+    code's claim (first, so it wins its issuer's place). ``points``: the shopper's chosen
+    redemption (``points_redemption``), priced as placing prices it — a non-cash deduction
+    on the lines, so the shown total is what is charged and the duties do not fall. After
+    planning, ``claims_used`` are the claims to place with, ``points_used`` the points the
+    pipeline took, ``refused`` why a ticked one did not apply with the others, and
+    ``pickers`` the choices per listing currency."""
+    return _Promotions(user=user, claim_ids=claim_ids, typed=typed, preview=True, points=points)
 
 
 def cart_gifts_preview(*, user=None) -> _Promotions:

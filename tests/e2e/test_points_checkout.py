@@ -52,6 +52,13 @@ def test_coupon_and_points_in_one_checkout_leave_the_duties_as_they_were(
         expect(page.locator(".checkout-points")).to_contain_text("You have 5000 points")
         expect(page.locator("#points-why")).to_contain_text("the duties and taxes do not fall")
         points.fill("3000")
+        # the preview prices them before placing: the deduction shown, the duties unchanged
+        page.get_by_role("button", name="Apply points").click()
+        expect(page.locator(".group-points")).to_contain_text("30.00")
+        expect(page.locator(".group-points")).to_contain_text("do not fall")
+        expect(page.locator(".checkout-total .total")).to_contain_text(
+            f"{without_points.total - Decimal('30.00')}"
+        )
         page.get_by_label("Recipient's name").fill("Lin Xiaoyu")
         page.get_by_label("Phone", exact=True).fill("13800138000")
         page.get_by_label("City").fill("Hangzhou")

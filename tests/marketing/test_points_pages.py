@@ -3,6 +3,7 @@ the menu link, /api/v1/points/, and the checkout page's field with its explanati
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -111,3 +112,42 @@ def test_an_operator_sets_a_merchants_rate_and_reads_the_ledger_in_the_back_offi
     page = ops.get("/en/ops/marketing/pointsentry/").content.decode()
     assert "SW1" in page
     assert ops.get("/en/ops/marketing/pointsentry/add/").status_code == 403
+
+
+def _figure(page: str, css: str) -> Decimal:
+    """The sum of the amounts shown in the elements of class ``css`` (one price each)."""
+    texts = re.findall(rf'class="{css}"[^>]*>(.*?)</p>', page, re.S)
+    return sum(
+        (Decimal(re.findall(r"\d[\d,]*\.\d\d", t)[-1].replace(",", "")) for t in texts),
+        Decimal(0),
+    )
+
+
+def test_the_checkout_preview_counts_the_chosen_points_and_the_duties_do_not_fall(
+    world, django_assert_max_num_queries
+):
+    """The page prices the points through the placing pipeline (nothing debited): the
+    deduction is shown on the order, the total falls by it, the duties stay; the placed
+    checkout charges what the page showed."""
+    user, client = shopper_with_cart(world)
+    give(user, 2_000)
+    page = client.get(CHECKOUT).content.decode()
+    update = place_form(page, action="update")
+    before = client.post(CHECKOUT, update).content.decode()
+    assert 'class="group-points"' not in before
+    with django_assert_max_num_queries(21):  # the GET's pin (20) + the balance read
+        after = client.post(CHECKOUT, {**update, "address-points": "1500"}).content.decode()
+    assert 'class="group-points"' in after and "−" in after
+    assert _figure(after, "group-points") == Decimal("15.00")  # over the orders in yuan
+    assert "the duties and taxes above do not fall" in after
+    assert _figure(after, "total") == _figure(before, "total") - Decimal("15.00")
+    duties = re.compile(r'class="duty-total[^"]*">(.*?)</p>', re.S)
+    assert duties.findall(after) == duties.findall(before)
+    assert points_balance(user.pk) == 2_000  # a preview debits nothing
+    zh = client.post("/zh-hans/checkout/", {**update, "address-points": "1500"}).content.decode()
+    assert 'class="group-points"' in zh and "非现金" in zh
+
+    client.post(CHECKOUT, place_form(after, **{"address-points": "1500"}))
+    checkout = Checkout.objects.get(user=user)
+    assert checkout.total == _figure(after, "total")
+    assert points_balance(user.pk) == 500

@@ -140,3 +140,34 @@ def test_schema_documents_the_cart(client):
     assert {"/api/v1/cart/", "/api/v1/cart/lines/", "/api/v1/cart/lines/{line_id}/"} <= set(
         schema["paths"]
     )
+
+
+def test_each_group_shows_its_gift_with_purchase_or_how_much_more_to_spend(world):
+    """The cart page's gifts (``cart_gifts_preview``), in the API's groups: 199 of kiwi's
+    honey is 100 short of the 满299 gift; a second jar reaches it. Names in the request's
+    language."""
+    from tests.orders.test_checkout_gifts import gift_for, sample_of
+
+    gift = gift_for(world, sample_of(world), threshold="299", quantity=2)
+    client = Client()
+    client.get(CART, {"country": "CN", "province": "CN-ZJ"})
+    add(client, world.honey, 1)
+    [group] = client.get(CART, {"country": "CN", "province": "CN-ZJ"}).json()["groups"]
+    assert group["gifts"] == []
+    assert group["gifts_short"] == [
+        {
+            "ref": f"gift:{gift.pk}",
+            "name": "Honey sample",
+            "quantity": 2,
+            "short": {"amount": "100.00", "currency": "CNY"},
+        }
+    ]
+    add(client, world.honey, 1)
+    body = client.get(
+        CART, {"country": "CN", "province": "CN-ZJ"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+    [group] = body["groups"]
+    assert group["gifts_short"] == []
+    assert group["gifts"] == [
+        {"ref": f"gift:{gift.pk}", "name": "蜂蜜小样", "quantity": 2, "short": None}
+    ]
