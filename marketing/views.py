@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -50,7 +50,7 @@ from .gifts.services import (
     gift_promotion_state,
     merchant_gift_promotions,
 )
-from .models import Distributor, FlashSale, FlashSaleItem
+from .models import Distributor, FlashSale
 
 # ---------------------------------------------------------------------------- storefront
 
@@ -183,17 +183,18 @@ def flash_take(request, pk: int):
     if flash_sold_out(pk):
         messages.error(request, sold_out_error().messages[0])
         return _back(request)
-    if not request.user.is_authenticated:
+    # The shopper's id from the session, checked as Django checks it (accounts.menu): no
+    # user row is loaded for an admission.
+    menu = menu_of(request)
+    if menu is None:
         return redirect_to_login(request.POST.get("next") or request.get_full_path())
-    item = get_object_or_404(
-        FlashSaleItem.objects.select_related("sale", "sku__product"),
-        pk=pk,
-        sale__status=FlashSale.Status.SCHEDULED,
-    )
+    terms = selectors.flash_item_terms(pk)
+    if terms is None:
+        raise Http404
     form = FlashTakeForm(request.POST)
     quantity = form.cleaned_data["quantity"] if form.is_valid() else 1
     try:
-        admission = flash_admit(user=request.user, item=item, quantity=quantity)
+        admission = flash_admit(user_id=menu.user_id, item=terms, quantity=quantity)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -209,8 +210,7 @@ def flash_take(request, pk: int):
             "time": timezone.localtime(admission.expires_at).strftime("%H:%M"),
         },
     )
-    product = item.sku.product
-    return redirect("storefront:product", pk=product.pk, slug=product.slug)
+    return redirect("storefront:product", pk=terms.product_id, slug=terms.product_slug)
 
 
 # ---------------------------------------------------------------------------- seller portal

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from ..coupons import selectors as coupon_selectors
 from ..coupons.services import coupon_claim, coupon_claim_by_code
 from ..flash import selectors as flash_selectors
 from ..flash.services import flash_admission_cancel, flash_admit, flash_sold_out, sold_out_error
-from ..models import CouponClaim, FlashAdmission, FlashSale, FlashSaleItem
+from ..models import CouponClaim, FlashAdmission, FlashSale
 
 SALES = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -125,15 +126,13 @@ class FlashAdmitView(generics.GenericAPIView):
         `flash_gate_unavailable` (the sale is paused: try again shortly)."""
         if flash_sold_out(pk):  # the rush after the last unit: one Redis read (as the page)
             raise sold_out_error()
-        item = get_object_or_404(
-            FlashSaleItem.objects.select_related("sale"),
-            pk=pk,
-            sale__status=FlashSale.Status.SCHEDULED,
-        )
+        terms = flash_selectors.flash_item_terms(pk)
+        if terms is None:
+            raise Http404
         data = AdmissionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         admission = flash_admit(
-            user=request.user, item=item, quantity=data.validated_data["quantity"]
+            user=request.user, item=terms, quantity=data.validated_data["quantity"]
         )
         return Response(admission_json(admission), status=status.HTTP_201_CREATED)
 

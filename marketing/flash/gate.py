@@ -178,10 +178,13 @@ def gate_left(item_ids) -> dict[int, int | None]:
     if not ids:
         return {}
     try:
-        pipe = client().pipeline(transaction=False)
-        for item_id in ids:
-            pipe.hget(_keys(item_id)[0], "left")
-        values = pipe.execute()
+        if len(ids) == 1:  # the "sold out?" of every attempt: a plain HGET, no pipeline
+            values = [client().hget(_keys(ids[0])[0], "left")]
+        else:
+            pipe = client().pipeline(transaction=False)
+            for item_id in ids:
+                pipe.hget(_keys(item_id)[0], "left")
+            values = pipe.execute()
     except (redis.RedisError, GateUnavailable):
         return dict.fromkeys(ids)
     return {i: (int(v) if v is not None else None) for i, v in zip(ids, values, strict=True)}

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Min, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
@@ -92,6 +94,115 @@ def shopper_holds(user_id: int, item_ids, *, now=None) -> dict[int, tuple[int, d
         .values_list("item_id", "n", "until")
     )
     return {item_id: (n, until) for item_id, n, until in rows}
+
+
+# ---------------------------------------------------------------------------- admission terms
+
+
+@dataclass(frozen=True)
+class FlashTerms:
+    """What an admission needs of a sale item (``flash_admit``) and where its answer goes
+    (the product page). Frozen once the sale has started: ``flash_sale_edit`` refuses any
+    change from the start on, so a live sale's terms can be kept per process."""
+
+    item_id: int
+    sale_id: int
+    per_shopper_limit: int
+    starts_at: datetime
+    ends_at: datetime
+    product_id: int | None = None
+    product_slug: str = ""
+
+    @classmethod
+    def of(cls, item: FlashSaleItem) -> FlashTerms:
+        sale = item.sale
+        return cls(item.pk, sale.pk, sale.per_shopper_limit, sale.starts_at, sale.ends_at)
+
+    def is_live(self, now) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+# Per process: item id -> the terms of its live sale. Only a sale that has started is kept
+# (its terms cannot change any more) and only until it ends; a cancellation is seen by the
+# admission itself (``flash_terms_hold``, in PostgreSQL), which then forgets the entry.
+_TERMS: dict[int, FlashTerms] = {}
+_TERMS_MAX = 512
+
+
+def flash_item_terms(item_id: int, *, now=None) -> FlashTerms | None:
+    """The terms of ``item_id`` if its sale is scheduled (None: no such item, or its sale
+    was cancelled). A live sale's are read once per process (no query after the first);
+    an upcoming sale's are read each time (they may still change)."""
+    now = now or timezone.now()
+    terms = _TERMS.get(item_id)
+    if terms is not None and terms.is_live(now):
+        return terms
+    rows = list(
+        FlashSaleItem.objects.filter(
+            pk=item_id, sale__status=FlashSale.Status.SCHEDULED
+        ).values_list(
+            "pk",
+            "sale_id",
+            "sale__per_shopper_limit",
+            "sale__starts_at",
+            "sale__ends_at",
+            "sku__product_id",
+            "sku__product__slug",
+        )[:1]
+    )
+    if not rows:
+        _TERMS.pop(item_id, None)
+        return None
+    terms = FlashTerms(*rows[0])
+    if terms.is_live(now):
+        if len(_TERMS) >= _TERMS_MAX:
+            _TERMS.clear()  # many sales ended since: start again
+        _TERMS[item_id] = terms
+    else:
+        _TERMS.pop(item_id, None)
+    return terms
+
+
+def flash_terms_hold(terms: FlashTerms, now) -> bool:
+    """PostgreSQL says ``terms`` still hold at ``now``: the item is in that sale, the sale
+    is scheduled (not cancelled), live, with that per-shopper cap (one query, the truth an
+    admission is made against). Written out once: compiling the ORM's two-table filter
+    was the largest part of an admission's CPU (docs/PERFORMANCE.md)."""
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _terms_hold_sql(),
+            [
+                terms.item_id,
+                terms.sale_id,
+                FlashSale.Status.SCHEDULED,
+                ops.adapt_datetimefield_value(now),
+                ops.adapt_datetimefield_value(now),
+                terms.per_shopper_limit,
+            ],
+        )
+        return cursor.fetchone() is not None
+
+
+@lru_cache(maxsize=1)
+def _terms_hold_sql() -> str:
+    q = connection.ops.quote_name
+    item, sale = FlashSaleItem._meta.db_table, FlashSale._meta.db_table
+    return (
+        f"SELECT 1 FROM {q(item)} i JOIN {q(sale)} s ON s.{q('id')} = i.{q('sale_id')}"  # noqa: S608 - names from the models
+        f" WHERE i.{q('id')} = %s AND s.{q('id')} = %s AND s.{q('status')} = %s"
+        f" AND s.{q('starts_at')} <= %s AND s.{q('ends_at')} > %s"
+        f" AND s.{q('per_shopper_limit')} = %s"
+    )
+
+
+def flash_terms_forget(item_ids=None) -> None:
+    """Forget the kept terms of ``item_ids`` (every item: None) in this process."""
+    if item_ids is None:
+        _TERMS.clear()
+        return
+    for item_id in item_ids:
+        _TERMS.pop(item_id, None)
 
 
 def flash_held_units(item_id: int) -> int:

@@ -282,6 +282,8 @@ def flash_sale_cancel(*, sale: FlashSale, by, reason: str = "") -> FlashSale:
         FLASH_SALE_FLOW.apply(locked, "cancel", by=by, event_model=FlashSaleEvent, reason=reason)
         ids = list(locked.items.values_list("pk", flat=True))
         transaction.on_commit(lambda: [gate.gate_drop(item_id=i) for i in ids])
+        # This process forgets the terms it kept; the others see it at their next admission.
+        transaction.on_commit(lambda: selectors.flash_terms_forget(ids))
         _forget_offers()
     sale.status = locked.status
     return sale
@@ -294,31 +296,53 @@ class _NotLoaded(Exception):
     pass
 
 
-def flash_admit(*, user, item: FlashSaleItem, quantity: int = 1, now=None) -> FlashAdmission:
-    """Let ``user`` through the gate for ``quantity`` units of ``item``: an admission row
-    that expires in ``FLASH_ADMISSION_MINUTES``. Refusals (codes): ``flash_sale_not_live``,
+def flash_admit(
+    *,
+    item: FlashSaleItem | selectors.FlashTerms,
+    user=None,
+    user_id: int | None = None,
+    quantity: int = 1,
+    now=None,
+) -> FlashAdmission:
+    """Let a shopper (``user``, or only their id ``user_id``: the storefront's "grab it"
+    knows it from the session, ``accounts.menu.menu_of``) through the gate for ``quantity``
+    units of ``item`` (a sale item with its sale, or its terms as
+    ``selectors.flash_item_terms`` keeps them): an admission row that expires in
+    ``FLASH_ADMISSION_MINUTES``. Refusals (codes): ``flash_sale_not_live``,
     ``flash_over_limit`` (the per-shopper cap), ``flash_sold_out``,
-    ``flash_gate_unavailable`` (Redis unreachable or the gate not loaded: the sale stops)."""
+    ``flash_gate_unavailable`` (Redis unreachable or the gate not loaded: the sale stops).
+
+    Terms kept per process are checked against PostgreSQL inside the admission's
+    transaction (``selectors.flash_terms_hold``): a sale cancelled meanwhile admits nobody."""
     now = now or timezone.now()
-    sale = item.sale
-    if not sale.is_live(now):
-        raise field_error("item", _("This flash sale is not on now."), "flash_sale_not_live")
-    if quantity < 1 or quantity > sale.per_shopper_limit:
-        raise _over_limit(sale)
+    terms = item if isinstance(item, selectors.FlashTerms) else selectors.FlashTerms.of(item)
+    if user_id is None:
+        user_id = user.pk
+    if not terms.is_live(now):
+        raise _not_live()
+    if quantity < 1 or quantity > terms.per_shopper_limit:
+        raise _over_limit(terms)
     for attempt in range(2):
         try:
-            return _admit_once(user=user, item=item, sale=sale, quantity=quantity, now=now)
+            return _admit_once(user_id=user_id, terms=terms, quantity=quantity, now=now)
+        except _TermsGone:
+            selectors.flash_terms_forget([terms.item_id])
+            raise _not_live() from None
         except _NotLoaded:
-            if attempt == 0 and flash_gate_reconcile(item_id=item.pk, wait=False):
+            if attempt == 0 and flash_gate_reconcile(item_id=terms.item_id, wait=False):
                 continue
         except gate.GateUnavailable:
-            logger.warning("flash gate %s unreachable: admission refused", item.pk)
+            logger.warning("flash gate %s unreachable: admission refused", terms.item_id)
         break
     raise field_error(
         "item",
         _("The flash sale is paused for a moment. Please try again shortly."),
         "flash_gate_unavailable",
     )
+
+
+def _not_live() -> ValidationError:
+    return field_error("item", _("This flash sale is not on now."), "flash_sale_not_live")
 
 
 def flash_sold_out(item_id: int) -> bool:
@@ -333,40 +357,48 @@ def sold_out_error() -> ValidationError:
     return field_error("item", _("Sold out: every unit has been taken."), "flash_sold_out")
 
 
-def _over_limit(sale):
+def _over_limit(terms):
     return field_error(
         "quantity",
         _("Each shopper may buy at most %(n)s of this item in the flash sale.")
-        % {"n": sale.per_shopper_limit},
+        % {"n": terms.per_shopper_limit},
         "flash_over_limit",
     )
 
 
+class _TermsGone(Exception):
+    pass
+
+
 @transaction.atomic
-def _admit_once(*, user, item, sale, quantity, now) -> FlashAdmission:
-    gate.hold_gate([item.pk], exclusive=False)
+def _admit_once(*, user_id, terms, quantity, now) -> FlashAdmission:
+    gate.hold_gate([terms.item_id], exclusive=False)
+    if not selectors.flash_terms_hold(terms, now):
+        raise _TermsGone
     answer, _left = gate.gate_admit(
-        item_id=item.pk, user_id=user.pk, quantity=quantity, limit=sale.per_shopper_limit
+        item_id=terms.item_id, user_id=user_id, quantity=quantity, limit=terms.per_shopper_limit
     )
     if answer == gate.NOT_LOADED:
         raise _NotLoaded
     if answer == gate.SOLD_OUT:
         raise sold_out_error()
     if answer == gate.OVER_LIMIT:
-        raise _over_limit(sale)
+        raise _over_limit(terms)
     try:
         with transaction.atomic():
             return FlashAdmission.objects.create(
-                item=item,
-                user=user,
+                item_id=terms.item_id,
+                user_id=user_id,
                 quantity=quantity,
                 expires_at=now + timedelta(minutes=settings.FLASH_ADMISSION_MINUTES),
             )
     except Exception:
         # Still under the shared lock: no rebuild has counted these units yet.
-        generation = FlashSaleItem.objects.values_list("gate_generation", flat=True).get(pk=item.pk)
+        generation = FlashSaleItem.objects.values_list("gate_generation", flat=True).get(
+            pk=terms.item_id
+        )
         gate.gate_give_back(
-            item_id=item.pk, user_id=user.pk, quantity=quantity, generation=generation
+            item_id=terms.item_id, user_id=user_id, quantity=quantity, generation=generation
         )
         raise
 
@@ -555,6 +587,7 @@ def flash_gate_reconcile(*, item_id: int, wait: bool = True) -> bool:
     now = timezone.now()
     if item.sale.status == FlashSale.Status.CANCELLED or item.sale.ends_at <= now:
         gate.gate_drop(item_id=item_id)
+        selectors.flash_terms_forget([item_id])
         return True
     held = dict(
         FlashAdmission.objects.filter(item_id=item_id, status__in=HOLDING)
