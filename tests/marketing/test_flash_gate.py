@@ -266,3 +266,28 @@ def test_many_shoppers_racing_for_few_units_never_oversell():
     per_shopper = FlashAdmission.objects.values("user").annotate(n=Sum("quantity"))
     assert max(row["n"] for row in per_shopper) <= 2
     assert flash_counters([scene.item.pk]) == {scene.item.pk: 0}
+
+
+class _ClosedSocketRedis:
+    """A Redis client whose every command fails the way redis-py fails on a connect that
+    timed out mid-read (``ValueError: I/O operation on closed file``). A stand-in, because no
+    local Redis can be made to fail that way on demand."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ValueError("I/O operation on closed file")
+
+        return fail
+
+
+def test_a_redis_read_on_a_closed_socket_stops_the_sale_instead_of_failing(
+    scene, shoppers, monkeypatch
+):
+    flash_admit(user=shoppers[0], item=scene.item)
+    monkeypatch.setattr(gate, "client", lambda: _ClosedSocketRedis())
+
+    # the sold-out check of every attempt, and the page's counters: "the gate does not know"
+    assert gate.gate_left([scene.item.pk]) == {scene.item.pk: None}
+    assert gate.gate_read([scene.item.pk], user_id=shoppers[1].pk) == ({scene.item.pk: None}, None)
+    gate.gate_drop(item_id=scene.item.pk)  # logged, not raised
+    assert FlashAdmission.objects.count() == 1
