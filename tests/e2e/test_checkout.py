@@ -57,6 +57,19 @@ def pay_with_card(page, number: str, postcode: str) -> None:
     page.locator("#pay-form button[type=submit]").click()
 
 
+def fill_hangzhou_address_zh(page, serial: int) -> None:
+    """The Chinese checkout form's address in Hangzhou and the payer's customs identity
+    (林小雨, a well-formed identity number of ``serial``)."""
+    page.get_by_label("收件人姓名").fill("林小雨")
+    page.get_by_label("电话", exact=True).fill("13800138000")
+    page.get_by_label("城市").fill("杭州市")
+    page.get_by_label("区/县").fill("西湖区")
+    page.get_by_label("详细地址").fill("文三路 90 号 1 幢 301 室")
+    page.get_by_label("邮政编码").fill("310012")
+    page.get_by_label("身份证上的姓名").fill("林小雨")
+    page.get_by_label("身份证号码").fill(make_id_number(serial, region="330106"))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_new_chinese_shopper_buys_from_two_merchants_and_pays_once(page, screenshot, localstripe):
     world = make_world()
@@ -84,14 +97,7 @@ def test_new_chinese_shopper_buys_from_two_merchants_and_pays_once(page, screens
     expect(page.locator(".checkout-total .total")).to_contain_text("¥")
 
     # 4. Address with China's fields, the payer's identity; place the orders.
-    page.get_by_label("收件人姓名").fill("林小雨")
-    page.get_by_label("电话", exact=True).fill("13800138000")
-    page.get_by_label("城市").fill("杭州市")
-    page.get_by_label("区/县").fill("西湖区")
-    page.get_by_label("详细地址").fill("文三路 90 号 1 幢 301 室")
-    page.get_by_label("邮政编码").fill("310012")
-    page.get_by_label("身份证上的姓名").fill("林小雨")
-    page.get_by_label("身份证号码").fill(make_id_number(21, region="330106"))
+    fill_hangzhou_address_zh(page, 21)
     screenshot("checkout-zh")
     page.get_by_role("button", name="提交订单并支付").click()
 

@@ -22,8 +22,7 @@ from marketing.models import Distributor, Referral, ShareClick
 from marketing.points.services import EarnLine, points_balance, points_earn
 from orders.flow import ORDER_FLOW
 from orders.models import Checkout, OrderEvent
-from tests.customs.conftest import make_id_number
-from tests.e2e.test_checkout import pay_with_card
+from tests.e2e.test_checkout import fill_hangzhou_address_zh, pay_with_card
 from tests.factories import UserFactory
 from tests.marketing.conftest import spend_and_save_299_30
 from tests.orders.checkout_helpers import place, shopper_with
@@ -94,14 +93,7 @@ def test_a_shared_qr_code_earns_the_distributor_a_commission_confirmed_at_comple
             # 3. 满299减30 applies by itself; 3,000 points; the page says the duties stay.
             expect(page.locator("#points-why")).to_contain_text("税费不会因此减少")
             page.get_by_label("使用积分").fill("3000")
-            page.get_by_label("收件人姓名").fill("林小雨")
-            page.get_by_label("电话", exact=True).fill("13800138000")
-            page.get_by_label("城市").fill("杭州市")
-            page.get_by_label("区/县").fill("西湖区")
-            page.get_by_label("详细地址").fill("文三路 90 号 1 幢 301 室")
-            page.get_by_label("邮政编码").fill("310012")
-            page.get_by_label("身份证上的姓名").fill("林小雨")
-            page.get_by_label("身份证号码").fill(make_id_number(44, region="330106"))
+            fill_hangzhou_address_zh(page, 44)
             page.get_by_role("button", name="提交订单并支付").click()
 
             page.wait_for_url("**/zh-hans/checkout/*/pay/")

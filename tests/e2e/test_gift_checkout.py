@@ -16,8 +16,7 @@ from catalog.models import Stock
 from marketing.models import GiftPromotion
 from orders.models import Checkout
 from orders.services import cart_add, cart_for_user
-from tests.customs.conftest import make_id_number
-from tests.e2e.test_checkout import add_from_product_page, pay_with_card
+from tests.e2e.test_checkout import add_from_product_page, fill_hangzhou_address_zh, pay_with_card
 from tests.factories import ProductFactory, SKUFactory, StockFactory, UserFactory
 from tests.orders.conftest import make_world
 
@@ -73,14 +72,7 @@ def test_a_chinese_shopper_spends_past_the_threshold_and_gets_the_gift(signed_in
         expect(gift).to_contain_text("赠品")
         expect(gift).to_contain_text("蜂蜜小样")
         expect(gift).to_contain_text("免费")
-        page.get_by_label("收件人姓名").fill("林小雨")
-        page.get_by_label("电话", exact=True).fill("13800138000")
-        page.get_by_label("城市").fill("杭州市")
-        page.get_by_label("区/县").fill("西湖区")
-        page.get_by_label("详细地址").fill("文三路 90 号 1 幢 301 室")
-        page.get_by_label("邮政编码").fill("310012")
-        page.get_by_label("身份证上的姓名").fill("林小雨")
-        page.get_by_label("身份证号码").fill(make_id_number(44, region="330106"))
+        fill_hangzhou_address_zh(page, 44)
         page.get_by_role("button", name="提交订单并支付").click()
 
         # 4. Pay: the gift line is on the pay page and on the paid page.
