@@ -207,7 +207,7 @@ def commissions_confirm(*, order_id: int) -> int:
 
 def referral_confirm(*, checkout_number: str) -> bool:
     """The checkout's referral turns confirmed once none of its commission is frozen any more
-    (every row confirmed — its order completed or its return window ended — or reversed):
+    (every row confirmed — its order completed — or reversed):
     called by ``commissions_confirm`` for each checkout it confirmed rows of. A referral
     already reversed stays reversed. Returns whether it changed."""
     if Commission.objects.filter(checkout_number=checkout_number, status=C.FROZEN).exists():

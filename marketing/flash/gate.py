@@ -181,19 +181,13 @@ def gate_drop(*, item_id: int) -> None:
 def gate_left(item_ids) -> dict[int, int | None]:
     """Units left per item as the gate says (``None``: no gate, or Redis unreachable)."""
     ids = list(item_ids)
-    if not ids:
-        return {}
-    try:
-        if len(ids) == 1:  # the "sold out?" of every attempt: a plain HGET, no pipeline
-            values = [client().hget(_keys(ids[0])[0], "left")]
-        else:
-            pipe = client().pipeline(transaction=False)
-            for item_id in ids:
-                pipe.hget(_keys(item_id)[0], "left")
-            values = pipe.execute()
+    if len(ids) != 1:
+        return gate_read(ids)[0]
+    try:  # the "sold out?" of every attempt: a plain HGET, no pipeline
+        value = client().hget(_keys(ids[0])[0], "left")
     except (*REDIS_DOWN, GateUnavailable):
         return dict.fromkeys(ids)
-    return {i: (int(v) if v is not None else None) for i, v in zip(ids, values, strict=True)}
+    return {ids[0]: int(value) if value is not None else None}
 
 
 def gate_read(item_ids, *, user_id: int | None = None) -> tuple[dict, dict | None]:

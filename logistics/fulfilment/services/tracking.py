@@ -67,7 +67,7 @@ _SECRETS: dict[int, tuple[str, str]] = {}
 
 def feed_secret(feed: CarrierFeed) -> str:
     """The feed's plain webhook secret. A feed read with ``secret_token`` (its stored token,
-    ``CarrierFeed.objects.with_secret_token()``) is decrypted once per token and process;
+    as ``selectors.push_feed`` annotates it) is decrypted once per token and process;
     otherwise the field decrypts it as read."""
     token = feed.__dict__.get("secret_token")
     if token is None:
@@ -247,9 +247,9 @@ def _insert_new(
     moved: with ``move`` (a parcel whose events only move its time on), the same statement
     moves its time on to its latest new event, if it still has the status it was read
     with (``_move_time_on``'s rule)."""
-    now = timezone.now()
     if connection.vendor != "postgresql":
         return _insert_new_portable(rows, move=move)
+    now = timezone.now()
     params: list = []
     for row in rows.values():
         params += [
