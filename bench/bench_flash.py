@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/bench_flash.py        (or: make bench)
 
-1. Creates (once) the database ``silkway_bench_flash`` on the PostgreSQL server of
+1. Creates (once) the database ``silkway_bench_flash`` (or ``BENCH_DB``) on the PostgreSQL server of
    DATABASE_URL and migrates it; seeds a merchant, one SKU with ample stock, and
    ``SHOPPERS`` (2,500) signed-in shoppers (their sessions written as a log-in writes them).
 2. Schedules two identical live flash sales through ``flash_sale_schedule`` (one SKU each):
@@ -54,7 +54,7 @@ from bench.bench_catalog_http import (  # noqa: E402 - after the path is set
     wait_until_up,
 )
 
-BENCH_DB = "silkway_bench_flash"
+BENCH_DB = os.environ.get("BENCH_DB", "silkway_bench_flash")  # another name: side by side
 SHOPPERS = int(os.environ.get("BENCH_FLASH_SHOPPERS", "2500"))
 ATTEMPTS = int(os.environ.get("BENCH_FLASH_ATTEMPTS", "10000"))
 UNITS = 500

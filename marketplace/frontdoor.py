@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -35,6 +35,7 @@ from django.middleware.security import SecurityMiddleware
 from django.urls import set_script_prefix
 from django.utils.module_loading import import_string
 
+from .localcache import LocalCache
 from .logs import request_id, request_id_var
 
 logger = logging.getLogger(__name__)
@@ -44,12 +45,23 @@ logger = logging.getLogger(__name__)
 class Route:
     """Requests of ``method`` whose path matches the pattern ``pattern()`` returns (built
     once, when the door opens: the URLconf is loaded by then, so a route can reverse its
-    URL name instead of writing the path out again) are offered to ``answer(request,
-    **groups)`` (the pattern's named groups), which returns a response or ``None`` (pass)."""
+    URL name instead of writing the path out again) are offered to the route, with the
+    pattern's named groups as keyword arguments.
+
+    ``key(request, **groups)`` decides: ``None``, Django answers; anything else (hashable),
+    the door answers with ``answer(request, **groups)``'s response, built once per key and
+    kept (``ANSWERS_KEPT`` of them per process, least recently used out first). So a key
+    must name everything the answer depends on, and the answer must be the same for every
+    request with that key. Without ``key``, ``answer`` decides alone (``None``: Django
+    answers) and is called every time."""
 
     method: str
     pattern: Callable[[], re.Pattern[str]]
     answer: Callable[..., HttpResponseBase | None]
+    key: Callable[..., Hashable | None] | None = None
+
+
+ANSWERS_KEPT = 512
 
 
 def _no_view(request):  # the middleware below are used for their request/response steps only
@@ -61,7 +73,9 @@ class FrontDoor:
 
     def __init__(self, app, routes: list[Route]):
         self.app = app
-        self.routes = [(route.method, route.pattern(), route.answer) for route in routes]
+        self.routes = [(route.method, route.pattern(), route) for route in routes]
+        # Answers kept by their route's key: (status, headers, body) without the request id.
+        self.answers: LocalCache[tuple] = LocalCache(maxsize=ANSWERS_KEPT)
         # The same middleware, read from the same settings, as Django's own chain: the headers
         # they set are theirs, not a copy (docs/SECURITY.md).
         self.security = SecurityMiddleware(_no_view)
@@ -84,18 +98,23 @@ class FrontDoor:
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "")
-        for route_method, pattern, answer in self.routes:
+        for route_method, pattern, route in self.routes:
             if method == route_method and (match := pattern.fullmatch(path)):
-                response = self.offer(environ, answer, match.groupdict())
-                if response is not None:
-                    return self.send(response, start_response)
+                rid = request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+                token = request_id_var.set(rid)
+                try:
+                    answer = self.offer(environ, route, match.groupdict(), rid)
+                finally:
+                    request_id_var.reset(token)
+                if answer is not None:
+                    status, headers, body = answer
+                    start_response(status, [*headers, ("X-Request-ID", rid)])
+                    return [body]
                 break
         return self.app(environ, start_response)
 
-    def offer(self, environ, answer, groups) -> HttpResponseBase | None:
-        """``answer``'s response with the headers on, or ``None`` (Django answers)."""
-        rid = request_id(environ.get("HTTP_X_REQUEST_ID", ""))
-        token = request_id_var.set(rid)
+    def offer(self, environ, route: Route, groups, rid: str) -> tuple | None:
+        """The route's answer as (status, headers, body), or ``None`` (Django answers)."""
         try:
             request = WSGIRequest(environ)
             if self.security.process_request(request) is not None:
@@ -104,26 +123,42 @@ class FrontDoor:
                 return None  # CommonMiddleware's refusals are Django's to give
             request.get_host()  # a host outside ALLOWED_HOSTS: Django's 400
             # Read as Django reads it (a body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused
-            # before a byte is read), and put back for Django should the answer pass.
+            # before a byte is read), and put back for Django should the route pass.
             environ["wsgi.input"] = io.BytesIO(request.body)
-            set_script_prefix(get_script_name(environ))
             request.request_id = rid
-            response = answer(request, **groups)
-            if response is None:
+            if route.key is None:
+                return self.build(request, route, groups)
+            key = route.key(request, **groups)
+            if key is None:
                 return None
-            return self.protect(request, response, rid)
+            return self.answers.get((route, key), lambda: self.build(request, route, groups))
         except (DisallowedHost, RequestDataTooBig):
             return None
         except Exception:
             method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO")
             logger.exception("front door: %s %s passed to Django", method, path)
             return None
-        finally:
-            request_id_var.reset(token)
 
-    def protect(self, request, response, rid: str) -> HttpResponseBase:
+    def build(self, request, route: Route, groups) -> tuple | None:
+        set_script_prefix(get_script_name(request.META))
+        response = route.answer(request, **groups)
+        if response is None:
+            if route.key is not None:
+                raise ValueError("a route with a key must answer")
+            return None
+        self.protect(request, response)
+        # As Django's WSGIHandler sends a response (no database was used: no signals).
+        status = f"{response.status_code} {response.reason_phrase}"
+        headers = [
+            *response.items(),
+            *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
+        ]
+        return status, headers, response.content
+
+    def protect(self, request, response) -> None:
         """What Django's middleware chain puts on every response: the security middleware's
-        headers, the CSP, the request id, the length (``CommonMiddleware``'s)."""
+        headers, the CSP, the length (``CommonMiddleware``'s); the request id is added when
+        the answer is sent."""
         self.security.process_response(request, response)
         self.xframe.process_response(request, response)
         exempt_debug = settings.DEBUG and response.status_code in (404, 500)
@@ -131,21 +166,8 @@ class FrontDoor:
             excluded = request.path_info.startswith(prefixes)
             if policy and not exempt_debug and not excluded and header not in response:
                 response[header] = policy
-        response["X-Request-ID"] = rid
         if not response.streaming and not response.has_header("Content-Length"):
             response.headers["Content-Length"] = str(len(response.content))
-        return response
-
-    @staticmethod
-    def send(response, start_response):
-        """As Django's ``WSGIHandler`` sends a response (no database was used: no signals)."""
-        status = f"{response.status_code} {response.reason_phrase}"
-        headers = [
-            *response.items(),
-            *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
-        ]
-        start_response(status, headers)
-        return [response.content]
 
 
 def front_door(app):

@@ -7,6 +7,8 @@ about 95 % of a rush's attempts, and Django's middleware was three quarters of t
 (docs/PERFORMANCE.md). Here the gate is read first (``flash_sold_out``, the view's own read)
 and, when it says sold out, the view's own answer (``flash_sold_out_answer``) is given with
 the message in the messages cookie, as Django's message storage writes it for one message.
+That answer is the same for every attempt with the same language and way back, so the door
+builds it once and keeps it (``Route.key``).
 Everything else goes on to Django untouched: units left, no gate, Redis unreachable (the
 admission then refuses: the sale stops), and a request that already carries a messages
 cookie (Django's storage keeps those messages with the new one).
@@ -59,11 +61,18 @@ def take_pattern() -> re.Pattern[str]:
 
 
 def sold_out(request, *, lang: str, pk: str):
-    """The view's sold-out answer when the gate says ``pk`` has no unit left; else ``None``."""
+    """When the gate says ``pk`` has no unit left, what the answer depends on (the language,
+    and what ``_back`` reads: ``next``, the host, HTTPS; not the item), so the door keeps one
+    answer per such key; else ``None`` (Django answers)."""
     if CookieStorage.cookie_name in request.COOKIES:
         return None
     if not flash_sold_out(int(pk)):
         return None
+    return lang, request.POST.get("next") or "", request.get_host(), request.is_secure()
+
+
+def sold_out_answer(request, *, lang: str, pk: str):
+    """The view's sold-out answer (``flash_sold_out_answer``), its message in the cookie."""
     # What MessageMiddleware sets (Django's default storage is this cookie first, the session
     # only for what does not fit in it; one message always fits, so no session is read).
     request._messages = CookieStorage(request)
@@ -75,4 +84,4 @@ def sold_out(request, *, lang: str, pk: str):
     return response
 
 
-SOLD_OUT = Route(method="POST", pattern=take_pattern, answer=sold_out)
+SOLD_OUT = Route(method="POST", pattern=take_pattern, key=sold_out, answer=sold_out_answer)

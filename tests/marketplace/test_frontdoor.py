@@ -103,3 +103,29 @@ def test_an_oversized_body_is_left_to_django(settings):
     call(FrontDoor(behind, [route(answer)]), environ_for("/door/7/", body=b"a=123"))
 
     assert behind.bodies == [b"a=123"]  # not read by the door
+
+
+def test_a_keyed_route_builds_its_answer_once_per_key():
+    built = []
+
+    def answer(request, n):
+        built.append(n)
+        return HttpResponse(f"door {n}")
+
+    keyed = Route(
+        method="POST",
+        pattern=lambda: re.compile(r"/door/(?P<n>[0-9]+)/"),
+        key=lambda request, n: None if n == "0" else n,
+        answer=answer,
+    )
+    behind = Behind()
+    door = FrontDoor(behind, [keyed])
+
+    first = call(door, environ_for("/door/7/"))
+    second = call(door, environ_for("/door/7/"))
+    call(door, environ_for("/door/8/"))
+    call(door, environ_for("/door/0/"))  # no key: Django answers
+
+    assert built == ["7", "8"] and len(behind.bodies) == 1
+    assert first[2] == second[2] == b"door 7"
+    assert first[1]["X-Request-ID"] != second[1]["X-Request-ID"]  # each request its own id
