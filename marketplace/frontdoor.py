@@ -131,7 +131,10 @@ class FrontDoor:
             key = route.key(request, **groups)
             if key is None:
                 return None
-            return self.answers.get((route, key), lambda: self.build(request, route, groups))
+            # What the door's own part depends on (HSTS on HTTPS, the script prefix), beside
+            # what the route says its answer depends on.
+            kept = (route, request.is_secure(), request.META.get("SCRIPT_NAME", ""), key)
+            return self.answers.get(kept, lambda: self.build(request, route, groups))
         except (DisallowedHost, RequestDataTooBig):
             return None
         except Exception:

@@ -129,3 +129,21 @@ def test_a_keyed_route_builds_its_answer_once_per_key():
     assert built == ["7", "8"] and len(behind.bodies) == 1
     assert first[2] == second[2] == b"door 7"
     assert first[1]["X-Request-ID"] != second[1]["X-Request-ID"]  # each request its own id
+
+
+def test_an_answer_kept_for_https_is_not_sent_over_http(settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.SECURE_SSL_REDIRECT = False
+    keyed = Route(
+        method="POST",
+        pattern=lambda: re.compile(r"/door/(?P<n>[0-9]+)/"),
+        key=lambda request, n: n,
+        answer=lambda request, n: HttpResponse("door"),
+    )
+    door = FrontDoor(Behind(), [keyed])
+
+    secure = call(door, {**environ_for("/door/7/"), "wsgi.url_scheme": "https"})
+    plain = call(door, environ_for("/door/7/"))
+
+    assert secure[1]["Strict-Transport-Security"] == "max-age=3600"
+    assert "Strict-Transport-Security" not in plain[1]
