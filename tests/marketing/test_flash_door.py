@@ -225,6 +225,22 @@ def test_redis_unreachable_the_door_passes_and_nobody_is_admitted(
     assert "The flash sale is paused for a moment" in paused
 
 
+def test_a_forged_post_admits_nobody_and_is_still_refused_while_units_are_left(
+    client_for, scene, shoppers
+):
+    """No CSRF check at the door (docs/SECURITY.md): it only ever answers "sold out"."""
+    shopper = session_cookies(client_for(shoppers[0]))
+    shopper.pop("csrftoken", None)
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+    forged = environ_for(take_path(scene.item, "en"), cookies=shopper)
+    del forged["HTTP_X_CSRFTOKEN"]
+    forged["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in shopper.items() if k != "csrftoken")
+
+    assert call(door, forged)[0] == 403 and django.calls == 1
+    assert not FlashAdmission.objects.exists()
+
+
 def test_what_the_door_does_not_answer_goes_to_django(client_for, sold_out, shoppers):
     late = session_cookies(client_for(shoppers[3]))
     path = take_path(sold_out.item, "en")
