@@ -22,9 +22,11 @@
    them, the minimal Django view loaded by the same client with the same cookies, as the
    yardstick that does not drift with the machine's load.
 
-Attempts per second here include everything a shopper's "grab it" costs the server: session,
-user, CSRF, the sale item, the admission (gate + row) or refusal, the flash message and the
-redirect. The client is an asyncio HTTP/1.1 loop in this process (one core's worth at most).
+Attempts per second here include everything a shopper's "grab it" costs the server, as
+production serves it (``marketplace.wsgi``): for an admission, session, user, CSRF, the sale
+item, the admission (gate + row) or refusal, the flash message and the redirect; once sold
+out, the front door's answer (``marketing/flash/door.py``: the gate read, the kept redirect
+and message cookie, no Django request cycle). The client is an asyncio HTTP/1.1 loop in this process (one core's worth at most).
 """
 
 from __future__ import annotations
