@@ -1,12 +1,14 @@
 """CPU per flash-sale attempt inside one process, no HTTP server: where ``bench_flash.py``
 measures attempts per second through gunicorn (and drifts with the machine's load), this
-counts ``time.process_time()`` around ``N`` calls of Django's ``WSGIHandler``, so two
+counts ``time.process_time()`` around ``N`` calls of the WSGI application gunicorn serves
+(``marketplace.wsgi.application``: Django's ``WSGIHandler``, behind the front door where the
+code has one), so two
 versions of the code can be compared side by side on a busy machine.
 
     .venv/bin/python bench/flash_cpu.py [CODE_ROOT ...]
 
 Each ``CODE_ROOT`` (default: this checkout) is measured in its own subprocess, all of them
-``BENCH_FLASH_CPU_PASSES`` (3) times, interleaved (A B A B …), against the same database (``silkway_bench_flash_cpu`` on
+``BENCH_FLASH_CPU_PASSES`` (3) times, interleaved (A B A B …), against the same database (``silkway_bench_flash_cpu``, or ``$BENCH_DB_cpu``, on
 DATABASE_URL's server, seeded by ``bench_flash.seed``) and Redis (REDIS_URL, a fresh key
 prefix per run). Per root, per attempt (µs of CPU, the best pass):
 
@@ -33,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("BENCH_FLASH_CPU_N", "200"))  # 2 N + 20 <= 500 units
 PASSES = int(os.environ.get("BENCH_FLASH_CPU_PASSES", "3"))
-BENCH_DB = "silkway_bench_flash_cpu"
+BENCH_DB = os.environ.get("BENCH_DB", "silkway_bench_flash") + "_cpu"  # BENCH_DB: side by side
 
 
 def _environ(method: str, path: str, cookie: str, csrf: str) -> dict:
@@ -78,7 +80,8 @@ def _timed(handler, method: str, path: str, shoppers, profile: str = "") -> tupl
         response = handler(_environ(method, path, cookie, csrf), start_response)
         for _chunk in response:
             pass
-        response.close()
+        if hasattr(response, "close"):  # the front door's answers are a plain list
+            response.close()
     spent = (time.process_time() - started) * 1e6 / len(shoppers)
     if profiler is not None:
         import pstats
@@ -93,13 +96,11 @@ def worker() -> None:
     import django
 
     django.setup()
-    from django.core.handlers.wsgi import WSGIHandler
-
     from bench.bench_flash import seed
     from marketing.flash import gate
+    from marketplace.wsgi import application as handler  # as gunicorn serves it
 
     items, shoppers = seed()  # two live sales of 500 units, cap 2; 2,500 shoppers
-    handler = WSGIHandler()
     take = f"/en/flash/item/{items[0].pk}/take/"
     warm = shoppers[:20]
     _timed(handler, "POST", "/en/bench/minimal-post/", warm)

@@ -174,6 +174,14 @@ def _back(request):
     return redirect("flash:sales")
 
 
+def flash_sold_out_answer(request):
+    """The answer to a "grab it" once the gate says every unit is taken: the "sold out"
+    message and the way back. This view gives it, and so does the front door
+    (``marketing.flash.door``) ahead of Django's request cycle, through this function."""
+    messages.error(request, sold_out_error().messages[0])
+    return _back(request)
+
+
 @require_POST
 def flash_take(request, pk: int):
     """'Grab it' (the flash page) or 'Buy now' (the product page): through the gate, then to
@@ -181,8 +189,7 @@ def flash_take(request, pk: int):
     Once the gate says every unit is taken, the answer is "sold out" to everyone, signed in
     or not, from one Redis read (no query): what most of a rush's attempts get."""
     if flash_sold_out(pk):
-        messages.error(request, sold_out_error().messages[0])
-        return _back(request)
+        return flash_sold_out_answer(request)
     # The shopper's id from the session, checked as Django checks it (accounts.menu): no
     # user row is loaded for an admission.
     menu = menu_of(request)

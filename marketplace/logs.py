@@ -23,13 +23,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def request_id(incoming: str) -> str:
+    """The id of a request whose ``X-Request-ID`` header is ``incoming`` ("" if none): the
+    header when it is a sane token, else a new one. (The middleware and the front door,
+    ``marketplace.frontdoor``, both take it from here.)"""
+    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        rid = request_id(request.headers.get("X-Request-ID", ""))
         request.request_id = rid
         token = request_id_var.set(rid)
         try:

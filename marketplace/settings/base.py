@@ -66,6 +66,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"
+# The front door (marketplace/frontdoor.py): routes answered ahead of Django's request cycle,
+# by dotted path (the kernel imports no app). Each is an answer that changes nothing.
+FRONT_DOOR_ROUTES = [
+    "marketing.flash.door.SOLD_OUT",  # "grab it" once the gate says sold out
+]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "storefront:home"

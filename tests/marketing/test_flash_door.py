@@ -1,0 +1,294 @@
+"""The flash sale at the front door (marketing/flash/door.py): once sold out, "grab it" is
+answered ahead of Django's request cycle with exactly what the view answers; everything else
+goes on to the view."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from http.cookies import SimpleCookie
+
+import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from marketing.flash import gate
+from marketing.flash.door import SOLD_OUT
+from marketing.flash.services import flash_admit
+from marketing.models import FlashAdmission
+from marketplace.frontdoor import FrontDoor
+
+pytestmark = pytest.mark.django_db
+
+SOLD_OUT_TEXT = {
+    "en": "Sold out: every unit has been taken.",
+    "zh-hans": "已抢光：所有名额都已被抢完。",
+}
+
+
+class Django:
+    """Django's own WSGI application, counting the requests that reach it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+def call(app, environ) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One request through ``app``, as a WSGI server makes it (the test's database
+    connection kept open across it, as Django's test client keeps it)."""
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), headers
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        chunks = app(environ, start_response)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def environ_for(
+    path: str, *, cookies: dict, body: bytes = b"quantity=1", method="POST", https=False, **extra
+):
+    csrf = cookies.setdefault("csrftoken", secrets.token_hex(16))
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        "HTTP_X_CSRFTOKEN": csrf,
+        "HTTP_X_REQUEST_ID": "rush-7",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    if https:  # behind the TLS proxy; a browser's POST names where it came from
+        environ["HTTP_X_FORWARDED_PROTO"] = "https"
+        environ["HTTP_REFERER"] = "https://testserver/en/flash/"
+    environ.update(extra)
+    return environ
+
+
+def session_cookies(client: Client) -> dict:
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+def product_path(sku) -> str:
+    product = sku.product
+    return reverse("storefront:product", kwargs={"pk": product.pk, "slug": product.slug})
+
+
+def take_path(item, lang: str) -> str:
+    with translation.override(lang):
+        return reverse("flash:take", args=[item.pk])
+
+
+@pytest.fixture
+def sold_out(scene, shoppers):
+    for shopper, quantity in zip(shoppers[:3], (2, 2, 1), strict=True):
+        flash_admit(user=shopper, item=scene.item, quantity=quantity)
+    assert gate.gate_left([scene.item.pk]) == {scene.item.pk: 0}
+    return scene
+
+
+def shown_next(cookie_headers: list[str], location: str, lang: str) -> str:
+    """The page the shopper's browser shows after the redirect, with the cookies it set."""
+    browser = Client()
+    for header in cookie_headers:
+        browser.cookies.load(SimpleCookie(header))
+    return browser.get(location, HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+@pytest.mark.parametrize("next_page", [None, "product"])
+def test_sold_out_the_door_answers_what_the_view_answers(
+    lang, next_page, client_for, sold_out, shoppers, django_assert_num_queries
+):
+    late = session_cookies(client_for(shoppers[3]))
+    path = take_path(sold_out.item, lang)
+    body = b"quantity=1"
+    back = product_path(sold_out.honey) if next_page else None
+    if back:
+        body += b"&next=" + back.encode()
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+
+    full = call(django, environ_for(path, cookies=dict(late), body=body))
+    assert django.calls == 1
+    with django_assert_num_queries(0):
+        lean = call(door, environ_for(path, cookies=dict(late), body=body))
+        kept = call(door, environ_for(path, cookies=dict(late), body=body))  # built once
+
+    assert django.calls == 1  # the door answered alone
+    assert lean[0] == full[0] == kept[0] == 302
+    assert sorted(lean[1]) == sorted(full[1]) == sorted(kept[1])  # every header, the cookie too
+    headers = dict(lean[1])
+    with translation.override(lang):
+        expected = back or reverse("flash:sales")
+    assert headers["Location"] == expected
+    cookies = [value for name, value in lean[1] if name == "Set-Cookie"]
+    assert [c.strip().split("=")[0] for c in cookies] == ["messages"]
+    assert SOLD_OUT_TEXT[lang] in shown_next(cookies, headers["Location"], lang)
+    assert not FlashAdmission.objects.filter(user=shoppers[3]).exists()
+
+
+def test_the_doors_answer_carries_productions_headers(client_for, sold_out, shoppers, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    late = session_cookies(client_for(shoppers[3]))
+    path = take_path(sold_out.item, "en")
+    django = Django()  # built with the settings above, as production's chain is
+    door = FrontDoor(django, [SOLD_OUT])
+
+    full = call(django, environ_for(path, cookies=dict(late), https=True))
+    lean = call(door, environ_for(path, cookies=dict(late), https=True))
+
+    assert django.calls == 1
+    assert sorted(lean[1]) == sorted(full[1])
+    headers = dict(lean[1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Request-ID"] == "rush-7"
+    assert "Secure" in headers["Set-Cookie"]
+    # plain HTTP is redirected to HTTPS as before: by Django, the door does not answer it
+    plain = call(door, environ_for(path, cookies=dict(late)))
+    assert plain[0] == 301 and django.calls == 2
+
+
+def test_units_left_the_door_lets_the_admission_through(client_for, scene, shoppers):
+    shopper = session_cookies(client_for(shoppers[0]))
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+
+    status, headers, _ = call(
+        door, environ_for(take_path(scene.item, "en"), cookies=shopper, body=b"quantity=2")
+    )
+
+    assert django.calls == 1
+    assert status == 302
+    assert dict(headers)["Location"] == product_path(scene.honey)
+    assert FlashAdmission.objects.get(user=shoppers[0]).quantity == 2  # the body reached it
+
+
+def test_redis_unreachable_the_door_passes_and_nobody_is_admitted(
+    client_for, scene, shoppers, settings
+):
+    settings.FLASH_GATE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.FLASH_GATE_TIMEOUT_SECONDS = 0.2
+    shopper = session_cookies(client_for(shoppers[0]))
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+
+    status, headers, _ = call(door, environ_for(take_path(scene.item, "en"), cookies=shopper))
+
+    assert django.calls == 1 and status == 302
+    assert not FlashAdmission.objects.exists()
+    paused = shown_next(
+        [v for k, v in headers if k == "Set-Cookie"], dict(headers)["Location"], "en"
+    )
+    assert "The flash sale is paused for a moment" in paused
+
+
+def test_a_forged_post_admits_nobody_and_is_still_refused_while_units_are_left(
+    client_for, scene, shoppers
+):
+    """No CSRF check at the door (docs/SECURITY.md): it only ever answers "sold out"."""
+    shopper = session_cookies(client_for(shoppers[0]))
+    shopper.pop("csrftoken", None)
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+    forged = environ_for(take_path(scene.item, "en"), cookies=shopper)
+    del forged["HTTP_X_CSRFTOKEN"]
+    forged["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in shopper.items() if k != "csrftoken")
+
+    assert call(door, forged)[0] == 403 and django.calls == 1
+    assert not FlashAdmission.objects.exists()
+
+
+def test_what_the_door_does_not_answer_goes_to_django(client_for, sold_out, shoppers):
+    late = session_cookies(client_for(shoppers[3]))
+    path = take_path(sold_out.item, "en")
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+
+    assert call(door, environ_for(path, cookies=dict(late), method="GET"))[0] == 405
+    assert django.calls == 1
+    other = reverse("flash:take", args=[sold_out.item.pk]).replace("/take/", "/took/")
+    assert call(door, environ_for(other, cookies=dict(late)))[0] == 404
+    assert django.calls == 2
+    bad_host = environ_for(path, cookies=dict(late), HTTP_HOST="evil.example")
+    assert call(door, bad_host)[0] == 400
+    assert django.calls == 3
+    # an item with no gate (unknown): the view decides (a 404)
+    assert call(door, environ_for(take_path(sold_out.item, "en").replace(
+        str(sold_out.item.pk), "999999"), cookies=dict(late)))[0] == 404  # fmt: skip
+    assert django.calls == 4
+
+
+def test_a_message_already_waiting_is_kept_by_django(client_for, sold_out, shoppers):
+    """A shopper with a message not shown yet: Django's storage keeps both, so the door
+    leaves that request to it."""
+    late = client_for(shoppers[3])
+    path = take_path(sold_out.item, "en")
+    late.post(path, {"quantity": 1})  # the first "sold out", not read yet
+    assert "messages" in late.cookies
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+
+    status, headers, _ = call(door, environ_for(path, cookies=session_cookies(late)))
+
+    assert django.calls == 1 and status == 302
+    page = shown_next([v for k, v in headers if k == "Set-Cookie"], dict(headers)["Location"], "en")
+    assert page.count(SOLD_OUT_TEXT["en"]) == 2
+
+
+def test_the_doors_route_is_the_views_url(scene):
+    pattern = SOLD_OUT.pattern()
+    for lang in ("en", "zh-hans"):
+        match = pattern.fullmatch(take_path(scene.item, lang))
+        assert match.groupdict() == {"lang": lang, "pk": str(scene.item.pk)}
+    assert pattern.fullmatch(reverse("flash:sales")) is None
+    assert pattern.fullmatch(f"/fr/flash/item/{scene.item.pk}/take/") is None
+
+
+def test_production_serves_through_the_door():
+    from marketplace.wsgi import application
+
+    assert isinstance(application, FrontDoor)
+    assert [route for _m, _p, route in application.routes] == [SOLD_OUT]
