@@ -11,14 +11,18 @@ from tests.tenancy import tenants  # noqa: F401 - re-exported fixture
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (only this xdist worker's key space) and none of
-    the flash sales' terms kept in process memory (a flushed database reuses their ids)."""
+    the flash sales' terms or sold-out items kept in process memory (a flushed database
+    reuses their ids)."""
+    from marketing.flash.door import sold_out_seen_forget
     from marketing.flash.selectors import flash_terms_forget
 
     _clear_own_keys()
     flash_terms_forget()
+    sold_out_seen_forget()
     yield
     _clear_own_keys()
     flash_terms_forget()
+    sold_out_seen_forget()
 
 
 def _clear_own_keys() -> None:

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.frontdoor import Route
+from marketplace.localcache import LocalCache
 
 from ..views import flash_sold_out_answer
 from .services import flash_sold_out
@@ -37,6 +38,19 @@ _COOKIE_FIRST = {
     "django.contrib.messages.storage.cookie.CookieStorage",
 }
 _PLACEHOLDER = 987_654_321  # an item id no URL of the pattern below contains otherwise
+
+# Items the gate said were sold out, remembered in this process for a moment: during a rush
+# most attempts then cost no Redis read at all (the HGET was half of a sold-out answer's CPU).
+# Nobody is ever admitted from it (an admission always goes through the gate), so it cannot
+# oversell; a unit given back meanwhile (an admission expired or cancelled) is offered by this
+# process at most SOLD_OUT_SEEN_SECONDS later.
+SOLD_OUT_SEEN_SECONDS = 1.0
+_SOLD_OUT_SEEN: LocalCache[bool] = LocalCache(maxsize=1024, ttl=SOLD_OUT_SEEN_SECONDS)
+
+
+def sold_out_seen_forget() -> None:
+    """Forget which items this process saw sold out (tests: a flushed database reuses ids)."""
+    _SOLD_OUT_SEEN.clear()
 
 
 def take_pattern() -> re.Pattern[str]:
@@ -66,8 +80,11 @@ def sold_out(request, *, lang: str, pk: str):
     answer per such key; else ``None`` (Django answers)."""
     if CookieStorage.cookie_name in request.COOKIES:
         return None
-    if not flash_sold_out(int(pk)):
-        return None
+    item_id = int(pk)
+    if not _SOLD_OUT_SEEN.peek(item_id):
+        if not flash_sold_out(item_id):
+            return None
+        _SOLD_OUT_SEEN.get(item_id, lambda: True)
     return lang, request.POST.get("next") or "", request.get_host(), request.is_secure()
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 
 from marketing.flash import gate
 from marketing.flash.door import SOLD_OUT
-from marketing.flash.services import flash_admit
+from marketing.flash.services import flash_admission_cancel, flash_admit
 from marketing.models import FlashAdmission
 from marketplace.frontdoor import FrontDoor
 
@@ -189,6 +189,40 @@ def test_the_doors_answer_carries_productions_headers(client_for, sold_out, shop
     # plain HTTP is redirected to HTTPS as before: by Django, the door does not answer it
     plain = call(door, environ_for(path, cookies=dict(late)))
     assert plain[0] == 301 and django.calls == 2
+
+
+def test_a_unit_given_back_is_offered_again_within_a_second(
+    client_for, sold_out, shoppers, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The door remembers for a moment that an item sold out, so most of a rush's attempts
+    cost no Redis read; a unit given back is offered again once that moment has passed, and
+    nobody is ever admitted from the memory alone."""
+    import time
+
+    from marketing.flash import door as flash_door
+    from marketplace import localcache
+
+    late = session_cookies(client_for(shoppers[3]))
+    path = take_path(sold_out.item, "en")
+    django = Django()
+    door = FrontDoor(django, [SOLD_OUT])
+    assert call(door, environ_for(path, cookies=dict(late)))[0] == 302
+    assert django.calls == 0  # sold out, answered at the door
+
+    with django_capture_on_commit_callbacks(execute=True):  # the gate learns on commit
+        flash_admission_cancel(
+            admission=FlashAdmission.objects.get(user=shoppers[2]), by=shoppers[2]
+        )
+    assert gate.gate_left([sold_out.item.pk]) == {sold_out.item.pk: 1}
+    call(door, environ_for(path, cookies=dict(late)))
+    assert django.calls == 0  # within the moment: still "sold out", and nothing admitted
+    assert not FlashAdmission.objects.filter(user=shoppers[3]).exists()
+
+    later = time.monotonic() + flash_door.SOLD_OUT_SEEN_SECONDS + 0.5
+    monkeypatch.setattr(localcache.time, "monotonic", lambda: later)
+    status, headers, _ = call(door, environ_for(path, cookies=dict(late)))
+    assert django.calls == 1 and status == 302  # the view took it: the unit is offered
+    assert FlashAdmission.objects.get(user=shoppers[3], status="admitted").quantity == 1
 
 
 def test_units_left_the_door_lets_the_admission_through(client_for, scene, shoppers):
