@@ -90,11 +90,11 @@ class SellerPointsRateView(SellerAPIMixin, APIView):
             PointsRate.objects.filter(merchant=self.merchant).select_related("category"), pk=pk
         )
 
-    @extend_schema(responses=PointsRateSerializer)
+    @extend_schema(operation_id="v1_seller_points_rate_retrieve", responses=PointsRateSerializer)
     def get(self, request, pk):
         return Response(PointsRateSerializer(self.rate(pk)).data)
 
-    @extend_schema(responses=PointsRatesSerializer)
+    @extend_schema(operation_id="v1_seller_points_rate_destroy", responses=PointsRatesSerializer)
     def delete(self, request, pk):
         points_rate_delete(rate=self.rate(pk), by=request.user)
         return Response(_body(self.merchant))
