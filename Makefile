@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CUSTOMS_PORT ?= 8765
 LOCALSTRIPE_PORT ?= 8420
+# The demo's localstripe keeps its store here, so the payments the seed made are still there
+# for refunds after make run restarts it (tests keep theirs in memory).
+LOCALSTRIPE_STATE ?= var/localstripe.pickle
 CARRIER_PORT ?= 8766
 # Simulated seconds per real second: a two-week journey into China in about 4 minutes.
 CARRIER_SPEED ?= 5000
@@ -52,8 +55,16 @@ messages: $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v 0
 
+# The demo's paid orders are paid through localstripe (logistics/fulfilment/demo.py), so the
+# seed runs with one up (on the state file make run's uses; an already running one serves if
+# the port is taken).
 seed: migrate
-	$(PY) manage.py seed_demo
+	@mkdir -p var
+	@$(PY) -m payments.localstripe_server --port $(LOCALSTRIPE_PORT) --state-file $(LOCALSTRIPE_STATE) \
+		>var/localstripe-seed.log 2>&1 & stripe=$$!; \
+		trap "kill $$stripe 2>/dev/null" EXIT INT TERM; \
+		for i in $$(seq 50); do grep -q listening var/localstripe-seed.log && break; sleep 0.2; done; \
+		LOCALSTRIPE_PORT=$(LOCALSTRIPE_PORT) $(PY) manage.py seed_demo
 
 setup: install labels-font messages migrate seed
 
@@ -74,7 +85,8 @@ run: setup
 	@mkdir -p var
 	@$(PY) manage.py customs_gateway --port $(CUSTOMS_PORT) --state-dir var/customs-simulator \
 		>var/customs-simulator.log 2>&1 & sim=$$!; \
-		$(PY) -m payments.localstripe_server --port $(LOCALSTRIPE_PORT) >var/localstripe.log 2>&1 & stripe=$$!; \
+		$(PY) -m payments.localstripe_server --port $(LOCALSTRIPE_PORT) --state-file $(LOCALSTRIPE_STATE) \
+		>var/localstripe.log 2>&1 & stripe=$$!; \
 		$(PY) manage.py carrier_simulator --port $(CARRIER_PORT) --state-dir var/carrier-simulator \
 		--platform-url http://$(HOST):$(PORT) --speed $(CARRIER_SPEED) \
 		$(foreach c,$(DEMO_CARRIERS),--carrier $(c)=demo-$(c)) \
@@ -119,5 +131,5 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 $(LOCALSTRIPE_STATE) staticfiles .pytest_cache .ruff_cache
 	find locale -name '*.mo' -delete

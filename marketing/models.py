@@ -436,12 +436,16 @@ class ShareClick(models.Model):
 class Referral(models.Model):
     """A checkout attributed to a distributor (last click inside the window): commission on
     what the buyer paid for the goods (after promotions, without duties and shipping),
-    ``pending`` until the orders complete, then ``confirmed``; ``reversed`` on refunds."""
+    ``pending`` until the orders complete, then ``confirmed``; ``reversed`` on refunds.
+    ``no_commission``: the checkout was paid but every rate that applied was 0 (no
+    commission, level 2 or rebate row), so there is nothing to wait for: closed at payment
+    (``referral_close_without_commission``); reversed still if every order is cancelled."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         CONFIRMED = "confirmed", _("Confirmed")
         REVERSED = "reversed", _("Reversed")
+        NO_COMMISSION = "no_commission", _("No commission")
 
     distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="referrals")
     buyer = models.ForeignKey(

@@ -26,6 +26,8 @@ Each step works on what the steps before it left. **Stacking, said once** (``_st
 - at most one coupon of each merchant and one platform coupon per order (shipping group,
   ``Line.group``): a coupon covering several orders takes its issuer's place in each one
   where it is free and covers only those orders' lines (``coupon_stack_limit`` when none);
+  a free-shipping coupon refused in an order at the shipping step frees its place there
+  (``price_order`` prices again without it in that order);
 - a promotion marked ``stackable=False`` (exclusive) does not share a line with another
   spend-and-save or coupon promotion: whichever comes first in step order (then in the order
   given) keeps the line, the other is refused on it (``not_stackable``).
@@ -369,7 +371,43 @@ def price_order(
     minor_digits: int = 2,
     gifts: Sequence[GiftOffer] = (),
 ) -> PricingResult:
-    """Price ``lines`` through the steps in ``STEPS`` order (module docstring)."""
+    """Price ``lines`` through the steps in ``STEPS`` order (module docstring).
+
+    A free-shipping coupon takes its issuer's place at the coupon step, before the shipping
+    step knows whether it applies; when the shipping is given and it is refused in an order,
+    it **frees that place**: the order is priced again without it there, so a later coupon of
+    the same issuer may take the place (each pass can only free more places, so this ends)."""
+    freed: dict[tuple[str, str], str] = {}  # (free-shipping ref, group) -> its refusal code
+    while True:
+        result, refused_in = _price_pass(
+            lines=lines,
+            currency=currency,
+            promotions=promotions,
+            points=points,
+            shipping=shipping,
+            minor_digits=minor_digits,
+            gifts=gifts,
+            freed=freed,
+        )
+        if shipping is None or not refused_in.keys() - freed.keys():
+            return result
+        freed.update(refused_in)
+
+
+def _price_pass(
+    *,
+    lines: Sequence[Line],
+    currency: str,
+    promotions: Sequence[Promotion],
+    points: PointsRedemption | None,
+    shipping: dict[str, Decimal] | None,
+    minor_digits: int,
+    gifts: Sequence[GiftOffer],
+    freed: dict[tuple[str, str], str],
+) -> tuple[PricingResult, dict[tuple[str, str], str]]:
+    """One pass of ``price_order``, with the orders whose place a refused free-shipping
+    coupon gave up (``freed``); also says where a free-shipping coupon holding a place was
+    refused this time."""
     m = _Money(minor_digits)
     results = [LineResult(key=line.key, gross=line.unit_price * line.quantity) for line in lines]
     left = [m.minor(r.gross) for r in results]  # what each line still costs, minor units
@@ -417,9 +455,16 @@ def price_order(
                 continue
             scoped = [i for i in scoped if lines[i].group in placed]
         if promo.kind == Kind.FREE_SHIPPING:
-            groups = {lines[i].group for i in scoped}
+            given_up = {lines[i].group for i in scoped if (promo.ref, lines[i].group) in freed}
+            groups = {lines[i].group for i in scoped} - given_up
             if not groups:
-                refused.append(Refusal(promo.ref, "nothing_covered"))
+                codes = {freed[promo.ref, g] for g in given_up}
+                code = (
+                    ("below_threshold" if "below_threshold" in codes else "shipping_free")
+                    if given_up
+                    else "nothing_covered"
+                )
+                refused.append(Refusal(promo.ref, code))
                 continue
             coupons_seen.update((g, promo.issuer_merchant_id) for g in groups)
             free_shipping.append((promo, groups))
@@ -497,6 +542,7 @@ def price_order(
     # free is refused (``shipping_free``)
     after = dict(shipping or {})
     shipping_shares: dict[str, list[Share]] = {}
+    refused_in: dict[tuple[str, str], str] = {}  # where a free-shipping coupon held a place
     for promo, groups in free_shipping:
         off = 0
         codes = set()
@@ -504,9 +550,11 @@ def price_order(
             goods = sum(left[i] for i, line in enumerate(lines) if line.group == g)
             if g in after and m.minor(after[g]) == 0:
                 codes.add("shipping_free")
+                refused_in[promo.ref, g] = "shipping_free"
                 continue
             if g not in after or goods < m.minor(promo.threshold):
                 codes.add("below_threshold")
+                refused_in[promo.ref, g] = "below_threshold"
                 continue
             amount = m.minor(after[g])
             platform, merchant = _split(m, amount, promo.bearer)
@@ -521,7 +569,7 @@ def price_order(
             code = "below_threshold" if "below_threshold" in codes else "shipping_free"
             refused.append(Refusal(promo.ref, code))
 
-    return PricingResult(
+    result = PricingResult(
         currency=currency,
         lines=results,
         shipping=after,
@@ -532,6 +580,7 @@ def price_order(
         gifts=given,
         gifts_short=short,
     )
+    return result, refused_in
 
 
 def _stack_refusal(promo: Promotion, holders: set[str], exclusive: bool) -> bool:

@@ -8,4 +8,5 @@ app_name = "seller_points"
 
 urlpatterns = [
     path("", seller_views.SellerPointsRatesView.as_view(), name="rates"),
+    path("<int:pk>/delete/", seller_views.SellerPointsRateDeleteView.as_view(), name="delete"),
 ]

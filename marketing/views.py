@@ -182,12 +182,12 @@ def flash_sold_out_answer(request):
     return _back(request)
 
 
-@require_POST
-def flash_take(request, pk: int):
-    """'Grab it' (the flash page) or 'Buy now' (the product page): through the gate, then to
-    the product page to put the units in the cart and check out at the flash price.
-    Once the gate says every unit is taken, the answer is "sold out" to everyone, signed in
-    or not, from one Redis read (no query): what most of a rush's attempts get."""
+def flash_take_admit(request, pk: int):
+    """The gate step of "grab it" (the flash page) and "Buy now" (the product page's,
+    ``orders.flash_views.buy_now``): the admission and its item's terms, or the response to
+    send instead (sold out, signed out, refused: back to ``next`` with the reason). Once the
+    gate says every unit is taken, the answer is "sold out" to everyone, signed in or not,
+    from one Redis read (no query): what most of a rush's attempts get."""
     if flash_sold_out(pk):
         return flash_sold_out_answer(request)
     # The shopper's id from the session, checked as Django checks it (accounts.menu): no
@@ -206,16 +206,29 @@ def flash_take(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
         return _back(request)
+    return admission, terms
+
+
+def held_until(admission) -> str:
+    """When an admission's units go back to other shoppers (HH:MM, the shop's time)."""
+    return timezone.localtime(admission.expires_at).strftime("%H:%M")
+
+
+@require_POST
+def flash_take(request, pk: int):
+    """'Grab it' (the flash page): through the gate (``flash_take_admit``), then to the
+    product page to put the units in the cart and check out at the flash price."""
+    taken = flash_take_admit(request, pk)
+    if isinstance(taken, HttpResponse):
+        return taken
+    admission, terms = taken
     messages.success(
         request,
         gettext(
             "You got %(n)s at the flash price. Add them to your cart and check out before "
             "%(time)s or they go back to other shoppers."
         )
-        % {
-            "n": admission.quantity,
-            "time": timezone.localtime(admission.expires_at).strftime("%H:%M"),
-        },
+        % {"n": admission.quantity, "time": held_until(admission)},
     )
     return redirect("storefront:product", pk=terms.product_id, slug=terms.product_slug)
 

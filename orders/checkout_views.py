@@ -42,7 +42,6 @@ from marketplace.services import personal_data_reveal
 from orders.checkout_coupons import coupon_rows
 from orders.checkout_forms import AddressForm, IdentityForm, new_idempotency_key
 from orders.models import Checkout
-from orders.plan import cart_plan
 from orders.refusals import refusal_hints
 from orders.selectors import addresses_of, cart_view
 from orders.services import (
@@ -52,7 +51,7 @@ from orders.services import (
     checkout_place,
     is_china_import,
 )
-from orders.services.checkout import checkout_preview
+from orders.services.checkout import checkout_preview_plan
 from orders.shoppers import cart_of_request, destination_of, province_of, remember_destination
 from payments.selectors import failure_message
 from payments.services import payment_confirm, payment_sync
@@ -129,19 +128,16 @@ def checkout(request):
     currency = checkout_currency(destination=destination, display_currency=shown)
     choices = _shipping_choices(request) if posted else {}
     typed = _typed_coupon(request, address_form) if posted else []
-    promotions = checkout_preview(
+    promotions, plan = checkout_preview_plan(
+        view,
         user=request.user,
         claim_ids=_ticked_coupons(request) if posted else None,
         typed=typed,
         points=_chosen_points(request, address_form) if posted else None,
-    )
-    plan = cart_plan(
-        view,
         currency=currency,
         province=province,
         id_number=id_number,
         choices=choices,
-        promote=promotions,
     )
     if not any(is_china_import(destination, group.mode) for group in plan.groups):
         identity_form = None

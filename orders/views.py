@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marketing.flash.services import flash_admissions_fitting
+from marketing.views import flash_take_admit, held_until
 from marketplace.countries import country_name
 from marketplace.currency import display_currency
 from marketplace.forms import form_error_messages
@@ -56,11 +59,18 @@ def cart(request):
         province=province,
         promote=cart_gifts_preview(user=request.user),
     )
+    # the flash-sale units the shopper holds for these lines, as the checkout will use them
+    held = {}
+    if request.user.is_authenticated and view.lines:
+        held = flash_admissions_fitting(
+            user=request.user, lines=[(line.sku.id, line.quantity) for line in view.lines]
+        )
     return render(
         request,
         "orders/cart.html",
         {
             "view": view,
+            "lines": [(line, held.get(line.sku.id)) for line in view.lines],
             "plan": plan,
             "destination": destination,
             "destination_name": country_name(destination),
@@ -92,6 +102,45 @@ def add(request):
         return redirect(_back(request, cart_url))
     messages.success(request, _("Added to your cart."))
     return redirect(cart_url)
+
+
+@require_POST
+def buy_now(request, pk: int):
+    """The product page's "Buy now" for a flash-sale item: the shopper goes through the gate
+    (``marketing.views.flash_take_admit``: refusals go back to the product page with the
+    reason) and the admitted units go into the cart (``cart_add``), where the cart shows them
+    at the flash price; the checkout uses the admission. Orders sits above marketing, so the
+    cart's own layer does both (marketing cannot put units in the cart). If the cart refuses
+    the line (it cannot ship to the destination, say), the units stay held and the shopper is
+    told why, on the product page."""
+    taken = flash_take_admit(request, pk)
+    if isinstance(taken, HttpResponse):
+        return taken
+    admission, terms = taken
+    try:
+        cart_add(
+            cart=cart_for_write(request),
+            sku_id=terms.sku_id,
+            quantity=admission.quantity,
+            destination=destination_of(request),
+        )
+    except ValidationError as exc:
+        _tell(request, exc)
+        messages.info(
+            request,
+            _("Your %(n)s flash-price units are held for you until %(time)s.")
+            % {"n": admission.quantity, "time": held_until(admission)},
+        )
+        return redirect("storefront:product", pk=terms.product_id, slug=terms.product_slug)
+    messages.success(
+        request,
+        _(
+            "You got %(n)s at the flash price: they are in your cart. Check out before "
+            "%(time)s or they go back to other shoppers."
+        )
+        % {"n": admission.quantity, "time": held_until(admission)},
+    )
+    return redirect("orders:cart")
 
 
 @require_POST

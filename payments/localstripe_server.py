@@ -19,9 +19,13 @@ secret) with three changes, all to the stand-in, none to the code under test:
   localstripe's own ``Event`` and ``schedule_webhook`` (so the signature scheme is the one
   its other webhooks use: ``t=<created>,v1=HMAC-SHA256(secret, "<created>.<body>")``, which
   is Stripe's).
-- **No state file.** localstripe pickles its whole store to ``/tmp/localstripe.pickle``
-  after every write and may load it at start; several test workers (and ``make run``) would
-  share that file. State lives in the process only: a restart starts empty.
+- **No shared state file.** localstripe pickles its whole store to
+  ``/tmp/localstripe.pickle`` after every write and may load it at start; several test
+  workers (and ``make run``) would share that file. Tests keep state in the process only (a
+  restart starts empty); the demo passes ``--state-file var/localstripe.pickle``: the store is
+  loaded from it at start and written to it (whole, atomically) after every request that
+  changes something, so the payments ``make seed`` made are still there for ``make run``'s
+  refunds after any number of restarts.
 - **Another card after a decline.** On Stripe, a PaymentIntent whose charge was declined
   takes a new payment method and can be confirmed again; localstripe keeps the failed charge
   as the intent's latest and refuses the confirmation. Giving the intent a new payment
@@ -34,8 +38,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import pickle
 import socket
 import sys
+from pathlib import Path
 
 from localstripe import resources
 
@@ -140,15 +147,46 @@ def install() -> None:
     ]
 
 
+def keep_state(app, path: Path) -> None:
+    """Load localstripe's store from ``path`` (if it exists) and write it back there after
+    every request that is not a read (the whole store, through a temporary file renamed
+    over the old one: a crash never leaves half a file)."""
+    from aiohttp import web
+
+    if path.exists():
+        with path.open("rb") as f:
+            resources.store.update(pickle.load(f))  # noqa: S301 - our own file, written below
+
+    @web.middleware
+    async def save_after_writes(request, handler):
+        try:
+            return await handler(request)
+        finally:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_suffix(path.suffix + ".tmp")
+                with temporary.open("wb") as f:
+                    pickle.dump(dict(resources.store), f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+
+    app.middlewares.append(save_after_writes)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument(
+        "--state-file", type=Path, help="keep the store in this file across restarts (the demo)"
+    )
     args = parser.parse_args(argv)
 
     install()
     from aiohttp import web
     from localstripe.server import app
+
+    if args.state_file is not None:
+        keep_state(app, args.state_file)
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

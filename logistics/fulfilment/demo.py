@@ -6,9 +6,11 @@
   same ``make run`` gives the simulator.
 - **The tracked parcel.** The demo shopper (林小雨) has bought a jar of Kiwi Nature's manuka
   honey, shipped by direct mail (9610) from Christchurch to Hangzhou: placed through the
-  checkout, paid (a succeeded ``Payment`` as localstripe's webhook would leave it: the
-  checkout's payment opens the order's customs declaration, which the ``declarations_worker``
-  sends to the gateway simulator and whose receipts clear it), and packed by the merchant
+  checkout, paid (``_pay``: a real PaymentIntent in the localstripe ``make seed`` and
+  ``make run`` start, paid with the test card 4242…, so an operator's back-office refund of
+  it reaches localstripe like any other; the checkout's payment opens the order's customs
+  declaration, which the ``declarations_worker`` sends to the gateway simulator and whose
+  receipts clear it), and packed by the merchant
   (one parcel, a waybill, its label). The booking reaches the carrier simulator once it is up
   (the outbox retries it; ``declarations_worker`` sweeps the outbox), and from then on the
   simulator drives it — picked up, departed, hub, customs hold and release, out for
@@ -24,9 +26,14 @@ Idempotent: each purchase is keyed by its checkout's idempotency key.
 
 from __future__ import annotations
 
+import logging
+import socket
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from logistics.shipping.models import Carrier
@@ -34,6 +41,8 @@ from marketplace.demo import OPERATOR_EMAIL, DemoStep
 
 from .models import CarrierFeed
 from .services.feeds import carrier_feed_save
+
+log = logging.getLogger(__name__)
 
 TRACKED_KEY = "demo-tracked-parcel"
 STUCK_KEY = "demo-stuck-parcel"
@@ -109,23 +118,72 @@ def _buy(shopper, sku, *, key: str, paid_at):
         language="zh-hans",
         idempotency_key=key,
     )
-    # What localstripe's webhook leaves for a card that paid (payments/services.py).
-    payment = Payment.objects.create(
-        reference=checkout.number,
-        amount=checkout.total,
-        currency=checkout.currency,
-        description=f"Silkway {checkout.number}",
-        email=checkout.email,
-        intent_id=f"pi_demo_{checkout.number}",
-        status=Payment.Status.SUCCEEDED,
-        transaction_id=f"ch_demo_{checkout.number}",
-        paid_at=paid_at,
-        payer_name=SHOPPER_NAME,
-        payer_id_number=DEMO_BUYER_ID,
-        payer_id_masked=DEMO_BUYER_ID[:3] + "*" * 11 + DEMO_BUYER_ID[-4:],
-    )
-    checkout_pay(checkout=checkout, payment=payment)
+    payment = _pay(checkout, paid_at=paid_at)
+    if payment is None:
+        # No payment service answered: what localstripe's webhook leaves for a card that
+        # paid, so the story still shows; its intent exists nowhere, so a refund of it fails.
+        payment = Payment.objects.create(
+            reference=checkout.number,
+            amount=checkout.total,
+            currency=checkout.currency,
+            description=f"Silkway {checkout.number}",
+            email=checkout.email,
+            intent_id=f"pi_demo_{checkout.number}",
+            status=Payment.Status.SUCCEEDED,
+            transaction_id=f"ch_demo_{checkout.number}",
+            paid_at=paid_at,
+            payer_name=SHOPPER_NAME,
+            payer_id_number=DEMO_BUYER_ID,
+            payer_id_masked=DEMO_BUYER_ID[:3] + "*" * 11 + DEMO_BUYER_ID[-4:],
+        )
+    checkout_pay(checkout=checkout, payment=payment)  # at the payment's (the story's) time
     return checkout
+
+
+def _provider_answers() -> bool:
+    """Whether the demo's payment service — a local stand-in (``STRIPE_API_BASE``: the
+    localstripe ``make seed`` starts), never Stripe itself — accepts a connection now: one
+    quick try, so a seed without it does not wait on the SDK's retries."""
+    if not (settings.STRIPE_API_BASE and settings.STRIPE_SECRET_KEY):
+        return False
+    base = urlsplit(settings.STRIPE_API_BASE)
+    port = base.port or (443 if base.scheme == "https" else 80)
+    try:
+        socket.create_connection((base.hostname, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _pay(checkout, *, paid_at):
+    """Pay ``checkout`` for real: its PaymentIntent (``checkout_payment``) confirmed with the
+    test card through the SDK (``payments.testing.pay_with_test_card``, as the checkout page
+    does after Stripe.js), the payment's time set to the story's. None (and a warning) when
+    the payment service does not answer: ``make seed`` and ``make run`` start localstripe
+    first, with a state file, so the intents outlive a restart."""
+    from orders.services import checkout_payment
+    from payments.models import Payment
+    from payments.testing import pay_with_test_card
+
+    if not _provider_answers():
+        log.warning(
+            "demo: no payment service at %s: checkout %s is recorded as paid, but a refund "
+            "of it cannot reach Stripe (run make seed or make run, which start localstripe)",
+            settings.STRIPE_API_BASE,
+            checkout.number,
+        )
+        return None
+    try:
+        with transaction.atomic():
+            payment = pay_with_test_card(checkout_payment(checkout=checkout))
+    except ValidationError as exc:
+        log.warning("demo: checkout %s not paid through the payment service: %s", checkout, exc)
+        return None
+    if payment.status != Payment.Status.SUCCEEDED:
+        raise RuntimeError(f"demo payment of {checkout.number} did not succeed: {payment.status}")
+    Payment.objects.filter(pk=payment.pk).update(paid_at=paid_at)
+    payment.paid_at = paid_at
+    return payment
 
 
 def _pack(checkout, owner_email: str, demo):

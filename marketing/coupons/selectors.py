@@ -119,16 +119,23 @@ class CouponPicker:
         )
 
     def best_with_free_shipping(self) -> list[int]:
-        """``best`` among the coupons that cut prices, plus, for each issuer without one, its
-        best free-shipping coupon: the pick a checkout page shows first (adding a
-        free-shipping coupon leaves the goods' prices, and so the shipping quoted, as they
-        were)."""
+        """The pick a checkout page shows first, on choices ``priced`` with the shipping: for
+        each issuer (the stacking rule's one coupon per merchant, one platform coupon), its
+        best price-cutting coupon or its best free-shipping coupon, whichever saves the
+        shopper more (the price cut against the shipping taken off, both in the listing
+        currency to the fen); on a tie the price cut, which leaves the shipping quoted as it
+        was. When a free-shipping coupon wins over a price cut, the goods cost more than
+        ``cut`` priced them, and the checkout plans again with the pick
+        (``orders.services.checkout.checkout_preview_plan``)."""
         cutting = [c for c in self.choices if c.claim.coupon.kind != Coupon.Kind.FREE_SHIPPING]
         free = [c for c in self.choices if c.claim.coupon.kind == Coupon.Kind.FREE_SHIPPING]
-        kept = _best(cutting)
-        issuers = {self.usable[pk].coupon.merchant_id for pk in kept}
-        extra = [pk for pk in _best(free) if self.usable[pk].coupon.merchant_id not in issuers]
-        return kept + extra
+        by_claim = {c.claim.pk: c for c in self.choices}
+        pick: dict[int | None, CouponChoice] = {}
+        for pk in _best(cutting) + _best(free):
+            choice = by_claim[pk]
+            if choice.issuer not in pick or choice.saving > pick[choice.issuer].saving:
+                pick[choice.issuer] = choice
+        return [c.claim.pk for c in sorted(pick.values(), key=lambda c: c.issuer is None)]
 
 
 def _priced(claims, automatic, lines, currency, shipping) -> list[CouponChoice]:

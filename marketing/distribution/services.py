@@ -191,6 +191,21 @@ def distributor_recruit(*, distributor: Distributor, parent: Distributor) -> Upl
     return Upline.objects.create(distributor=distributor, parent=parent)
 
 
+def referral_close_without_commission(*, checkout_number: str) -> bool:
+    """The checkout was paid (``orders.services.paying``): a pending referral of it that
+    earned no commission at all (every rate 0: no row for the distributor, their recruiter
+    or the buyer's rebate) is closed as ``no_commission`` — no order completion can confirm
+    anything, so it would stay pending for ever. A referral with rows waits for its orders as
+    before. Idempotent (a conditional UPDATE). Returns whether it changed."""
+    if Commission.objects.filter(checkout_number=checkout_number).exists():
+        return False  # its rows were written with it, at placement: they decide
+    return bool(
+        Referral.objects.filter(
+            checkout_number=checkout_number, status=Referral.Status.PENDING
+        ).update(status=Referral.Status.NO_COMMISSION)
+    )
+
+
 def referral_reverse(*, checkout_number: str) -> bool:
     """The checkout ended unpaid: no commission (nor level 2, nor rebate)."""
     commissions_reverse_checkout(checkout_number=checkout_number)

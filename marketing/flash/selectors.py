@@ -112,11 +112,19 @@ class FlashTerms:
     ends_at: datetime
     product_id: int | None = None
     product_slug: str = ""
+    sku_id: int | None = None  # what "Buy now" puts in the cart
 
     @classmethod
     def of(cls, item: FlashSaleItem) -> FlashTerms:
         sale = item.sale
-        return cls(item.pk, sale.pk, sale.per_shopper_limit, sale.starts_at, sale.ends_at)
+        return cls(
+            item.pk,
+            sale.pk,
+            sale.per_shopper_limit,
+            sale.starts_at,
+            sale.ends_at,
+            sku_id=item.sku_id,
+        )
 
     def is_live(self, now) -> bool:
         return self.starts_at <= now < self.ends_at
@@ -148,6 +156,7 @@ def flash_item_terms(item_id: int, *, now=None) -> FlashTerms | None:
             "sale__ends_at",
             "sku__product_id",
             "sku__product__slug",
+            "sku_id",
         )[:1]
     )
     if not rows:

@@ -10,6 +10,7 @@ can be named.
 from __future__ import annotations
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -21,10 +22,12 @@ from marketplace.api import fields as api_fields
 from marketplace.api.seller import SellerAPIMixin
 from merchants.roles import Capability
 
-from .services import points_rate_set, points_rates_of
+from .models import PointsRate
+from .services import points_rate_delete, points_rate_set, points_rates_of
 
 
 class PointsRateSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(is_active=True),
         allow_null=True,
@@ -75,6 +78,33 @@ class SellerPointsRatesView(SellerAPIMixin, APIView):
         return Response(_body(self.merchant))
 
 
+@extend_schema(tags=["seller"])
+class SellerPointsRateView(SellerAPIMixin, APIView):
+    """One of the acting merchant's points rates (another merchant's is a 404). DELETE
+    (``manage_catalog``) removes it: the next most specific rate applies (``points_rate``)."""
+
+    capabilities = {"*": Capability.VIEW, "delete": Capability.MANAGE_CATALOG}
+
+    def rate(self, pk) -> PointsRate:
+        return get_object_or_404(
+            PointsRate.objects.filter(merchant=self.merchant).select_related("category"), pk=pk
+        )
+
+    @extend_schema(operation_id="v1_seller_points_rate_retrieve", responses=PointsRateSerializer)
+    def get(self, request, pk):
+        return Response(PointsRateSerializer(self.rate(pk)).data)
+
+    @extend_schema(operation_id="v1_seller_points_rate_destroy", responses=PointsRatesSerializer)
+    def delete(self, request, pk):
+        points_rate_delete(rate=self.rate(pk), by=request.user)
+        return Response(_body(self.merchant))
+
+
 urlpatterns = [
     path("seller/points-rates/", SellerPointsRatesView.as_view(), name="seller-points-rates"),
+    path(
+        "seller/points-rates/<int:pk>/",
+        SellerPointsRateView.as_view(),
+        name="seller-points-rate",
+    ),
 ]

@@ -10,17 +10,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from catalog.models import Category
 from marketplace.forms import form_add_service_errors
 from marketplace.portal import SellerPortalMixin
 from merchants.roles import Capability
 
-from .services import points_rate_set, points_rates_of
+from .models import PointsRate
+from .services import points_rate_delete, points_rate_set, points_rates_of
 
 
 class PointsRateForm(forms.Form):
@@ -65,4 +66,34 @@ class SellerPointsRatesView(SellerPortalMixin, FormView):
             form_add_service_errors(form, exc, {})
             return self.form_invalid(form)
         messages.success(self.request, gettext("Points rate saved."))
+        return redirect("seller_points:rates")
+
+
+class SellerPointsRateDeleteView(SellerPortalMixin, TemplateView):
+    """GET asks whether to delete one of the merchant's own rates (another merchant's is a
+    404); POST deletes it (``points_rate_delete``), after which the next rate applies."""
+
+    template_name = "seller/marketing/points_rate_delete.html"
+    write_capability = Capability.MANAGE_CATALOG
+
+    def rate(self) -> PointsRate:
+        return get_object_or_404(
+            PointsRate.objects.filter(merchant=self.merchant).select_related("category"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rate"] = self.rate()
+        context["default"] = settings.POINTS_EARN_PER_YUAN
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            points_rate_delete(rate=self.rate(), by=request.user)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("seller_points:rates")
+        messages.success(request, gettext("Points rate deleted: the next rate applies."))
         return redirect("seller_points:rates")

@@ -211,6 +211,32 @@ def points_rate_set(*, merchant, points_per_yuan, by, category=None) -> PointsRa
     return row
 
 
+def points_rate_delete(*, rate: PointsRate, by) -> None:
+    """Delete one points rate, as ``by``: afterwards the next most specific rate earns
+    (``points_rate``: the merchant's for all its goods, the platform's for the category,
+    ``POINTS_EARN_PER_YUAN``). A merchant's own row needs ``manage_catalog``; a row an
+    operator set is the platform's (``points_rate_set_by_operator``, as for changing it); the
+    platform's rows (no merchant) are operators' only. Deleting a row already gone is a
+    no-op (a double submit)."""
+    by_operator = by is None or is_operator(by)
+    if rate.merchant_id is None:
+        if by is not None:
+            require_operator(by)
+    else:
+        require_capability(by=by, merchant=rate.merchant, capability=Capability.MANAGE_CATALOG)
+    with transaction.atomic():
+        row = lock_points_rate(merchant=rate.merchant, category=rate.category)
+        if row is None or row.pk != rate.pk:
+            return
+        if row.set_by == PointsRate.SetBy.OPERATOR and not by_operator:
+            raise field_error(
+                "points_per_yuan",
+                _("The platform set this rate; ask the operator to change it."),
+                "points_rate_set_by_operator",
+            )
+        row.delete()
+
+
 def _earned(lines: Iterable[EarnLine], kept: Decimal) -> int:
     raw = sum((line.paid * points_rate(line.merchant_id, line.category_id) for line in lines), 0)
     return int(

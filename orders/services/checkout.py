@@ -330,6 +330,17 @@ def checkout_place(
             id_number=payer.id_number if payer else None,
             promote=promotions,
         )
+    if not promotions.settled:
+        # the shipping was quoted on the goods before a coupon took a freed place (or the
+        # other way round): the page's preview settles this, a direct caller is told
+        raise field_error(
+            "coupons",
+            _(
+                "A free-shipping coupon does not apply to one of your orders, so another coupon"
+                " of its issuer takes its place: check your coupons and try again."
+            ),
+            "coupon_place_freed",
+        )
     keys = {group.key for group in plan.groups}
     planned = sum(m.quantity for g in plan.groups for m in g.lines)
     if set(shipping or {}) - keys or planned != sum(line.quantity for line in view.lines):
@@ -435,6 +446,10 @@ class _Promotions:
         self.number = number
         self.preview = preview
         self.claims_used: list[int] = []
+        # False when the shipping step changed the goods' discounts that ``cut`` set (a
+        # refused free-shipping coupon freed its place to a price cut, or the best pick chose
+        # a free-shipping coupon over a price cut): the shipping was quoted on other goods
+        self.settled = True
         self.pickers: dict[str, CouponPicker] = {}
         self.refused: dict[int, str] = {}  # claim id -> pricing refusal code (picked together)
         # the gifts with purchase the orders reach: (the pipeline's line, its promotion)
@@ -533,7 +548,10 @@ class _Promotions:
                 picker = self.pickers[currency].priced(lines, shipping)
                 self.pickers[currency] = picker
                 chosen = picker.promotions(self._ticked(picker, picker.best_with_free_shipping()))
+            cut = {line.key: self._members[line.key].discount for line in lines}
             result = self._price(currency, chosen, shipping)
+            if any(self._members[key].discount != was for key, was in cut.items()):
+                self.settled = False
             self._gifts_reached(result, currency, by_key)
             if chosen is None:
                 continue
@@ -603,6 +621,35 @@ def checkout_preview(
     pipeline took, ``refused`` why a ticked one did not apply with the others, and
     ``pickers`` the choices per listing currency."""
     return _Promotions(user=user, claim_ids=claim_ids, typed=typed, preview=True, points=points)
+
+
+def checkout_preview_plan(
+    view,
+    *,
+    user,
+    claim_ids: list[int] | None,
+    typed: list[int] = (),
+    points: pricing.PointsRedemption | None = None,
+    **plan_options,
+) -> tuple[_Promotions, object]:
+    """The checkout page's plan (``cart_plan(view, promote=checkout_preview(...),
+    **plan_options)``) once it is settled: when the shipping step changed the goods' discounts
+    (the best pick chose a merchant's free-shipping coupon over its price cut, or a refused
+    free-shipping coupon freed its place to another coupon), the shipping and the goods were
+    priced on different picks, so the page plans again with the coupons that applied, ticked
+    (at most twice more: each plan ticks only coupons the one before applied). Read only,
+    like ``checkout_preview``; placing with the shown ``claims_used`` prices the same."""
+    promotions = checkout_preview(user=user, claim_ids=claim_ids, typed=typed, points=points)
+    plan = cart_plan(view, promote=promotions, **plan_options)
+    for _again in range(2):
+        if promotions.settled:
+            break
+        used = list(promotions.claims_used)
+        promotions = checkout_preview(
+            user=user, claim_ids=used, typed=[pk for pk in typed if pk in used], points=points
+        )
+        plan = cart_plan(view, promote=promotions, **plan_options)
+    return promotions, plan
 
 
 def cart_gifts_preview(*, user=None) -> _Promotions:

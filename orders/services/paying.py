@@ -31,6 +31,7 @@ from django.utils.translation import gettext_noop
 
 from catalog.services.stock import InsufficientStock, StockLine, stock_reserve
 from customs.services import quota_record_usage
+from marketing.distribution.services import referral_close_without_commission
 from marketplace.outbox import outbox_enqueue
 from orders.flow import ORDER_FLOW
 from orders.lock_objects import lock_checkout, lock_orders
@@ -94,6 +95,8 @@ def _paid(checkout: Checkout, orders, *, transition: str, reason: str, paid_at) 
     checkout.status = Checkout.Status.PAID
     checkout.paid_at = paid_at
     checkout.save(update_fields=["status", "paid_at"])
+    # a referral that earned nothing (every rate 0) has nothing to wait for: closed now
+    referral_close_without_commission(checkout_number=checkout.number)
 
 
 def refund_enqueue(*, order: Order, amount: Decimal, key: str, reason: str) -> None:

@@ -192,3 +192,27 @@ def test_someone_elses_claim_cannot_be_ticked(shopper, world):
 
     assert f'data-claim="{theirs.pk}"' not in page
     assert "group-discount" not in page
+
+
+def test_with_no_coupon_the_box_says_so_and_not_the_rule_of_the_pick(world):
+    """Nothing to tick, so no "the best coupons are ticked for you" under "you have none"."""
+    user = UserFactory()
+    cart_add(cart=cart_for_user(user=user), sku_id=world.honey.pk, quantity=1, destination="CN")
+    client = Client()
+    client.force_login(user)
+    client.post("/zh-hans/cart/destination/", {"country": "CN", "province": "CN-ZJ"})
+
+    zh = client.get(ZH_CHECKOUT).content.decode()
+    en = client.get(CHECKOUT).content.decode()
+
+    assert "您没有可用的优惠券" in zh and "已为您勾选最优惠的券" not in zh
+    assert "You have no coupons to use" in en and "The best coupons are ticked" not in en
+
+
+def test_with_coupons_the_box_says_the_rule_of_the_pick_in_chinese(shopper):
+    _user, client, _claims = shopper
+
+    page = client.get(ZH_CHECKOUT).content.decode()
+
+    assert "已为您勾选最优惠的券：每个订单每个商家限用一张、平台券限用一张。" in page
+    assert "您没有可用的优惠券" not in page

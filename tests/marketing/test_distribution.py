@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketing.distribution.ledger import commissions_confirm
+from marketing.distribution.rates import commission_rate_set
 from marketing.distribution.services import distributor_signup, share_click_record
 from marketing.models import Distributor, Referral, ShareClick
 from orders.services import checkouts_expire
@@ -135,3 +136,52 @@ def test_the_dashboard_counts(client_for, world):
     assert 'data-figure="orders">1<' in page
     assert 'data-figure="pending">1.95<' in page  # 5 % of 39.00
     assert_queries(client_for(owner), reverse("distribution:dashboard"), pin=12)
+
+
+def test_a_paid_referral_that_earned_no_commission_is_closed_not_left_pending(
+    world, client_for, localstripe, pay
+):
+    """The operator set Kiwi's commission, level 2 and rebate to 0 %: a friend buys a jar of
+    balm (¥39.00) through the link. Unpaid, the referral waits (it may still expire); once
+    paid it is closed as "no commission" at once — no completion could ever confirm
+    anything — and the dashboard counts the order and says so, with nothing pending."""
+    commission_rate_set(
+        merchant=world.kiwi, rate=D("0"), level2_rate=D("0"), rebate_rate=D("0"), by_operator=True
+    )
+    owner = UserFactory()
+    distributor = distributor_signup(user=owner)
+    buyer, cart = shopper_with((world.balm, 1))
+    share_click_record(code=distributor.code, user=buyer)
+    checkout = place(buyer, cart)
+    referral = Referral.objects.get()
+    assert (referral.commission, referral.status) == (D("0.00"), Referral.Status.PENDING)
+
+    pay(checkout)
+
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NO_COMMISSION
+    en = client_for(owner).get(reverse("distribution:dashboard")).content.decode()
+    assert f'data-referral="{checkout.number}" data-status="no_commission"' in en
+    assert "No commission" in en
+    assert 'data-figure="orders">1<' in en and 'data-figure="pending">0.00<' in en
+    zh = client_for(owner).get("/zh-hans/distribution/").content.decode()
+    assert "无佣金" in zh
+    # the orders completing later change nothing; all cancelled would reverse it
+    assert commissions_confirm(order_id=checkout.orders.get().pk) == 0
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NO_COMMISSION
+
+
+def test_a_paid_referral_with_commission_stays_pending_until_its_orders_complete(
+    world, localstripe, pay
+):
+    distributor = distributor_signup(user=UserFactory())
+    buyer, cart = shopper_with((world.balm, 1))
+    share_click_record(code=distributor.code, user=buyer)
+    checkout = place(buyer, cart)
+
+    pay(checkout)
+
+    assert Referral.objects.get().status == Referral.Status.PENDING  # 5 % of 39.00 frozen
+    commissions_confirm(order_id=checkout.orders.get().pk)
+    assert Referral.objects.get().status == Referral.Status.CONFIRMED

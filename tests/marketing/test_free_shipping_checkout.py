@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customs.codec import result_from_json
@@ -18,7 +19,7 @@ from marketing.models import CouponClaim
 from orders.models import OrderPromotionShare
 from orders.plan import cart_plan
 from orders.selectors import cart_view
-from orders.services.checkout import checkout_preview
+from orders.services.checkout import checkout_preview, checkout_preview_plan
 from tests.factories import OperatorFactory
 from tests.orders.checkout_helpers import place, shopper_with
 
@@ -131,3 +132,84 @@ def test_the_preview_picks_a_free_shipping_coupon_for_an_issuer_without_a_coupon
     kiwi = next(g for g in plan.groups if g.merchant.pk == world.kiwi.pk)
     assert kiwi.freight_paid.amount == 0
     assert kiwi.total.amount == kiwi.goods.amount + kiwi.duties_charged.amount
+
+
+def _page_plan(user, cart, claim_ids=None):
+    """The checkout page's plan (the same call the page makes), settled."""
+    return checkout_preview_plan(
+        cart_view(cart, "CN"), user=user, claim_ids=claim_ids, currency="CNY", province="CN-ZJ"
+    )
+
+
+def _kiwi(plan):
+    (kiwi,) = plan.groups  # one honey: Kiwi's one order
+    return kiwi
+
+
+def test_the_best_pick_takes_the_free_shipping_coupon_when_it_saves_more_than_the_price_cut(
+    world,
+):
+    """One honey (¥199.00) to Hangzhou ships for ¥8.00. Kiwi's ¥5 off saves ¥5.00, its free
+    shipping ¥8.00: the pick is the free shipping (goods ¥199.00 + shipping ¥8.00 − ¥8.00),
+    where it used to keep the ¥5 off (¥194.00 + ¥8.00)."""
+    free = kiwi_coupon(world)
+    five = kiwi_coupon(world, title="减5", kind="fixed", amount="5")
+    user, cart = shopper_with((world.honey, 1))
+    claims = {c: coupon_claim(coupon=c, user=user) for c in (free, five)}
+
+    promotions, plan = _page_plan(user, cart)
+
+    assert promotions.claims_used == [claims[free].pk]
+    kiwi = _kiwi(plan)
+    assert (kiwi.chosen.price.amount, kiwi.shipping_discount.amount) == (D("8.00"), D("8.00"))
+    assert kiwi.promotions_off.amount == 0 and kiwi.freight_paid.amount == 0
+    # placing with what the page applied charges what it showed
+    order = place(user, cart, coupons=promotions.claims_used).orders.get()
+    assert (order.discount_total, order.shipping_total, order.shipping_discount) == (
+        D("0.00"), D("8.00"), D("8.00"),
+    )  # fmt: skip
+    assert order.total == D("199.00") + order.duty_total
+
+
+@pytest.mark.parametrize(("amount", "why"), [("10", "saves more"), ("8", "a tie")])
+def test_the_best_pick_keeps_the_price_cut_when_it_saves_as_much_or_more(world, amount, why):
+    """¥10 off against ¥8.00 of shipping: the price cut; ¥8 off against ¥8.00: a tie keeps
+    the price cut too (it leaves the shipping quoted as it was)."""
+    free = kiwi_coupon(world)
+    cut = kiwi_coupon(world, title=f"减{amount}", kind="fixed", amount=amount)
+    user, cart = shopper_with((world.honey, 1))
+    coupon_claim(coupon=free, user=user)
+    claim = coupon_claim(coupon=cut, user=user)
+
+    promotions, plan = _page_plan(user, cart)
+
+    assert promotions.claims_used == [claim.pk], why
+    kiwi = _kiwi(plan)
+    assert kiwi.promotions_off.amount == D(amount) and kiwi.shipping_discount.amount == 0
+
+
+def test_a_refused_free_shipping_coupon_frees_its_place_for_the_price_cut(world):
+    """The shopper ticks Kiwi's free shipping from ¥300 and its ¥5 off on ¥199.00 of honey:
+    the free shipping is refused (below its threshold) and no longer holds Kiwi's place, so
+    the ¥5 off applies: goods ¥194.00 + shipping ¥8.00."""
+    free = kiwi_coupon(world, threshold="300")
+    five = kiwi_coupon(world, title="减5", kind="fixed", amount="5")
+    user, cart = shopper_with((world.honey, 1))
+    ticked = [coupon_claim(coupon=c, user=user).pk for c in (free, five)]
+
+    promotions, plan = _page_plan(user, cart, claim_ids=ticked)
+
+    assert promotions.claims_used == [ticked[1]]
+    kiwi = _kiwi(plan)
+    assert kiwi.promotions_off.amount == D("5.00") and kiwi.shipping_discount.amount == 0
+    assert kiwi.freight_paid.amount == D("8.00")
+    # a direct caller placing both is told (its shipping was quoted before the ¥5 took the
+    # place); placing what the page applied charges what it showed
+    with pytest.raises(ValidationError) as refused:
+        place(user, cart, coupons=ticked)
+    assert refused.value.error_dict["coupons"][0].code == "coupon_place_freed"
+    order = place(user, cart, key="k2", coupons=promotions.claims_used).orders.get()
+    assert (order.discount_total, order.shipping_total, order.shipping_discount) == (
+        D("5.00"), D("8.00"), D("0.00"),
+    )  # fmt: skip
+    assert CouponClaim.objects.get(pk=ticked[0]).status == CouponClaim.Status.AVAILABLE

@@ -8,12 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from marketing.points.models import PointsRate
 from marketing.points.services import points_rate, points_rate_set
-from tests.factories import CategoryFactory, OperatorFactory
+from tests.factories import CategoryFactory, MembershipFactory, OperatorFactory
 from tests.querycounts import assert_queries
+from tests.tenancy import assert_cross_tenant_404
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -118,3 +120,79 @@ def test_the_points_rates_page_in_chinese_and_its_query_count(tenants):
         )
 
     assert_queries(a.client, reverse(URL), grow=grow, pin=4)
+
+
+def test_a_merchant_deletes_its_own_rate_and_the_next_rate_applies(tenants):
+    """Kiwi's 3.5 per yuan for honey and 2 for all its goods: deleting the honey rate in the
+    portal brings honey to 2; deleting that one through the API brings it to the platform's
+    default of 1 (a ¥199.00 jar then earns 199 points, not 696 or 398)."""
+    a = tenants.a
+    honey = CategoryFactory(name_en="Honey")
+    mine = points_rate_set(merchant=a.merchant, points_per_yuan=D("2"), by=a.owner)
+    for_honey = points_rate_set(
+        merchant=a.merchant, category=honey, points_per_yuan=D("3.5"), by=a.owner
+    )
+    page = a.client.get(reverse(URL)).content.decode()
+    assert reverse("seller_points:delete", args=[for_honey.pk]) in page
+
+    asked = a.client.get(reverse("seller_points:delete", args=[for_honey.pk])).content.decode()
+    assert "Delete this rate?" in asked and "3.50 points per yuan" in asked
+    done = a.client.post(reverse("seller_points:delete", args=[for_honey.pk]), follow=True)
+    assert "Points rate deleted: the next rate applies." in done.content.decode()
+    assert points_rate(a.merchant.pk, honey.pk) == D("2.00")
+
+    response = a.client.delete(f"{API}{mine.pk}/")
+    assert response.status_code == 200 and response.json()["rates"] == []
+    assert points_rate(a.merchant.pk, honey.pk) == D("1")
+    assert not PointsRate.objects.filter(merchant=a.merchant).exists()
+    # a second delete of the same row: it is gone, a 404
+    assert a.client.delete(f"{API}{mine.pk}/").status_code == 404
+
+
+def test_another_merchant_cannot_delete_a_rate(tenants):
+    a, b = tenants.a, tenants.b
+    row = points_rate_set(merchant=a.merchant, points_per_yuan=D("3"), by=a.owner)
+
+    assert_cross_tenant_404(
+        f"{API}{row.pk}/", owner=a.client, intruder=b.client, methods=("get", "delete")
+    )
+    assert_cross_tenant_404(
+        reverse("seller_points:delete", args=[row.pk]),
+        owner=a.client,
+        intruder=b.client,
+        methods=("get", "post"),
+    )
+    assert PointsRate.objects.get(pk=row.pk).points_per_yuan == D("3.00")
+
+
+def test_the_platforms_rate_is_not_the_merchants_to_delete_nor_store_staffs(tenants):
+    a = tenants.a
+    row = points_rate_set(merchant=a.merchant, points_per_yuan=D("8"), by=OperatorFactory())
+    page = a.client.get(reverse(URL)).content.decode()
+    assert reverse("seller_points:delete", args=[row.pk]) not in page
+    response = a.client.delete(f"{API}{row.pk}/")
+    assert response.status_code == 400
+    assert response.json()["error"]["errors"][0]["code"] == "points_rate_set_by_operator"
+    refused = a.client.post(reverse("seller_points:delete", args=[row.pk]), follow=True)
+    assert "The platform set this rate" in refused.content.decode()
+    assert PointsRate.objects.filter(pk=row.pk).exists()
+
+    own = points_rate_set(
+        merchant=a.merchant, category=CategoryFactory(), points_per_yuan=D("2"), by=a.owner
+    )
+    counter = MembershipFactory(merchant=a.merchant, role="store_staff")  # no manage_catalog
+    client = Client()
+    client.force_login(counter.user)
+    assert client.delete(f"{API}{own.pk}/").status_code == 403
+    assert client.post(reverse("seller_points:delete", args=[own.pk])).status_code == 403
+    assert PointsRate.objects.filter(pk=own.pk).exists()
+
+
+def test_deleting_a_rate_in_chinese(tenants):
+    a = tenants.a
+    row = points_rate_set(merchant=a.merchant, points_per_yuan=D("2"), by=a.owner)
+    zh = f"/zh-hans/seller/marketing/points/{row.pk}/delete/"
+    asked = a.client.get(zh).content.decode()
+    assert "删除积分比例" in asked and "每元 2.00 积分" in asked
+    done = a.client.post(zh, follow=True).content.decode()
+    assert "积分比例已删除：现适用次一级的比例。" in done

@@ -239,6 +239,56 @@ def test_free_shipping_is_per_order_and_refused_where_shipping_is_already_free()
     assert [(r.ref, r.code) for r in result.refused] == [("ship", "shipping_free")]
 
 
+def test_a_refused_free_shipping_coupon_frees_its_issuers_place_in_that_order():
+    """Kiwi's free shipping from ¥300 comes first, then its ¥15 off ¥100: on ¥199 of honey
+    the free shipping is refused at the shipping step, so the ¥15 off takes Kiwi's place
+    (before: refused, ``coupon_stack_limit``, and the shopper got neither)."""
+    kiwi = Scope(ScopeKind.MERCHANT, merchant_id=1)
+    free = Promotion(
+        ref="ship", step=Step.COUPON, kind=Kind.FREE_SHIPPING, threshold=D("300"),
+        scope=kiwi, issuer_merchant_id=1,
+    )  # fmt: skip
+    off = Promotion(
+        ref="off", step=Step.COUPON, kind=Kind.FIXED, amount=D("15"), threshold=D("100"),
+        scope=kiwi, issuer_merchant_id=1,
+    )  # fmt: skip
+
+    result = price_order(
+        lines=[honey()], currency="CNY", promotions=[free, off], shipping={"1-bonded-1": D("12")}
+    )
+
+    assert [(a.ref, a.amount) for a in result.applied] == [("off", D("15.00"))]
+    assert [(r.ref, r.code) for r in result.refused] == [("ship", "below_threshold")]
+    assert result.shipping == {"1-bonded-1": D("12")}
+    assert result.total == D("199.00") - D("15.00") + D("12")  # 196.00
+    # an order already shipped free frees the place the same way, with its own reason
+    result = price_order(
+        lines=[honey()], currency="CNY", promotions=[free, off], shipping={"1-bonded-1": D("0")}
+    )
+    assert [a.ref for a in result.applied] == ["off"]
+    assert [(r.ref, r.code) for r in result.refused] == [("ship", "shipping_free")]
+    # with two orders, the place is freed only where it was refused: g2 (¥400) ships free
+    lines = [
+        honey(),
+        Line(key="big", merchant_id=1, quantity=2, unit_price=D("200"), group="g2"),
+    ]
+    result = price_order(
+        lines=lines, currency="CNY", promotions=[free, off],
+        shipping={"1-bonded-1": D("12"), "g2": D("10")},
+    )  # fmt: skip
+    assert [(a.ref, a.amount) for a in result.applied] == [
+        ("off", D("15.00")),
+        ("ship", D("10.00")),
+    ]
+    assert result.shipping == {"1-bonded-1": D("12"), "g2": D("0.00")}
+    assert result.lines[0].discount == D("15.00") and result.lines[1].discount == D("0")
+    # without the shipping (the goods' pass before shipping is quoted) the place is held
+    result = price_order(lines=[honey()], currency="CNY", promotions=[free, off])
+    assert [(r.ref, r.code) for r in result.refused] == [
+        ("off", "coupon_stack_limit"), ("ship", "below_threshold"),
+    ]  # fmt: skip
+
+
 def test_a_merchant_coupon_per_order_two_orders_of_one_merchant_take_two():
     def coupon(ref):
         return Promotion(

@@ -63,10 +63,12 @@ class LocalStripe:
         stop_process(self.process)
 
 
-def start_localstripe(log_path: Path) -> LocalStripe:
-    process, url = start_announcing(
-        [sys.executable, "-m", "payments.localstripe_server", "--port", "0"], what="localstripe"
-    )
+def start_localstripe(log_path: Path, *, state_file: Path | None = None) -> LocalStripe:
+    """A localstripe on a free port; ``state_file``: the demo's ``--state-file``."""
+    command = [sys.executable, "-m", "payments.localstripe_server", "--port", "0"]
+    if state_file is not None:
+        command += ["--state-file", str(state_file)]
+    process, url = start_announcing(command, what="localstripe")
     out = log_path.open("w")
 
     def drain():  # the rest of its output (the access log) goes on to the log file
