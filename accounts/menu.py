@@ -71,14 +71,18 @@ def _resolve(request, also) -> AccountMenu | None:
     if user_id is None:
         return None
     key = menu_key(user_id)
+    along = pagecache.read_along_keys(request)
     request.account_prefetched = cache.get_many(
         [
             key,
             *(also(user_id) if also else ()),
-            *pagecache.read_along_keys(request),
+            *along,
             *pagecache.read_along_user_keys(request, user_id),
         ]
     )
+    # a page's live keys read and not found are known to be missing: None, not read again
+    for live_key in along:
+        request.account_prefetched.setdefault(live_key, None)
     record = request.account_prefetched.pop(key, None)
     session_hash = session.get(HASH_SESSION_KEY) or ""
     if (

@@ -291,6 +291,12 @@ def category(request, slug: str):
     )
 
 
+def product_live_keys(meta: dict) -> list[str]:
+    """The cache keys ``product_live`` reads: each SKU's stock and the offers' keys."""
+    sku_ids = [sku_id for sku_id, _threshold in meta["skus"]]
+    return [*sf.stock_keys(sku_ids), *offers.offer_keys(sku_ids)]
+
+
 def product_live(meta: dict, request) -> dict[str, str]:
     """The product page's live slots, from stock read now: the availability line with the
     warehouses it ships from (``stock``) and each variant's availability cell
@@ -301,8 +307,10 @@ def product_live(meta: dict, request) -> dict[str, str]:
     sku_ids = [sku_id for sku_id, _threshold in meta["skus"]]
     # what a signed-in visitor's session round trip read along; the rest in one more read
     prefetched = dict(getattr(request, "account_prefetched", None) or {})
-    wanted = [sf.stock_key(sku_id) for sku_id in sku_ids] + offers.offer_keys(sku_ids)
+    wanted = product_live_keys(meta)
     if missing := [key for key in wanted if key not in prefetched]:
+        # what is not found is known to be missing (None): not read again
+        prefetched.update(dict.fromkeys(missing))
         prefetched.update(cache.get_many(missing))
     stock = sf.sku_stock(meta["skus"], prefetched=prefetched)
     language = _language()
@@ -362,10 +370,7 @@ def _buy_button(state: str, language: str) -> str:
     "product",
     PRODUCT_TTL,
     live=product_live,
-    live_keys=lambda meta: [
-        *(sf.stock_key(sku_id) for sku_id, _threshold in meta["skus"]),
-        *offers.offer_keys([sku_id for sku_id, _threshold in meta["skus"]]),
-    ],
+    live_keys=product_live_keys,
 )
 def product(request, pk: int, slug: str | None = None):
     """The product page: gallery, variants with prices and wholesale tiers, live stock,
