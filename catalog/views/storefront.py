@@ -149,9 +149,11 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
     request, cached page or not, with the ``live_meta`` the view left on its response.
     A view may set ``response.page_timeout`` (seconds) to store its copy for less than
     ``timeout``; 0 stores nothing.
-    ``live_keys(meta)``: cache keys ``live`` reads, read along with a signed-in visitor's
-    account menu (``pagecache.read_along``), so a cached page costs a signed-in shopper two
-    cache round trips (page, version and session; then menu, cart count and live data).
+    ``live_keys(meta)``: cache keys ``live`` reads. The page's own read also asks for what its
+    slots and the visitor's session read the last time this process served them
+    (``pagecache.keys_to_read_with``), so a warm cached page costs one cache round trip,
+    signed in or not; what that guess missed is read along with the account menu
+    (``pagecache.read_along``) or by the slot itself.
     """
 
     def fill(entry: pagecache.CachedPage, request, key: str | None) -> dict[str, str]:
