@@ -71,14 +71,17 @@ def _resolve(request, also) -> AccountMenu | None:
     if user_id is None:
         return None
     key = menu_key(user_id)
-    request.account_prefetched = cache.get_many(
-        [
-            key,
-            *(also(user_id) if also else ()),
-            *pagecache.read_along_keys(request),
-            *pagecache.read_along_user_keys(request, user_id),
-        ]
-    )
+    along = pagecache.read_along_keys(request)
+    own = [key, *(also(user_id) if also else ()), *pagecache.read_along_user_keys(request, user_id)]
+    # what the page's own round trip already read (the keys this session read last time)
+    have = pagecache.prefetched(request)
+    found = {k: have[k] for k in (*own, *along) if k in have}
+    if wanted := [k for k in (*own, *along) if k not in have]:
+        # a page's live key not found is missing (None): its slot does not read it again
+        found.update(dict.fromkeys(k for k in along if k not in have))
+        found.update(cache.get_many(wanted))
+    pagecache.remember_session_keys(request, own)
+    request.account_prefetched = found
     record = request.account_prefetched.pop(key, None)
     session_hash = session.get(HASH_SESSION_KEY) or ""
     if (

@@ -63,6 +63,11 @@ class LocalCache(Generic[T]):
             self._data[key] = value
         return value
 
+    def put(self, key: Hashable, value: T) -> None:
+        """Keep ``value`` under ``key`` (replacing what was kept)."""
+        with self._lock:
+            self._data[key] = value
+
     def peek(self, key: Hashable, default: T | None = None) -> T | None:
         """The value kept under ``key`` if it is still fresh, else ``default`` (no load)."""
         with self._lock:

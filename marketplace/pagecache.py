@@ -47,6 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from marketplace import sharing
+from marketplace.localcache import LocalCache
 
 _SLOT = re.compile(rb"<!--live:([A-Za-z0-9_-]+)-->")
 
@@ -98,6 +99,45 @@ def session_found(request: HttpRequest, found: dict, key: str | None) -> None:
     """Hand the session read with the page (under ``key``) to the visitor's session."""
     if key is not None:
         request.session.prefetched(found.get(key))
+
+
+# Per process, what the last fill of a page read (page key -> its live slots' keys) and of a
+# session (session key -> the account menu's keys, the cart count's...): asked for again in the
+# page's own round trip (``keys_to_read_with``), so a warm page needs no second one. Only a
+# guess of which keys to read: what is read is checked as before (the menu against the session).
+PREDICTED_MAX = 4096
+_page_live_keys: LocalCache[tuple] = LocalCache(maxsize=PREDICTED_MAX)
+_session_keys: LocalCache[tuple] = LocalCache(maxsize=PREDICTED_MAX)
+
+
+def keys_to_read_with(page_key: str, session_key: str | None) -> list[str]:
+    """The keys the page at ``page_key`` and the session at ``session_key`` read along last
+    time in this process (none the first time)."""
+    keys = list(_page_live_keys.peek(page_key, ()))
+    if session_key is not None:
+        keys += _session_keys.peek(session_key, ())
+    return keys
+
+
+def remember_live_keys(page_key: str, keys) -> None:
+    _page_live_keys.put(page_key, tuple(keys))
+
+
+def remember_session_keys(request: HttpRequest, keys) -> None:
+    """What the visitor's account menu read along (by ``accounts.menu``), for next time."""
+    session_key = session_key_to_read(request)
+    if session_key is not None:
+        _session_keys.put(session_key, tuple(keys))
+
+
+def read_with_page(request: HttpRequest, found: dict, keys) -> None:
+    """Keep what the page's round trip read of ``keys`` (None: read and not found)."""
+    request._pagecache_prefetched = {key: found.get(key) for key in keys}
+
+
+def prefetched(request: HttpRequest) -> dict:
+    """What this request's page round trip read besides the page (``read_with_page``)."""
+    return getattr(request, "_pagecache_prefetched", {})
 
 
 def read_along(request: HttpRequest, keys) -> None:

@@ -28,6 +28,9 @@ from django.utils.translation import gettext as _
 
 SLOT = "share"
 META = "share"  # the page meta's entry: (title, path)
+# the page meta's entry: the buttons as everyone but a distributor sees them, rendered with the
+# page (the same for every such visitor of that page in that language: the page key has both)
+META_HTML = "share_html"
 
 _BRANDS = {"x", "facebook", "linkedin"}
 
@@ -149,6 +152,11 @@ def buttons_html(title: str, path: str, code: str | None = None) -> str:
 
 
 def share_live(request, meta: dict) -> str:
-    """The share slot of a cached page, for this visitor (``meta[META]``: title, path)."""
+    """The share slot of a cached page, for this visitor (``meta[META]``: title, path). A
+    visitor who is not a distributor gets the buttons rendered with the page
+    (``meta[META_HTML]``): rendering them is most of a cached product page's own CPU."""
+    code = referral_code(request)
+    if code is None and META_HTML in meta:
+        return meta[META_HTML]
     title, path = meta.get(META) or ("", "/")
-    return buttons_html(title, path, referral_code(request))
+    return buttons_html(title, path, code)

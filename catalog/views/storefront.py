@@ -129,7 +129,10 @@ class Fragments:
 HOME_TTL = sf.LIST_TTL
 LISTING_TTL = sf.LIST_TTL
 SEARCH_TTL = sf.SEARCH_TTL
-PRODUCT_TTL = sf.DETAIL_TTL
+# A product page shows nothing that may lag (detail is versioned; stock, offers, share buttons
+# are live slots): its TTL only bounds the cache's memory. Longer than the detail's, so a
+# product visited less often than every 5 minutes is still served from the cache.
+PRODUCT_TTL = 15 * 60
 
 
 def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
@@ -146,14 +149,20 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
     request, cached page or not, with the ``live_meta`` the view left on its response.
     A view may set ``response.page_timeout`` (seconds) to store its copy for less than
     ``timeout``; 0 stores nothing.
-    ``live_keys(meta)``: cache keys ``live`` reads, read along with a signed-in visitor's
-    account menu (``pagecache.read_along``), so a cached page costs a signed-in shopper two
-    cache round trips (page, version and session; then menu, cart count and live data).
+    ``live_keys(meta)``: cache keys ``live`` reads. The page's own read also asks for what its
+    slots and the visitor's session read the last time this process served them
+    (``pagecache.keys_to_read_with``), so a warm cached page costs one cache round trip,
+    signed in or not; what that guess missed is read along with the account menu
+    (``pagecache.read_along``) or by the slot itself.
     """
 
-    def fill(entry: pagecache.CachedPage, request) -> dict[str, str]:
+    def fill(entry: pagecache.CachedPage, request, key: str | None) -> dict[str, str]:
         if live_keys is not None:
-            pagecache.read_along(request, live_keys(entry.meta))
+            wanted = live_keys(entry.meta)
+            if key is not None:  # asked for in this page's own round trip next time
+                pagecache.remember_live_keys(key, wanted)
+            have = pagecache.prefetched(request)
+            pagecache.read_along(request, [k for k in wanted if k not in have])
         filled = pagecache.personal_live(request, entry.slots, entry.meta)
         if live is not None:
             filled.update(live(entry.meta, request))
@@ -166,18 +175,22 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
             if pagecache.cacheable_request(request):
                 parts = (display_currency(request), display_rates_fingerprint())
                 made: dict[int, str] = {}
+                along: dict[int, list[str]] = {}
                 session_key = pagecache.session_key_to_read(request)
 
                 def keys(version: int) -> list[str]:
                     made[version] = pagecache.page_key(namespace, request, version, *parts)
-                    return [made[version], *([session_key] if session_key else [])]
+                    # what this page's slots and this session's menu read last time
+                    along[version] = pagecache.keys_to_read_with(made[version], session_key)
+                    return [made[version], *([session_key] if session_key else []), *along[version]]
 
                 version, found = sf.read_versioned(keys)
                 pagecache.session_found(request, found, session_key)
                 key = made[version]
+                pagecache.read_with_page(request, found, along[version])
                 entry = found.get(key)
                 if entry is not None:
-                    return entry.response(fill(entry, request) if entry.has_slots else None)
+                    return entry.response(fill(entry, request, key) if entry.has_slots else None)
             else:
                 version = sf.storefront_cache_version()
             pagecache.share(request)
@@ -198,7 +211,7 @@ def storefront_page(namespace: str, timeout: int, *, live=None, live_keys=None):
             if store and ttl > 0:
                 cache.set(key, entry, ttl)
             if entry.has_slots:
-                response.content = entry.body(fill(entry, request))
+                response.content = entry.body(fill(entry, request, key if store else None))
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -291,6 +304,12 @@ def category(request, slug: str):
     )
 
 
+def product_live_keys(meta: dict) -> list[str]:
+    """The cache keys ``product_live`` reads: each SKU's stock and the offers' keys."""
+    sku_ids = [sku_id for sku_id, _threshold in meta["skus"]]
+    return [*sf.stock_keys(sku_ids), *offers.offer_keys(sku_ids)]
+
+
 def product_live(meta: dict, request) -> dict[str, str]:
     """The product page's live slots, from stock read now: the availability line with the
     warehouses it ships from (``stock``) and each variant's availability cell
@@ -299,10 +318,15 @@ def product_live(meta: dict, request) -> dict[str, str]:
     ``catalog.offers``: a flash sale's price and countdown, made from the clock of this
     response). ``meta["skus"]``: ``(sku id, low-stock threshold)`` pairs."""
     sku_ids = [sku_id for sku_id, _threshold in meta["skus"]]
-    # what a signed-in visitor's session round trip read along; the rest in one more read
-    prefetched = dict(getattr(request, "account_prefetched", None) or {})
-    wanted = [sf.stock_key(sku_id) for sku_id in sku_ids] + offers.offer_keys(sku_ids)
+    # what the page's round trip and a signed-in visitor's menu read along; the rest in one more
+    prefetched = {
+        **pagecache.prefetched(request),
+        **(getattr(request, "account_prefetched", None) or {}),
+    }
+    wanted = product_live_keys(meta)
     if missing := [key for key in wanted if key not in prefetched]:
+        # what is not found is known to be missing (None): not read again
+        prefetched.update(dict.fromkeys(missing))
         prefetched.update(cache.get_many(missing))
     stock = sf.sku_stock(meta["skus"], prefetched=prefetched)
     language = _language()
@@ -362,10 +386,7 @@ def _buy_button(state: str, language: str) -> str:
     "product",
     PRODUCT_TTL,
     live=product_live,
-    live_keys=lambda meta: [
-        *(sf.stock_key(sku_id) for sku_id, _threshold in meta["skus"]),
-        *offers.offer_keys([sku_id for sku_id, _threshold in meta["skus"]]),
-    ],
+    live_keys=product_live_keys,
 )
 def product(request, pk: int, slug: str | None = None):
     """The product page: gallery, variants with prices and wholesale tiers, live stock,

@@ -64,6 +64,8 @@ def share_buttons(context, title):
     request = context.get("request")
     path = request.path if request is not None else "/"
     if request is not None and pagecache.is_shared(request):
-        pagecache.slot_meta(request)[sharing.META] = (str(title), path)
+        meta = pagecache.slot_meta(request)
+        meta[sharing.META] = (str(title), path)
+        meta[sharing.META_HTML] = sharing.buttons_html(str(title), path)
         return pagecache.live_slot(sharing.SLOT)
     return sharing.buttons_html(str(title), path, sharing.referral_code(request))

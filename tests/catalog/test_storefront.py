@@ -219,6 +219,24 @@ def test_stock_changes_show_at_once(client, shop):
     assert 'data-availability="in_stock"' in page(client, product_url(shop.clover))
 
 
+def test_rows_a_slow_reader_puts_back_after_a_write_are_not_shown(client, shop):
+    """The race the marks close: a reader loads a SKU's rows, a checkout takes the last units
+    and forgets them, then the reader stores the rows it loaded before. The page must not
+    say "in stock" from them (they are kept for minutes now, no longer for 10 s)."""
+    from django.core.cache import cache
+
+    from catalog.selectors.storefront import stock_key
+
+    stock = shop.clover.skus.get().stock.get()
+    assert 'data-availability="in_stock"' in page(client, product_url(shop.clover))
+    loaded_before = cache.get(stock_key(stock.sku_id))  # (its mark, the rows) as then
+    assert loaded_before is not None
+    stock_reserve(lines=[StockLine(stock_id=stock.pk, quantity=stock.available)])
+    cache.set(stock_key(stock.sku_id), loaded_before)  # the slow reader's write, late
+    assert 'data-availability="out_of_stock"' in page(client, product_url(shop.clover))
+    assert 'data-availability="out_of_stock"' in page(client, product_url(shop.clover))
+
+
 def test_a_sold_out_option_cannot_be_added_even_on_a_cached_page(client, shop):
     """The buy button is live like the stock beside it: once the last units are taken it
     says "Sold out" and is disabled, on the cached copy too, in the shopper's language."""

@@ -60,6 +60,8 @@ from .live_stock import (
     sku_stock,
     stock_forget,
     stock_key,
+    stock_keys,
+    stock_mark_key,
 )
 from .refs import (
     CategoryNode,
@@ -128,6 +130,8 @@ __all__ = [
     "sku_stock",
     "stock_forget",
     "stock_key",
+    "stock_keys",
+    "stock_mark_key",
     "storefront_cache_bump",
     "storefront_cache_version",
     "version_pinned",

@@ -3,12 +3,20 @@
 Each SKU's stock rows are kept in the shared cache (``stock_key``) and forgotten by every write
 (``stock_forget``: at once and when the writing transaction commits), so a shopper is not told
 "in stock" about goods that just sold out, and a product page served from the page cache costs
-cache reads and no query. A reader that loaded the rows just before a write committed may put
-the old rows back; they live ``STOCK_TTL`` seconds at most.
+cache reads and no query.
+
+A reader that loaded the rows just before a write committed could put the old rows back after
+the write forgot them. So each write also leaves a fresh random *mark* per SKU
+(``stock_mark_key``, at once and on commit), every reader reads the marks in the same round trip
+as the rows, and rows are kept with the mark that was current when they were loaded: rows whose
+mark is not the current one are not used (read again). Old rows put back by a slow reader carry
+the mark from before the write and are never shown; the rows can therefore be kept long
+(``STOCK_TTL``, a bound only for writes that bypass ``stock_forget``).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,21 +109,46 @@ def _stock_sql(count: int) -> str:
     )
 
 
-STOCK_TTL = 10
+# How long a SKU's rows are kept: with the marks, only a write that bypasses ``stock_forget``
+# (a queryset ``update`` outside the stock services) can be shown late, by this much at most.
+STOCK_TTL = 600
+# A mark outlives every copy of the rows loaded before it was left (a reader finishing late
+# included): were it to go first, those rows' older mark (or none) would look current again.
+MARK_TTL = 2 * STOCK_TTL
 
 
 def stock_key(sku_id: int) -> str:
-    """The cache key of one SKU's stock rows (``[(on hand, reserved, warehouse id), …]``)."""
-    return f"catalog:stock:sku:{sku_id}"
+    """The cache key of one SKU's stock rows: ``(mark, [(on hand, reserved, warehouse id),
+    …])``, the mark being the SKU's ``stock_mark_key`` when the rows were loaded (or None)."""
+    return f"catalog:stock:rows:{sku_id}"  # "rows", not "sku": the entries before marks
+
+
+def stock_mark_key(sku_id: int) -> str:
+    """The cache key of one SKU's mark: a random token each stock write of the SKU renews."""
+    return f"catalog:stock:mark:{sku_id}"
+
+
+def stock_keys(sku_ids) -> list[str]:
+    """Every cache key ``sku_stock`` reads for ``sku_ids`` (rows and marks), for a caller that
+    reads them in its own round trip (``prefetched``)."""
+    return [key for sku_id in sku_ids for key in (stock_key(sku_id), stock_mark_key(sku_id))]
 
 
 def stock_forget(sku_ids) -> None:
     """Forget the cached stock of ``sku_ids``, now and when the transaction commits: every
-    write of a stock row calls it (the stock services, and the row's save and delete)."""
-    keys = [stock_key(sku_id) for sku_id in set(sku_ids)]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    write of a stock row calls it (the stock services, and the row's save and delete). Each
+    time the SKUs get a new mark, so rows a reader loaded before the commit are never used."""
+    ids = set(sku_ids)
+    if not ids:
+        return
+
+    def forget() -> None:
+        cache.delete_many([stock_key(sku_id) for sku_id in ids])
+        mark = secrets.token_hex(8)
+        cache.set_many({stock_mark_key(sku_id): mark for sku_id in ids}, MARK_TTL)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def _load_rows(sku_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
@@ -137,16 +170,25 @@ def _stock_rows(sku_ids: list[int], prefetched: dict | None = None) -> list[tupl
     """``(sku, on hand, reserved, warehouse id, name, kind, country)`` per stock row of
     ``sku_ids`` in an active warehouse, by warehouse. From the cache (``prefetched``: what a
     caller already read in its own round trip), the database for what it misses."""
-    keys = {sku_id: stock_key(sku_id) for sku_id in sku_ids}
     found = dict(prefetched or {})
-    wanted = [key for key in keys.values() if key not in found]
-    if wanted:  # not read yet, or missed in the caller's read (rare: read again)
-        found.update(cache.get_many(wanted))
-    cached = {sku_id: found[key] for sku_id, key in keys.items() if found.get(key) is not None}
+    keys = stock_keys(sku_ids)
+    if not all(key in found for key in keys):  # not all read by the caller (None: missing)
+        found.update(dict.fromkeys(keys))
+        found.update(cache.get_many(keys))
+    cached = {}
+    for sku_id in sku_ids:
+        entry = found.get(stock_key(sku_id))
+        # rows loaded under another mark than the current one may predate a write: not used
+        if entry is not None and entry[0] == found.get(stock_mark_key(sku_id)):
+            cached[sku_id] = entry[1]
     missing = [sku_id for sku_id in sku_ids if sku_id not in cached]
     if missing:
         loaded = _load_rows(missing)
-        cache.set_many({keys[sku_id]: rows for sku_id, rows in loaded.items()}, STOCK_TTL)
+        entries = {
+            stock_key(sku_id): (found.get(stock_mark_key(sku_id)), rows)
+            for sku_id, rows in loaded.items()
+        }
+        cache.set_many(entries, STOCK_TTL)
         cached.update(loaded)
     places = _warehouse_directory()
     if any(w not in places for rows in cached.values() for *_, w in rows):
