@@ -11,14 +11,18 @@ from tests.tenancy import tenants  # noqa: F401 - re-exported fixture
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Each test starts with an empty cache (only this xdist worker's key space) and none of
-    the flash sales' terms kept in process memory (a flushed database reuses their ids)."""
+    the flash sales' terms nor the carriers' push feeds kept in process memory (a flushed
+    database reuses their ids; tests reuse carrier codes with other secrets)."""
+    from logistics.fulfilment.selectors import push_feeds_forget
     from marketing.flash.selectors import flash_terms_forget
 
     _clear_own_keys()
     flash_terms_forget()
+    push_feeds_forget()
     yield
     _clear_own_keys()
     flash_terms_forget()
+    push_feeds_forget()
 
 
 def _clear_own_keys() -> None:
