@@ -236,8 +236,8 @@ _RECORD_ONE_PARCEL = (
     " ON CONFLICT ON CONSTRAINT fulfilment_event_once DO NOTHING"
     " RETURNING id, status, occurred_at, location),"
     " moved AS (UPDATE {parcels} q SET status_at = GREATEST(q.status_at,"
-    " (SELECT max(occurred_at) FROM ins)), last_event_received_at = %s FROM p"
-    " WHERE q.id = p.id AND q.status = p.status AND p.status = %s"
+    " (SELECT max(occurred_at) FROM ins)), last_event_received_at = %s"
+    " WHERE q.id = (SELECT id FROM p) AND q.status = %s AND (SELECT status FROM p) = q.status"
     " AND EXISTS (SELECT 1 FROM ins) RETURNING q.id)"
     " SELECT p.id, p.order_id, p.status, p.status_at, p.shipped_at, p.order_status,"
     " EXISTS (SELECT 1 FROM moved), ins.id FROM p LEFT JOIN ins ON true"
@@ -287,7 +287,7 @@ def _record_one_parcel(
             json.dumps(row.payload),
         ]
     statuses = {row.status for row in rows.values()}
-    params += [now, statuses.pop() if len(statuses) == 1 else None]
+    params += [now, statuses.pop() if len(statuses) == 1 else None]  # (None: never moves)
     sql = _RECORD_ONE_PARCEL.format(
         parcels=Parcel._meta.db_table,
         orders=Order._meta.db_table,
