@@ -26,7 +26,10 @@
    (issue 11); exits 1 below it or on any error answer.
 
 The clients are Python threads on the same machine as the server: on a small machine they
-take CPU from it, which lowers both sides alike (the ratio is what is compared).
+take CPU from it, which lowers both sides alike (the ratio is what is compared). Each round
+also prints the CPU a request cost the gunicorn workers, the PostgreSQL backends serving the
+benchmark database and the clients (``/proc`` and ``process_time``): on a machine with no
+idle CPU the throughputs follow those sums, which drift less with other work than they do.
 """
 
 from __future__ import annotations
