@@ -26,7 +26,10 @@
    (issue 11); exits 1 below it or on any error answer.
 
 The clients are Python threads on the same machine as the server: on a small machine they
-take CPU from it, which lowers both sides alike (the ratio is what is compared).
+take CPU from it, which lowers both sides alike (the ratio is what is compared). Each round
+also prints the CPU a request cost the gunicorn workers, the PostgreSQL backends serving the
+benchmark database and the clients (``/proc`` and ``process_time``): on a machine with no
+idle CPU the throughputs follow those sums, which drift less with other work than they do.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from bench.bench_catalog_http import (  # noqa: E402
     ensure_database,
     free_port,
     gunicorn_start,
+    server_cpu_seconds,
     wait_until_up,
 )
 
@@ -140,8 +144,32 @@ class Events:
         return self.last, False
 
 
-def measure(port: int, path: str, waybills: list[str], seconds: int, seed: int) -> dict:
-    """``CLIENTS`` threads posting signed single-event bodies to ``path`` for ``seconds``."""
+def database_cpu_seconds() -> float:
+    """CPU time (user + system) of the PostgreSQL backends serving the benchmark database,
+    this process's own connection aside (the server is on this machine: its /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [BENCH_DB],
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, path: str, waybills: list[str], seconds: int, seed: int, master: int
+) -> dict:
+    """``CLIENTS`` threads posting signed single-event bodies to ``path`` for ``seconds``;
+    with the CPU each request cost the gunicorn workers, PostgreSQL and the clients."""
     stop = time.monotonic() + seconds
     done = [0] * CLIENTS
     accepted = [0] * CLIENTS
@@ -173,6 +201,7 @@ def measure(port: int, path: str, waybills: list[str], seconds: int, seed: int) 
                 accepted[index] += result.get("accepted", 0)
             done[index] += 1
 
+    cpu = (server_cpu_seconds(master), database_cpu_seconds(), time.process_time())
     started = time.monotonic()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
     for thread in threads:
@@ -180,13 +209,33 @@ def measure(port: int, path: str, waybills: list[str], seconds: int, seed: int) 
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    server, database, client = (
+        after - before
+        for before, after in zip(
+            cpu,
+            (server_cpu_seconds(master), database_cpu_seconds(), time.process_time()),
+            strict=True,
+        )
+    )
+    # (the database's CPU is read before the workers' connections may close at their age)
+    requests = max(sum(done), 1)
     return {
+        "cpu_ms": {
+            "server": 1000 * server / requests,
+            "database": 1000 * database / requests,
+            "client": 1000 * client / requests,
+        },
         "per_second": sum(done) / elapsed,
         "ingested_per_second": sum(accepted) / elapsed,
         "requests": sum(done),
         "accepted": sum(accepted),
         "errors": errors,
     }
+
+
+def cpu_text(side: dict) -> str:
+    cpu = side["cpu_ms"]
+    return f"{cpu['server']:.2f} + {cpu['database']:.2f} + {cpu['client']:.2f}"
 
 
 def drop_database(url: str) -> None:
@@ -269,14 +318,15 @@ def main() -> int:
                 raise SystemExit(f"first scan answered {status}: {answer[:200]!r}")
         before = TrackingEvent.objects.count()
         for number in range(1, ROUNDS + 1):
-            base = measure(port, "/en/bench/minimal-post/", waybills, DURATION, number)
-            webhook = measure(port, hook, waybills, DURATION, number)
+            base = measure(port, "/en/bench/minimal-post/", waybills, DURATION, number, server.pid)
+            webhook = measure(port, hook, waybills, DURATION, number, server.pid)
             ratio = webhook["ingested_per_second"] / base["per_second"]
             rounds.append({"baseline": base, "webhook": webhook, "ratio": ratio})
             say(
                 f"round {number}: minimal POST {base['per_second']:.1f}/s, webhook "
                 f"{webhook['per_second']:.1f} requests/s, {webhook['ingested_per_second']:.1f} "
-                f"events stored/s, ratio {ratio:.3f}"
+                f"events stored/s, ratio {ratio:.3f}; CPU ms a request (server + database + "
+                f"client): minimal {cpu_text(base)}, webhook {cpu_text(webhook)}"
             )
         stored = TrackingEvent.objects.count() - before
         accepted = sum(r["webhook"]["accepted"] for r in rounds)
@@ -301,10 +351,24 @@ def main() -> int:
         "| carrier webhook: signature, de-duplication, event stored, order followed | "
         f"{median_rate:.1f} events | **{median_ratio:.3f}** ({each}) |"
     )
+    # On a machine with no idle CPU the throughputs follow the CPU each request costs, all
+    # of it on the same cores: the workers', PostgreSQL's and the clients'.
+    cpu = {
+        side: {
+            part: statistics.median(r[side]["cpu_ms"][part] for r in rounds)
+            for part in ("server", "database", "client")
+        }
+        for side in ("baseline", "webhook")
+    }
+    say(
+        "CPU ms a request, median (server + database + client): minimal POST "
+        f"{cpu_text({'cpu_ms': cpu['baseline']})}, webhook {cpu_text({'cpu_ms': cpu['webhook']})}"
+    )
     print(
         json.dumps(
             {
                 "bench": "webhook",
+                "cpu_ms": {side: {k: round(v, 3) for k, v in c.items()} for side, c in cpu.items()},
                 "clients": CLIENTS,
                 "events_per_second": round(median_rate, 1),
                 "ratio": round(median_ratio, 4),

@@ -10,19 +10,25 @@ from tests.tenancy import tenants  # noqa: F401 - re-exported fixture
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Each test starts with an empty cache (only this xdist worker's key space) and none of
-    the flash sales' terms or sold-out items kept in process memory (a flushed database
-    reuses their ids)."""
+    """Each test starts with an empty cache (only this xdist worker's key space) and nothing
+    kept in process memory that a test's data could contradict: the flash sales' terms and
+    sold-out items (a flushed database reuses their ids), the carriers' push feeds (tests
+    reuse carrier codes with other secrets)."""
+    _clear_own_keys()
+    _forget_process_memory()
+    yield
+    _clear_own_keys()
+    _forget_process_memory()
+
+
+def _forget_process_memory() -> None:
+    from logistics.fulfilment.selectors import push_feeds_forget
     from marketing.flash.door import sold_out_seen_forget
     from marketing.flash.selectors import flash_terms_forget
 
-    _clear_own_keys()
     flash_terms_forget()
     sold_out_seen_forget()
-    yield
-    _clear_own_keys()
-    flash_terms_forget()
-    sold_out_seen_forget()
+    push_feeds_forget()
 
 
 def _clear_own_keys() -> None:

@@ -10,6 +10,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from marketplace.localcache import LocalCache
+
 from .models import CarrierFeed, Parcel, TrackingEvent
 from .statuses import Status
 
@@ -41,10 +43,27 @@ class OrderTracking:
     on_time: bool | None  # None: not known yet (no promise, or still within it)
 
 
-def push_feed(carrier_code: str) -> CarrierFeed | None:
+# The pushing feeds as ``push_feed`` last read them, per carrier code, in process memory
+# (docs/LOGISTICS.md, "Tracking": the rule). A kept feed is at most FEED_TTL seconds old; the
+# webhook reads it again whenever a signature does not match it, so a rotated secret works
+# from its first push, and a feed disabled or removed stops answering within FEED_TTL.
+FEED_TTL = 10
+_push_feeds: LocalCache[CarrierFeed | None] = LocalCache(maxsize=256, ttl=FEED_TTL)
+
+
+def push_feed(carrier_code: str, *, fresh: bool = False) -> CarrierFeed | None:
     """The active pushing feed of a carrier, with its carrier, for the webhook: its secret as
     the stored Fernet token (``secret_token``, not decrypted here: ``tracking.feed_secret``
-    decrypts it once per token and process)."""
+    decrypts it once per token and process). Kept in process memory for ``FEED_TTL``
+    seconds (no query); ``fresh``: read now (and kept)."""
+    if not fresh:
+        kept = _push_feeds.peek(carrier_code)
+        if kept is not None:
+            return kept
+    return _push_feeds.get(carrier_code, lambda: _push_feed_read(carrier_code), refresh=True)
+
+
+def _push_feed_read(carrier_code: str) -> CarrierFeed | None:
     return (
         CarrierFeed.objects.select_related("carrier")
         .only("pk", "carrier_id", "vocabulary", "carrier__code")
@@ -52,6 +71,11 @@ def push_feed(carrier_code: str) -> CarrierFeed | None:
         .filter(carrier__code=carrier_code, is_active=True, delivery=CarrierFeed.Delivery.PUSH)
         .first()
     )
+
+
+def push_feeds_forget() -> None:
+    """Forget the kept feeds in this process (a feed saved here is read at its next push)."""
+    _push_feeds.clear()
 
 
 def promised_window(order) -> tuple[date | None, date | None]:

@@ -28,13 +28,15 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 @csrf_exempt
 @require_POST
 def carrier_webhook(request: HttpRequest, carrier: str) -> JsonResponse:
-    feed = push_feed(carrier)
+    body = request.body
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    feed = push_feed(carrier)  # kept in process memory for a few seconds
+    if feed is not None and not webhook_verify(feed=feed, body=body, signature=signature):
+        # a secret rotated (or the feed disabled) since it was kept: decide on the stored one
+        feed = push_feed(carrier, fresh=True)
     if feed is None:
         return _error(404, "not_found", "No such carrier feed.")
-    body = request.body
-    if not webhook_verify(
-        feed=feed, body=body, signature=request.headers.get(SIGNATURE_HEADER, "")
-    ):
+    if not webhook_verify(feed=feed, body=body, signature=signature):
         return _error(401, "bad_signature", "The signature does not match the body.")
     try:
         data = loads_limited(body)

@@ -205,9 +205,10 @@ def test_a_travelling_parcels_next_scan_moves_only_its_time_in_few_statements(
     order, parcel = packed
     w = parcel.waybill_number
     push(client, "simex", [event(w, "in_transit", 1, "Auckland")])  # ships the order
-    # the feed, the parcels, then one statement: the insert (de-duplicated by the unique
-    # key, ON CONFLICT DO NOTHING RETURNING) and the parcel's time; no transaction to commit
-    with django_assert_max_num_queries(3):
+    # one statement: the parcel read, the insert (de-duplicated by the unique key, ON
+    # CONFLICT DO NOTHING RETURNING) and the parcel's time; no transaction to commit, and
+    # the feed is the one the first push read (kept in process memory)
+    with django_assert_max_num_queries(1):
         push(client, "simex", [event(w, "in_transit", 5, "Sydney hub")])
     parcel.refresh_from_db()
     assert (parcel.status, parcel.status_at.isoformat()) == ("in_transit", at(5))
@@ -282,3 +283,62 @@ def test_a_push_moving_one_parcels_time_and_another_parcels_status_keeps_them_ap
     b.refresh_from_db()
     assert (a.status, a.status_at.isoformat()) == ("in_transit", at(4))
     assert (b.status, b.status_at.isoformat()) == ("customs", at(9))
+
+
+def test_a_kept_feed_reads_its_secret_again_when_a_push_does_not_match_it(client, packed):
+    """Another server process rotated the secret (this one's kept feed is not told): the
+    first push signed with the new secret reads the feed again and is taken; from then on
+    the old secret is refused here too."""
+    _, parcel = packed
+    w = parcel.waybill_number
+    assert push(client, "simex", [event(w, "in_transit", 1)]).status_code == 200
+    feed = CarrierFeed.objects.get(carrier__code="simex")
+    feed.webhook_secret = "rotated-in-another-process"
+    feed.save()  # the model's save, not carrier_feed_save: nothing forgets the kept feed
+    assert push(client, "simex", [event(w, "in_transit", 2)]).status_code == 200  # still kept
+    rotated = push(client, "simex", [event(w, "in_transit", 3)], secret=feed.webhook_secret)
+    assert rotated.status_code == 200 and rotated.json()["accepted"] == 1
+    assert push(client, "simex", [event(w, "in_transit", 4)]).status_code == 401
+    assert TrackingEvent.objects.filter(parcel=parcel).count() == 3
+
+
+def test_a_disabled_feed_stops_answering_within_the_feeds_ttl(client, packed, monkeypatch):
+    from logistics.fulfilment.selectors import FEED_TTL
+    from marketplace import localcache
+
+    now = [1000.0]
+    monkeypatch.setattr(localcache.time, "monotonic", lambda: now[0])
+    _, parcel = packed
+    w = parcel.waybill_number
+    assert push(client, "simex", [event(w, "in_transit", 1)]).status_code == 200
+    CarrierFeed.objects.update(is_active=False)  # as another process would
+    now[0] += FEED_TTL - 1
+    assert push(client, "simex", [event(w, "in_transit", 2)]).status_code == 200
+    now[0] += 2
+    assert push(client, "simex", [event(w, "in_transit", 3)]).status_code == 404
+    # a bad signature always reads the feed: refused as unknown, not as a bad signature
+    CarrierFeed.objects.update(is_active=True)
+    push(client, "simex", [event(w, "in_transit", 4)])  # kept again
+    CarrierFeed.objects.update(is_active=False)
+    assert push(client, "simex", [], signature="sha256=" + "0" * 64).status_code == 404
+    assert TrackingEvent.objects.filter(parcel=parcel).count() == 3
+
+
+def test_a_push_of_one_parcel_counts_its_unknown_unmapped_and_repeated_events(client):
+    """One parcel's events are stored by one statement: an unknown waybill stores nothing,
+    an unmapped status is stored and moves nothing, a repeat in the same push is counted."""
+    c = simex("kd", vocabulary="kuaidi100")
+    parcel = shipment_create(order=paid_order(carrier_obj=c), by=None).parcels.get()
+    w = parcel.waybill_number
+    unknown = push(client, "kd", [event("NOSUCH", "3", 1), event("NOSUCH", "3", 1)])
+    assert unknown.json()["unknown_waybills"] == 2 and not TrackingEvent.objects.exists()
+    answer = push(client, "kd", [event(w, "99", 2), event(w, "99", 2), event(w, "1", 3)])
+    assert answer.json() == {
+        "accepted": 2,
+        "duplicates": 1,
+        "unknown_waybills": 0,
+        "unmapped": 2,
+        "invalid": 0,
+    }
+    parcel.refresh_from_db()
+    assert parcel.status == "in_transit" and parcel.status_at.isoformat() == at(3)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import require_operator
 
 from ..models import CarrierFeed
+from ..selectors import push_feeds_forget
 
 
 @transaction.atomic
@@ -19,4 +20,9 @@ def carrier_feed_save(*, feed: CarrierFeed, secret: str | None, by) -> CarrierFe
         feed.webhook_secret = secret
     feed.full_clean()
     feed.save()
+    # this process reads it at its next push (forgotten now, and again once committed: a
+    # push may read the old one meanwhile); the others within FEED_TTL, or at once for a
+    # push signed with a new secret (docs/LOGISTICS.md, "Tracking")
+    push_feeds_forget()
+    transaction.on_commit(push_feeds_forget)
     return feed
