@@ -11,9 +11,18 @@ X-Frame-Options, nosniff, referrer and opener policies; the request id), or ``No
 the request goes on to Django as it came (the door reads the body, bounded as Django bounds
 it, and puts it back). An answer that raises is logged and the request goes on to Django.
 
-A route is for answers that change nothing and need nobody's identity: today the flash
-sale's "sold out" (``marketing.flash.door``), most of a rush's attempts, at a fraction of a
-request cycle's CPU (docs/PERFORMANCE.md, "Flash-sale admissions").
+A route is for requests that need nothing the middleware gives (no session, user, language,
+messages or CSRF check): answers that change nothing and need nobody's identity, like the
+flash sale's "sold out" (``marketing.flash.door``), most of a rush's attempts; and machines'
+calls that prove who they are themselves, like the carriers' signed tracking webhook
+(``logistics.fulfilment.door``), whose HMAC over the body is its only authentication under
+Django too. Each costs a fraction of a request cycle's CPU (docs/PERFORMANCE.md).
+
+A route that uses the database (``Route.database``) runs between Django's request signals, as
+a view does: its connections are health-checked, kept or closed as after any request
+(``CONN_MAX_AGE``, ``CONN_HEALTH_CHECKS``). An error in such a route is answered as Django
+answers an error in a view (its 500, logged by ``django.request``), not passed on to be run
+a second time.
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ from dataclasses import dataclass
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
 from django.conf import settings
+from django.core import signals
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest, get_script_name
 from django.http import HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -53,12 +64,20 @@ class Route:
     kept (``ANSWERS_KEPT`` of them per process, least recently used out first). So a key
     must name everything the answer depends on, and the answer must be the same for every
     request with that key. Without ``key``, ``answer`` decides alone (``None``: Django
-    answers) and is called every time."""
+    answers) and is called every time.
+
+    ``database``: the answer reads or writes the database, so it runs between Django's
+    request signals, and an error in it is Django's 500 (see the module docstring)."""
 
     method: str
     pattern: Callable[[], re.Pattern[str]]
     answer: Callable[..., HttpResponseBase | None]
     key: Callable[..., Hashable | None] | None = None
+    database: bool = False
+
+    def __post_init__(self):
+        if self.database and self.key is not None:
+            raise ValueError("an answer that uses the database is not kept")
 
 
 ANSWERS_KEPT = 512
@@ -144,19 +163,33 @@ class FrontDoor:
 
     def build(self, request, route: Route, groups) -> tuple | None:
         set_script_prefix(get_script_name(request.META))
-        response = route.answer(request, **groups)
+        if route.database:
+            response = self.answer_with_database(request, route, groups)
+        else:
+            response = route.answer(request, **groups)
         if response is None:
             if route.key is not None:
                 raise ValueError("a route with a key must answer")
             return None
         self.protect(request, response)
-        # As Django's WSGIHandler sends a response (no database was used: no signals).
+        # As Django's WSGIHandler sends a response (the request signals, if any, were sent).
         status = f"{response.status_code} {response.reason_phrase}"
         headers = [
             *response.items(),
             *(("Set-Cookie", c.output(header="")) for c in response.cookies.values()),
         ]
         return status, headers, response.content
+
+    def answer_with_database(self, request, route: Route, groups) -> HttpResponseBase | None:
+        """``route.answer`` between the request signals Django sends around a view (they
+        open, health-check and close the database connections), its error Django's 500."""
+        signals.request_started.send(sender=self.__class__, environ=request.META)
+        try:
+            return route.answer(request, **groups)
+        except Exception as exc:  # noqa: BLE001 - as Django's handler does for a view
+            return response_for_exception(request, exc)
+        finally:
+            signals.request_finished.send(sender=self.__class__)
 
     def protect(self, request, response) -> None:
         """What Django's middleware chain puts on every response: the security middleware's

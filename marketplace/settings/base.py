@@ -67,9 +67,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"
 # The front door (marketplace/frontdoor.py): routes answered ahead of Django's request cycle,
-# by dotted path (the kernel imports no app). Each is an answer that changes nothing.
+# by dotted path (the kernel imports no app): requests that need nothing the middleware gives.
 FRONT_DOOR_ROUTES = [
     "marketing.flash.door.SOLD_OUT",  # "grab it" once the gate says sold out
+    "logistics.fulfilment.door.WEBHOOK",  # a carrier's signed tracking push
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
