@@ -3,6 +3,8 @@ request cycle (the front door, ``marketplace.frontdoor``)."""
 
 from __future__ import annotations
 
+import io
+
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
@@ -39,3 +41,28 @@ def call(app, environ) -> tuple[int, list[tuple[str, str]], bytes]:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
+
+
+def environ(method: str, path: str, *, body: bytes, content_type: str, **extra) -> dict:
+    """The WSGI environ a server builds for ``method path`` with ``body`` from 127.0.0.1 to
+    ``testserver`` over plain HTTP; ``extra``: more keys (headers as ``HTTP_…``)."""
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+        **extra,
+    }

@@ -4,7 +4,6 @@ request signals; a bad signature is still a 401 with nothing stored."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
@@ -15,7 +14,7 @@ from logistics.fulfilment.door import WEBHOOK
 from logistics.fulfilment.models import TrackingEvent
 from logistics.fulfilment.services import shipment_create
 from marketplace.frontdoor import FrontDoor
-from tests.wsgi import Django, call
+from tests.wsgi import Django, call, environ
 
 from .helpers import SECRET, event, paid_order, signature_of, simex
 
@@ -30,29 +29,14 @@ def parcel(db):
 
 def environ_for(carrier: str, events: list[dict], *, signature: str | None = None) -> dict:
     body = json.dumps({"events": events}).encode()
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": f"/tracking/webhooks/{carrier}/",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_X_SILKWAY_SIGNATURE": signature
-        if signature is not None
-        else signature_of(SECRET, body),
-        "HTTP_X_REQUEST_ID": "push-11",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
+    return environ(
+        "POST",
+        f"/tracking/webhooks/{carrier}/",
+        body=body,
+        content_type="application/json",
+        HTTP_X_SILKWAY_SIGNATURE=signature if signature is not None else signature_of(SECRET, body),
+        HTTP_X_REQUEST_ID="push-11",
+    )
 
 
 @pytest.fixture

@@ -276,16 +276,7 @@ def _record_one_parcel(
     now = timezone.now()
     params: list = [carrier.pk, parsed[0][0]]
     for row in rows.values():
-        params += [
-            row.status,
-            row.raw_status,
-            row.text,
-            row.location,
-            row.occurred_at,
-            now,
-            row.source,
-            json.dumps(row.payload),
-        ]
+        params += _event_values(row, now)
     statuses = {row.status for row in rows.values()}
     params += [now, statuses.pop() if len(statuses) == 1 else None]  # (None: never moves)
     sql = _RECORD_ONE_PARCEL.format(
@@ -315,6 +306,20 @@ def _record_one_parcel(
     if result.accepted and not (moved and _only_time_moves(parcel, list(rows.values()))):
         parcels_follow_events(order_id=order_id)
     return result
+
+
+def _event_values(row: TrackingEvent, received_at) -> list:
+    """An event's columns after its parcel, in the order the insert statements name them."""
+    return [
+        row.status,
+        row.raw_status,
+        row.text,
+        row.location,
+        row.occurred_at,
+        received_at,
+        row.source,
+        json.dumps(row.payload),
+    ]
 
 
 _INSERT_EVENTS = (
@@ -350,17 +355,7 @@ def _insert_new(
     now = timezone.now()
     params: list = []
     for row in rows.values():
-        params += [
-            row.parcel_id,
-            row.status,
-            row.raw_status,
-            row.text,
-            row.location,
-            row.occurred_at,
-            now,
-            row.source,
-            json.dumps(row.payload),
-        ]
+        params += [row.parcel_id, *_event_values(row, now)]
     sql = _INSERT_EVENTS.format(
         table=TrackingEvent._meta.db_table,
         values=", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)"] * len(rows)),
