@@ -80,23 +80,19 @@ class SellerPointsRatesView(SellerAPIMixin, APIView):
 
 @extend_schema(tags=["seller"])
 class SellerPointsRateView(SellerAPIMixin, APIView):
-    """One of the acting merchant's points rates (another merchant's is a 404). DELETE
-    (``manage_catalog``) removes it: the next most specific rate applies (``points_rate``)."""
+    """DELETE (``manage_catalog``) one of the acting merchant's points rates (another
+    merchant's is a 404): the next most specific rate applies (``points_rate``); the answer is
+    the merchant's rates as the list gives them. There is no GET here: the list
+    (``/api/v1/seller/points-rates/``) shows every rate with its id. (A GET at this path also
+    stopped Swagger UI rendering /api/docs/ after its second tag, with no error:
+    tests/e2e/test_csp.py.)"""
 
     capabilities = {"*": Capability.VIEW, "delete": Capability.MANAGE_CATALOG}
 
-    def rate(self, pk) -> PointsRate:
-        return get_object_or_404(
-            PointsRate.objects.filter(merchant=self.merchant).select_related("category"), pk=pk
-        )
-
-    @extend_schema(operation_id="v1_seller_points_rate_retrieve", responses=PointsRateSerializer)
-    def get(self, request, pk):
-        return Response(PointsRateSerializer(self.rate(pk)).data)
-
     @extend_schema(operation_id="v1_seller_points_rate_destroy", responses=PointsRatesSerializer)
     def delete(self, request, pk):
-        points_rate_delete(rate=self.rate(pk), by=request.user)
+        rate = get_object_or_404(PointsRate.objects.filter(merchant=self.merchant), pk=pk)
+        points_rate_delete(rate=rate, by=request.user)
         return Response(_body(self.merchant))
 
 
