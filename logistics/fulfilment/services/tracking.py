@@ -116,6 +116,23 @@ def _text(value, limit: int) -> str:
     return (value if isinstance(value, str) else "").strip()[:limit]
 
 
+def _event_row(
+    vocabulary: str, raw: str, when, item: dict, *, source: str, parcel_id: int | None = None
+) -> TrackingEvent:
+    """A carrier's event as the row it is stored as: its status normalised from the feed's
+    vocabulary, its text and place cut to their columns, the raw payload kept."""
+    return TrackingEvent(
+        parcel_id=parcel_id,
+        status=normalise(vocabulary, raw),
+        raw_status=raw,
+        text=_text(item.get("text"), 500),
+        location=_text(item.get("location"), 200),
+        occurred_at=when,
+        source=source,
+        payload=item,
+    )
+
+
 def tracking_events_record(
     *, carrier: Carrier, events: list, source: str, feed: CarrierFeed | None = None
 ) -> RecordResult:
@@ -155,25 +172,15 @@ def tracking_events_record(
         if parcel is None:
             result.unknown_waybills += 1
             continue
-        status = normalise(vocabulary, raw)
-        if status == UNMAPPED:
+        row = _event_row(vocabulary, raw, when, item, source=source, parcel_id=parcel.pk)
+        if row.status == UNMAPPED:
             result.unmapped += 1
             log.warning("unmapped carrier status", extra={"carrier": carrier.code, "raw": raw})
-        location = _text(item.get("location"), 200)
-        key = (parcel.pk, status, when, location)
+        key = (parcel.pk, row.status, when, row.location)
         if key in rows:
             result.duplicates += 1
             continue
-        rows[key] = TrackingEvent(
-            parcel_id=parcel.pk,
-            status=status,
-            raw_status=raw,
-            text=_text(item.get("text"), 500),
-            location=location,
-            occurred_at=when,
-            source=source,
-            payload=item,
-        )
+        rows[key] = row
     if not rows:
         return result
     rows_by_parcel: dict[int, list[TrackingEvent]] = {}
@@ -256,23 +263,14 @@ def _record_one_parcel(
     unmapped: list[str] = []
     repeated = 0
     for _, raw, when, item in parsed:
-        status = normalise(vocabulary, raw)
-        if status == UNMAPPED:
+        row = _event_row(vocabulary, raw, when, item, source=source)
+        if row.status == UNMAPPED:
             unmapped.append(raw)
-        location = _text(item.get("location"), 200)
-        key = (status, when, location)
+        key = (row.status, when, row.location)
         if key in rows:
             repeated += 1
             continue
-        rows[key] = TrackingEvent(
-            status=status,
-            raw_status=raw,
-            text=_text(item.get("text"), 500),
-            location=location,
-            occurred_at=when,
-            source=source,
-            payload=item,
-        )
+        rows[key] = row
     now = timezone.now()
     params: list = [carrier.pk, parsed[0][0]]
     for row in rows.values():
